@@ -1,0 +1,6 @@
+namespace FamilyLinkBot;
+
+public static class Program
+{
+    public static int Main() => 0;
+}
