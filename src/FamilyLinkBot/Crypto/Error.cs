@@ -15,8 +15,14 @@ internal static class Error
     internal static ArgumentException Argument_ContextPart(string paramName) =>
         new("A field context part must be non-null and must not contain NUL characters.", paramName);
 
+    internal static ArgumentException Argument_Purpose(string paramName) =>
+        new("A purpose must be non-empty and must not contain NUL characters.", paramName);
+
     internal static ArgumentException Argument_NonceSize(string paramName) =>
         new($"The nonce must be exactly {BlobFormat.NonceSize} bytes.", paramName);
+
+    internal static ArgumentException Argument_PseudonymInput(string paramName) =>
+        new($"A blind index of at least {Pseudonym.SourceBytes} bytes is required.", paramName);
 
     internal static CryptographicException Cryptographic_DecryptionFailed() =>
         new("The blob could not be decrypted: wrong key, wrong context, unknown format or tampered data.");
