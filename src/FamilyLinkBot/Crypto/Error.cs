@@ -18,6 +18,9 @@ internal static class Error
     internal static ArgumentException Argument_Purpose(string paramName) =>
         new("A purpose must be non-empty and must not contain NUL characters.", paramName);
 
+    internal static ArgumentException Argument_KeyPath(string paramName) =>
+        new("A master key file path is required.", paramName);
+
     internal static ArgumentException Argument_NonceSize(string paramName) =>
         new($"The nonce must be exactly {BlobFormat.NonceSize} bytes.", paramName);
 
@@ -35,4 +38,16 @@ internal static class Error
 
     internal static ObjectDisposedException ObjectDisposed(string typeName) =>
         new(typeName);
+
+    internal static MasterKeyException MasterKey_ConfigInvalid() =>
+        new($"Configuration key {MasterKeySource.ConfigKey} must hold the base64 encoding of exactly {KeyRing.MasterKeySize} bytes.");
+
+    internal static MasterKeyException MasterKey_PathMissing() =>
+        new($"Configuration key {MasterKeySource.PathConfigKey} is empty; set it or set {MasterKeySource.ConfigKey}.");
+
+    internal static MasterKeyException MasterKey_FileInvalid(string path) =>
+        new($"The master key file '{path}' (configuration key {MasterKeySource.PathConfigKey}) must hold exactly {KeyRing.MasterKeySize} bytes, raw or as base64 text.");
+
+    internal static MasterKeyException MasterKey_FileExists(string path, IOException inner) =>
+        new($"A master key file already exists at '{path}'; it is never overwritten.", inner);
 }
