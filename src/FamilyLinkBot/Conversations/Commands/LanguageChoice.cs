@@ -1,0 +1,48 @@
+using FamilyLinkBot.Resources;
+using FamilyLinkBot.Storage;
+
+namespace FamilyLinkBot.Conversations.Commands;
+
+/// <summary>The language buttons (<c>한국어</c>, <c>English</c>, <c>中文</c>) and what pressing one does.</summary>
+public sealed class LanguageChoice : IMenuAction
+{
+    public string Prefix => "lang";
+
+    /// <summary>On first contact the prompt is shown in all three languages, since none is chosen yet.</summary>
+    public static void Show(Turn turn, bool first)
+    {
+        var prompt = first
+            ? string.Join("\n", LanguageCodes.All.Select(l => turn.Texts.Get(l, "start.choose_language")))
+            : turn.T("language.choose");
+        var suffix = first ? ":first" : "";
+        IReadOnlyList<MenuOption> row = LanguageCodes.All
+            .Select(l => new MenuOption("lang:" + l.Code() + suffix, null, turn.Texts.Get(l, "lang.name")))
+            .ToList();
+        turn.Reply(prompt, [row]);
+    }
+
+    public async Task HandleAsync(Turn turn, string argument, CancellationToken cancellationToken)
+    {
+        var parts = argument.Split(':');
+        if (LanguageCodes.Parse(parts[0]) is not { } language)
+        {
+            turn.CallbackAnswer = turn.T("answer.button_expired");
+            return;
+        }
+
+        await ChatRepository.SetLanguageAsync(turn.Db, turn.Chat, language, cancellationToken);
+        turn.Language = language;
+        turn.CloseMenu();
+        if (parts is [_, "first"])
+        {
+            turn.Reply(turn.T("start.welcome"));
+            turn.Reply(turn.T("privacy.notice"));
+        }
+        else
+        {
+            turn.Reply(turn.T("language.changed"));
+        }
+
+        MainMenu.Show(turn);
+    }
+}

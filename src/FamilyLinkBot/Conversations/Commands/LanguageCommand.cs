@@ -1,0 +1,17 @@
+namespace FamilyLinkBot.Conversations.Commands;
+
+/// <summary>/language: choose another language.</summary>
+public sealed class LanguageCommand : IBotCommand
+{
+    public string Name => "language";
+
+    public Role Role => Role.Anyone;
+
+    public string? DescriptionKey => "cmd.language";
+
+    public Task HandleAsync(Turn turn, string arguments, CancellationToken cancellationToken)
+    {
+        LanguageChoice.Show(turn, first: turn.Chat.Language is null);
+        return Task.CompletedTask;
+    }
+}

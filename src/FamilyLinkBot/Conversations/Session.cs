@@ -1,0 +1,49 @@
+namespace FamilyLinkBot.Conversations;
+
+/// <summary>
+/// What the bot remembers of one chat's conversation between updates: the live menu (whose buttons
+/// are the only ones that work) and the flow in progress with its answers so far. Stored encrypted.
+/// </summary>
+public sealed class Session
+{
+    public Menu? Menu { get; set; }
+
+    /// <summary>The flow in progress (e.g. "register"), or null.</summary>
+    public string? Flow { get; set; }
+
+    public string? Step { get; set; }
+
+    public Dictionary<string, string> Data { get; set; } = new(StringComparer.Ordinal);
+
+    public DateTimeOffset? FlowTouchedAt { get; set; }
+
+    public void StartFlow(string flow, string step, DateTimeOffset now)
+    {
+        Flow = flow;
+        Step = step;
+        Data.Clear();
+        FlowTouchedAt = now;
+    }
+
+    public void EndFlow()
+    {
+        Flow = null;
+        Step = null;
+        Data.Clear();
+        FlowTouchedAt = null;
+    }
+}
+
+/// <summary>The buttons of the newest menu message; pressing one of an older menu is "expired".</summary>
+public sealed class Menu
+{
+    public required string Id { get; init; }
+
+    public required List<MenuOption> Options { get; init; }
+
+    /// <summary>Whether typing an option's number selects it (off where the step also takes free text).</summary>
+    public bool AcceptsNumbers { get; init; } = true;
+}
+
+/// <summary>One button: the action it triggers, and its label as a resource key or literal text.</summary>
+public sealed record MenuOption(string Action, string? LabelKey, string? Text = null);

@@ -1,0 +1,115 @@
+using FamilyLinkBot.Resources;
+using FamilyLinkBot.Storage;
+
+namespace FamilyLinkBot.Conversations;
+
+/// <summary>
+/// One update being handled for one private chat: its stored state, the open transaction, and the
+/// replies the handlers produce. Replies are written to the outbox in the same transaction as the
+/// state change, so neither is lost without the other.
+/// </summary>
+public sealed class Turn
+{
+    private readonly List<OutgoingMessage> _replies = [];
+
+    public required UnitOfWork Db { get; init; }
+
+    public required ChatRecord Chat { get; init; }
+
+    public required Session Session { get; init; }
+
+    public required Texts Texts { get; init; }
+
+    /// <summary>For handlers that lead on to another command (a menu button that opens /register).</summary>
+    public required Router Router { get; init; }
+
+    public required DateTimeOffset Now { get; init; }
+
+    public required Role Role { get; init; }
+
+    /// <summary>The Telegram update id (for logs the chat pseudonym is used, never ids).</summary>
+    public required int UpdateId { get; init; }
+
+    /// <summary>The language for this turn: the chosen one, else a guess from Telegram's language_code.</summary>
+    public required Language Language { get; set; }
+
+    /// <summary>The text the user sent, if this turn is a text message.</summary>
+    public string? IncomingText { get; init; }
+
+    /// <summary>The message id of the menu whose button was pressed, if this turn is a button press.</summary>
+    public int? PressedMessageId { get; init; }
+
+    /// <summary>The answer shown for a button press (a toast); null answers silently.</summary>
+    public string? CallbackAnswer { get; set; }
+
+    public bool SessionChanged { get; set; }
+
+    public IReadOnlyList<OutgoingMessage> Replies => _replies;
+
+    public string T(string key) => Texts.Get(Language, key);
+
+    public string F(string key, params ReadOnlySpan<(string Name, string? Value)> values) => Texts.Format(Language, key, values);
+
+    /// <summary>Sends a message without buttons; the current menu stays live.</summary>
+    public void Reply(string html, bool sensitive = false) =>
+        _replies.Add(new OutgoingMessage { Text = html, Protect = sensitive, DisappearAfterSeconds = sensitive ? SensitiveTtl : null });
+
+    /// <summary>Sends a message with buttons; they become the chat's only live menu.</summary>
+    public void Reply(string html, IReadOnlyList<IReadOnlyList<MenuOption>> rows, bool acceptsNumbers = true, bool sensitive = false)
+    {
+        var menu = new Menu { Id = CallbackData.NewMenuId(), Options = [], AcceptsNumbers = acceptsNumbers };
+        var keyboard = new List<List<OutgoingButton>>(rows.Count);
+        foreach (var row in rows)
+        {
+            var buttons = new List<OutgoingButton>(row.Count);
+            foreach (var option in row)
+            {
+                buttons.Add(new OutgoingButton(Label(option), CallbackData.For(menu.Id, menu.Options.Count)));
+                menu.Options.Add(option);
+            }
+
+            keyboard.Add(buttons);
+        }
+
+        Session.Menu = menu;
+        SessionChanged = true;
+        _replies.Add(new OutgoingMessage
+        {
+            Text = html,
+            Keyboard = keyboard,
+            Protect = sensitive,
+            DisappearAfterSeconds = sensitive ? SensitiveTtl : null,
+        });
+    }
+
+    /// <summary>Seconds a sensitive message stays in the chat, from the chat's privacy choice; null = timer off.</summary>
+    public int? SensitiveTtl => Chat.DisappearAfter is { } after ? (int)after.TotalSeconds : null;
+
+    /// <summary>The id of the user's message in this turn, if it is a message.</summary>
+    public int? IncomingMessageId { get; init; }
+
+    /// <summary>Set when the user's message answered a sensitive step: it disappears like the bot's sensitive messages.</summary>
+    public bool IncomingIsSensitive { get; set; }
+
+    /// <summary>Set when the handler erased the chat: nothing more may be stored for it.</summary>
+    public bool Erased { get; set; }
+
+    private readonly List<Func<CancellationToken, Task>> _afterCommit = [];
+
+    public IReadOnlyList<Func<CancellationToken, Task>> AfterCommitActions => _afterCommit;
+
+    /// <summary>Work that must wait until the turn's transaction has committed (e.g. deleting messages at once).</summary>
+    public void AfterCommit(Func<CancellationToken, Task> action) => _afterCommit.Add(action);
+
+    public string Label(MenuOption option) => option.LabelKey is { } key ? T(key) : option.Text ?? "";
+
+    /// <summary>Drops the live menu, so its buttons answer "expired".</summary>
+    public void CloseMenu()
+    {
+        if (Session.Menu is not null)
+        {
+            Session.Menu = null;
+            SessionChanged = true;
+        }
+    }
+}

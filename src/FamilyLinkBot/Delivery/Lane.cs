@@ -1,0 +1,9 @@
+namespace FamilyLinkBot.Delivery;
+
+/// <summary>Outbox priority: replies to someone chatting now go before notices, notices before bulk (SPEC §8).</summary>
+public enum Lane
+{
+    Interactive = 0,
+    Notice = 1,
+    Bulk = 2,
+}

@@ -1,0 +1,109 @@
+using System.Collections.Frozen;
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+using FamilyLinkBot.Telegram;
+
+namespace FamilyLinkBot.Resources;
+
+/// <summary>
+/// The localized strings of Resources/Strings/{ko,en,zh}.json. Strings are trusted HTML written by us;
+/// every substituted value is escaped here, so callers cannot forget it.
+/// </summary>
+public sealed class Texts
+{
+    private readonly FrozenDictionary<Language, FrozenDictionary<string, string>> _strings;
+
+    private Texts(FrozenDictionary<Language, FrozenDictionary<string, string>> strings) => _strings = strings;
+
+    public static Texts Shared { get; } = Load();
+
+    public IEnumerable<string> Keys(Language language) => _strings[language].Keys;
+
+    public bool Has(Language language, string key) => _strings[language].ContainsKey(key);
+
+    /// <summary>The string as written in the resource (may hold HTML markup of ours).</summary>
+    public string Get(Language language, string key) =>
+        _strings[language].TryGetValue(key, out var value)
+            ? value
+            : throw new KeyNotFoundException($"No string '{key}' for language {language.Code()}.");
+
+    /// <summary>The string with each {name} replaced by its value, HTML-escaped.</summary>
+    public string Format(Language language, string key, params ReadOnlySpan<(string Name, string? Value)> values)
+    {
+        var template = Get(language, key);
+        if (values.IsEmpty)
+        {
+            return template;
+        }
+
+        var builder = new StringBuilder(template.Length + 64);
+        var position = 0;
+        while (position < template.Length)
+        {
+            var open = template.IndexOf('{', position);
+            if (open < 0)
+            {
+                break;
+            }
+
+            var close = template.IndexOf('}', open + 1);
+            if (close < 0)
+            {
+                break;
+            }
+
+            builder.Append(template, position, open - position);
+            var name = template.AsSpan(open + 1, close - open - 1);
+            var matched = false;
+            foreach (var (n, v) in values)
+            {
+                if (name.SequenceEqual(n))
+                {
+                    builder.Append(Html.Escape(v));
+                    matched = true;
+                    break;
+                }
+            }
+
+            if (!matched)
+            {
+                builder.Append(template, open, close - open + 1);
+            }
+
+            position = close + 1;
+        }
+
+        builder.Append(template, position, template.Length - position);
+        return builder.ToString();
+    }
+
+    /// <summary>Like <see cref="Format"/>, but values are already-safe HTML built by us from escaped parts.</summary>
+    public string FormatHtml(Language language, string key, params ReadOnlySpan<(string Name, string Html)> values)
+    {
+        var text = Get(language, key);
+        foreach (var (name, html) in values)
+        {
+            text = text.Replace("{" + name + "}", html, StringComparison.Ordinal);
+        }
+
+        return text;
+    }
+
+    private static Texts Load()
+    {
+        var assembly = Assembly.GetExecutingAssembly();
+        var all = new Dictionary<Language, FrozenDictionary<string, string>>();
+        foreach (var language in LanguageCodes.All)
+        {
+            var name = $"FamilyLinkBot.Strings.{language.Code()}.json";
+            using var stream = assembly.GetManifestResourceStream(name)
+                ?? throw new InvalidOperationException($"The string resource {name} is missing from the build.");
+            var map = JsonSerializer.Deserialize<Dictionary<string, string>>(stream)
+                ?? throw new InvalidOperationException($"The string resource {name} is empty.");
+            all[language] = map.ToFrozenDictionary(StringComparer.Ordinal);
+        }
+
+        return new Texts(all.ToFrozenDictionary());
+    }
+}

@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using FamilyLinkBot.Crypto;
+using FamilyLinkBot.Resources;
+
+namespace FamilyLinkBot.Storage;
+
+/// <summary>
+/// The <c>chats</c> table. Encryption happens here, at the repository boundary: callers see Telegram ids,
+/// the table holds only a blind index and ciphertext bound to the row.
+/// </summary>
+public sealed class ChatRepository(KeyStore keys)
+{
+    public static FieldContext ChatIdField(string chatRef) => new("chats", "chat_id", chatRef);
+
+    public async Task<ChatRecord?> FindAsync(UnitOfWork db, long telegramChatId, CancellationToken cancellationToken)
+    {
+        var index = keys.Index.ChatIndex(telegramChatId);
+        await using var command = db.Command(
+                "SELECT id, data_key, language, active, disappear_seconds, discreet, phrase FROM chats WHERE chat_index = $index;")
+            .With("$index", index);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var id = reader.GetString(0);
+        var chat = new ChatRecord
+        {
+            Id = id,
+            ChatIndex = index,
+            TelegramChatId = telegramChatId,
+            Key = DataKey.Unwrap(keys.Ring, id, reader.GetBlobOrNull(1)!),
+            Language = LanguageCodes.Parse(reader.GetStringOrNull(2)),
+            Active = reader.GetInt64(3) != 0,
+        };
+        ReadPrivacy(reader, 4, chat);
+        return chat;
+    }
+
+    public async Task<ChatRecord> CreateAsync(UnitOfWork db, long telegramChatId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var index = keys.Index.ChatIndex(telegramChatId);
+        var key = DataKey.Create(keys.Ring, id, out var wrapped);
+        try
+        {
+            var chatId = key.EncryptString(telegramChatId.ToString(CultureInfo.InvariantCulture), ChatIdField(id));
+            await using var command = db.Command(
+                    "INSERT INTO chats (id, chat_index, data_key, chat_id, created_at, last_seen_at) VALUES ($id, $index, $key, $chat, $now, $now);")
+                .With("$id", id)
+                .With("$index", index)
+                .With("$key", wrapped)
+                .With("$chat", chatId)
+                .With("$now", now.ToUnixTimeSeconds());
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return new ChatRecord { Id = id, ChatIndex = index, TelegramChatId = telegramChatId, Key = key, IsNew = true };
+        }
+        catch
+        {
+            key.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Loads a chat by its row id (for pushes), decrypting the Telegram chat id.</summary>
+    public async Task<ChatRecord?> GetAsync(UnitOfWork db, string chatRef, CancellationToken cancellationToken)
+    {
+        await using var command = db.Command(
+                "SELECT chat_index, data_key, chat_id, language, active, disappear_seconds, discreet, phrase FROM chats WHERE id = $id;")
+            .With("$id", chatRef);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var key = DataKey.Unwrap(keys.Ring, chatRef, reader.GetBlobOrNull(1)!);
+        try
+        {
+            var chatId = long.Parse(key.DecryptString(reader.GetBlobOrNull(2)!, ChatIdField(chatRef)), CultureInfo.InvariantCulture);
+            var chat = new ChatRecord
+            {
+                Id = chatRef,
+                ChatIndex = reader.GetBlobOrNull(0)!,
+                TelegramChatId = chatId,
+                Key = key,
+                Language = LanguageCodes.Parse(reader.GetStringOrNull(3)),
+                Active = reader.GetInt64(4) != 0,
+            };
+            ReadPrivacy(reader, 5, chat);
+            return chat;
+        }
+        catch
+        {
+            key.Dispose();
+            throw;
+        }
+    }
+
+    private static void ReadPrivacy(Microsoft.Data.Sqlite.SqliteDataReader reader, int first, ChatRecord chat)
+    {
+        var seconds = reader.GetInt64(first);
+        chat.DisappearAfter = seconds > 0 ? TimeSpan.FromSeconds(seconds) : null;
+        chat.Discreet = reader.GetInt64(first + 1) != 0;
+        chat.PhraseBlob = reader.GetBlobOrNull(first + 2);
+    }
+
+    public static async Task TouchAsync(UnitOfWork db, ChatRecord chat, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = db.Command("UPDATE chats SET last_seen_at = $now, active = 1 WHERE id = $id;")
+            .With("$now", now.ToUnixTimeSeconds())
+            .With("$id", chat.Id);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        chat.Active = true;
+    }
+
+    public static async Task SetLanguageAsync(UnitOfWork db, ChatRecord chat, Language language, CancellationToken cancellationToken)
+    {
+        await using var command = db.Command("UPDATE chats SET language = $language WHERE id = $id;")
+            .With("$language", language.Code())
+            .With("$id", chat.Id);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        chat.Language = language;
+    }
+
+    public static async Task SetActiveAsync(UnitOfWork db, string chatRef, bool active, CancellationToken cancellationToken)
+    {
+        await using var command = db.Command("UPDATE chats SET active = $active WHERE id = $id;")
+            .With("$active", active ? 1 : 0)
+            .With("$id", chatRef);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,99 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace FamilyLinkBot.Storage;
+
+/// <summary>
+/// Opens connections to the bot's SQLite file with the settings every connection needs:
+/// WAL (set once by <see cref="Migrator"/>), a busy timeout, foreign keys, and secure_delete
+/// so erased rows are overwritten rather than left in free pages (SPEC §5).
+/// </summary>
+public sealed class Database
+{
+    private const string ConnectionPragmas =
+        "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA synchronous = NORMAL;";
+
+    private readonly string _connectionString;
+
+    public Database(IOptions<StorageOptions> options)
+        : this(options.Value.ConnectionString)
+    {
+    }
+
+    public Database(string connectionString)
+    {
+        SqliteConnectionStringBuilder builder;
+        try
+        {
+            builder = new SqliteConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException)
+        {
+            throw new InvalidOperationException("Storage:ConnectionString is not a valid SQLite connection string.");
+        }
+
+        if (string.IsNullOrWhiteSpace(builder.DataSource) || builder.DataSource == ":memory:" || builder.Mode == SqliteOpenMode.Memory)
+        {
+            throw new InvalidOperationException("Storage:ConnectionString must name a database file (Data Source=path).");
+        }
+
+        FilePath = Path.GetFullPath(builder.DataSource);
+        builder.DataSource = FilePath;
+        builder.Pooling = true;
+        builder.DefaultTimeout = 30;
+        _connectionString = builder.ToString();
+    }
+
+    /// <summary>The full path of the database file; the WAL lives beside it as <c>-wal</c>.</summary>
+    public string FilePath { get; }
+
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        var directory = Path.GetDirectoryName(FilePath);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = ConnectionPragmas;
+            await pragma.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Opens a connection and begins an immediate (write-locking) transaction on it.</summary>
+    public async Task<UnitOfWork> BeginAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = await OpenAsync(cancellationToken);
+        try
+        {
+            // BEGIN IMMEDIATE takes the write lock up front, so two writers never deadlock on upgrade.
+            var transaction = connection.BeginTransaction(deferred: false);
+            return new UnitOfWork(connection, transaction);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Moves the WAL's content into the main file and truncates the log (used after erasure).</summary>
+    public async Task CheckpointAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

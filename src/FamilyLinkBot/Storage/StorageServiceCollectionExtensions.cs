@@ -1,0 +1,24 @@
+using FamilyLinkBot.Crypto;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace FamilyLinkBot.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    public static IHostApplicationBuilder AddStorage(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section)
+            .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), "Storage:ConnectionString must not be empty.")
+            .ValidateOnStart();
+        builder.Services.AddOptions<CryptoOptions>().BindConfiguration("Crypto")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.MasterKeyPath) || !string.IsNullOrWhiteSpace(o.MasterKey), "Crypto:MasterKeyPath must not be empty.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<Database>();
+        builder.Services.AddSingleton<Migrator>();
+        builder.Services.AddSingleton<KeyStore>();
+        builder.Services.AddSingleton<ChatRepository>();
+        builder.Services.AddHostedService<StorageInitializer>();
+        return builder;
+    }
+}

@@ -1,0 +1,98 @@
+using System.Globalization;
+using FamilyLinkBot.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Telegram.Bot;
+using Telegram.Bot.Exceptions;
+using Telegram.Bot.Types.Enums;
+
+namespace FamilyLinkBot.Telegram;
+
+/// <summary>
+/// Long polling with a stored offset (SPEC §8): a batch is applied, then its offset is stored, then the next
+/// getUpdates confirms it to Telegram. Failures back off exponentially (Telegram.Bot's own receiver retries at
+/// once, which hammers the API during an outage or a 409 conflict with another instance).
+/// </summary>
+public sealed class PollingService(
+    Database database,
+    UpdatePipeline pipeline,
+    BotCommandsPublisher commands,
+    ITelegramBotClient bot,
+    TimeProvider time,
+    IOptions<TelegramOptions> options,
+    ILogger<PollingService> logger) : BackgroundService
+{
+    internal const string OffsetKey = "polling_offset";
+
+    private static readonly UpdateType[] AllowedUpdates = [UpdateType.Message, UpdateType.CallbackQuery];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await commands.PublishAsync(stoppingToken);
+        var offset = await LoadOffsetAsync(stoppingToken);
+        var failures = 0;
+        logger.LogInformation("Polling Telegram for updates.");
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var updates = await bot.GetUpdates(offset, 100, options.Value.PollingTimeoutSeconds, AllowedUpdates, stoppingToken);
+                failures = 0;
+                if (updates.Length == 0)
+                {
+                    continue;
+                }
+
+                // Once fetched, an update is applied even if shutdown begins: stopping mid-batch would only redo work.
+                await pipeline.ProcessBatchAsync(updates, CancellationToken.None);
+                var next = updates.Max(u => u.Id) + 1;
+                await StoreOffsetAsync(next, CancellationToken.None);
+                offset = next;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                failures++;
+                var delay = RetryDelay(ex, failures);
+                logger.LogWarning("getUpdates failed ({Reason}); trying again in {Seconds:0.#} s.", Describe(ex), delay.TotalSeconds);
+                await Task.Delay(delay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    /// <summary>Exponential back-off with jitter, 1 s up to 60 s; a 429's retry_after is honoured.</summary>
+    internal static TimeSpan RetryDelay(Exception error, int failures)
+    {
+        if (error is ApiRequestException { ErrorCode: 429, Parameters.RetryAfter: { } retryAfter })
+        {
+            return TimeSpan.FromSeconds(retryAfter);
+        }
+
+        var ceiling = Math.Min(60, Math.Pow(2, Math.Min(failures, 10) - 1));
+        return TimeSpan.FromSeconds((ceiling / 2) + (Random.Shared.NextDouble() * ceiling / 2));
+    }
+
+    private static string Describe(Exception error) => error switch
+    {
+        ApiRequestException api => "Telegram answered " + api.ErrorCode.ToString(CultureInfo.InvariantCulture),
+        _ => error.GetType().Name,
+    };
+
+    private async Task<int?> LoadOffsetAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await database.BeginAsync(cancellationToken);
+        var value = await MetaStore.GetAsync(db, OffsetKey, cancellationToken);
+        return value is null ? null : BitConverter.ToInt32(value);
+    }
+
+    private async Task StoreOffsetAsync(int offset, CancellationToken cancellationToken)
+    {
+        await using var db = await database.BeginAsync(cancellationToken);
+        await MetaStore.SetAsync(db, OffsetKey, BitConverter.GetBytes(offset), cancellationToken);
+        await db.CommitAsync(cancellationToken);
+    }
+}

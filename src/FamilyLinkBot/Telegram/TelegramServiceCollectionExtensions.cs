@@ -1,0 +1,84 @@
+using System.Text.RegularExpressions;
+using FamilyLinkBot.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Telegram.Bot;
+
+namespace FamilyLinkBot.Telegram;
+
+public static partial class TelegramServiceCollectionExtensions
+{
+    public const string HttpClientName = "telegram";
+
+    public static IHostApplicationBuilder AddTelegram(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<TelegramOptions>().BindConfiguration(TelegramOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<TelegramOptions>, TelegramOptionsValidator>();
+
+        // No HttpClient logging: request URLs carry the bot token (/bot<token>/method).
+        builder.Services.AddHttpClient(HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(90))
+            .RemoveAllLoggers()
+            .AddTypedClient<ITelegramBotClient>((http, services) =>
+            {
+                var options = services.GetRequiredService<IOptions<TelegramOptions>>().Value;
+                var baseUrl = string.IsNullOrWhiteSpace(options.ApiBaseUrl) ? null : options.ApiBaseUrl.TrimEnd('/');
+                // RetryThreshold 0: Telegram.Bot does not wait out a 429 itself. The outbox dispatcher must see
+                // every 429 so that *all* sending pauses for retry_after (SPEC §8), not just the one request.
+                return new TelegramBotClient(new TelegramBotClientOptions(options.BotToken, baseUrl) { RetryThreshold = 0, RetryCount = 0 }, http);
+            });
+
+        builder.Services.AddSingleton<UpdatePipeline>();
+        builder.Services.AddSingleton<BotCommandsPublisher>();
+        builder.Services.AddHostedService<PollingService>();
+        return builder;
+    }
+
+    [GeneratedRegex(@"^[0-9]{1,20}:[A-Za-z0-9_-]{20,100}$")]
+    internal static partial Regex TokenShape();
+}
+
+/// <summary>Checks the Telegram section at start; messages name the key, never its value.</summary>
+public sealed class TelegramOptionsValidator : IValidateOptions<TelegramOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TelegramOptions options)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.BotToken))
+        {
+            errors.Add(MissingTokenMessage);
+        }
+        else if (!TelegramServiceCollectionExtensions.TokenShape().IsMatch(options.BotToken))
+        {
+            errors.Add("Telegram:BotToken does not look like a bot token (digits, a colon, then letters, digits, '-' or '_'). Copy it again from @BotFather.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.ApiBaseUrl)
+            && !(Uri.TryCreate(options.ApiBaseUrl, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
+        {
+            errors.Add("Telegram:ApiBaseUrl must be an absolute http:// or https:// URL, or empty for Telegram's own server.");
+        }
+
+        if (options.PollingTimeoutSeconds is < 0 or > 50)
+        {
+            errors.Add("Telegram:PollingTimeoutSeconds must be between 0 and 50.");
+        }
+
+        if (options.MaxParallelChats is < 1 or > 256)
+        {
+            errors.Add("Telegram:MaxParallelChats must be between 1 and 256.");
+        }
+
+        if (options.Mode == TelegramMode.Webhook)
+        {
+            errors.Add("Telegram:Mode 'Webhook' is not available in this version; use 'Polling'.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    public const string MissingTokenMessage =
+        "Telegram:BotToken is not set. Create a bot with @BotFather in Telegram (send /newbot), then put its token in " +
+        "appsettings.json under \"Telegram\": { \"BotToken\": \"...\" }, or in the environment variable Telegram__BotToken, " +
+        "or with: dotnet user-secrets set Telegram:BotToken <token> --project src/FamilyLinkBot";
+}

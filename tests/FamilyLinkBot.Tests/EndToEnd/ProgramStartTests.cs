@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using FamilyLinkBot.Tests.Support;
+
+namespace FamilyLinkBot.Tests.EndToEnd;
+
+/// <summary>The real program started as a child process, as an operator would start it.</summary>
+public sealed class ProgramStartTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task StartWithoutTokenStopsAtOnceNamingTheKey()
+    {
+        var (exitCode, _, error) = await RunAsync(new Dictionary<string, string>());
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Telegram:BotToken", error);
+        Assert.Contains("Telegram__BotToken", error);
+        Assert.Contains("@BotFather", error);
+        Assert.False(Directory.Exists(Path.Combine(_folder.Path, "data")), "nothing is created without a token");
+    }
+
+    [Fact]
+    public async Task StartWithInvalidValueNamesTheKey()
+    {
+        var (exitCode, _, error) = await RunAsync(new Dictionary<string, string>
+        {
+            ["Telegram__BotToken"] = "123456:" + new string('A', 35),
+            ["Delivery__MessagesPerSecond"] = "500",
+        });
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Delivery:MessagesPerSecond", error);
+        Assert.DoesNotContain("AAAAAAAAAAAAAAAAAAAA", error);
+    }
+
+    [Fact]
+    public async Task StartWithMalformedTokenNamesTheKeyButNotTheValue()
+    {
+        var (exitCode, _, error) = await RunAsync(new Dictionary<string, string> { ["Telegram__BotToken"] = "not-a-token-SECRET" });
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Telegram:BotToken", error);
+        Assert.DoesNotContain("SECRET", error);
+    }
+
+    internal static string ProgramPath => Path.Combine(AppContext.BaseDirectory, "FamilyLinkBot.dll");
+
+    private async Task<(int ExitCode, string Output, string Error)> RunAsync(Dictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = _folder.Path,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("exec");
+        start.ArgumentList.Add(ProgramPath);
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("Telegram", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await error);
+    }
+}

@@ -1,0 +1,44 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace FamilyLinkBot.Tests.Support;
+
+/// <summary>Captures every log line at every level, formatted, with exception text, for the log-safety checks.</summary>
+public sealed class LogSink : ILoggerProvider
+{
+    private readonly ConcurrentQueue<string> _lines = new();
+
+    public IReadOnlyCollection<string> Lines => _lines.ToArray();
+
+    public string AllText => string.Join("\n", _lines);
+
+    public ILogger CreateLogger(string categoryName) => new SinkLogger(this, categoryName);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class SinkLogger(LogSink sink, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var line = $"{logLevel} {category}: {formatter(state, exception)}";
+            if (exception is not null)
+            {
+                line += " | " + exception;
+            }
+
+            if (state is IReadOnlyList<KeyValuePair<string, object?>> values)
+            {
+                line += " | " + string.Join(", ", values.Select(v => $"{v.Key}={v.Value}"));
+            }
+
+            sink._lines.Enqueue(line);
+        }
+    }
+}
