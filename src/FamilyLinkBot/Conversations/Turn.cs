@@ -48,14 +48,19 @@ public sealed class Turn
 
     public string T(string key) => Texts.Get(Language, key);
 
-    public string F(string key, params ReadOnlySpan<(string Name, string? Value)> values) => Texts.Format(Language, key, values);
+    public string F(string key, params ReadOnlySpan<(string Name, object? Value)> values) => Texts.Format(Language, key, values);
 
     /// <summary>Sends a message without buttons; the current menu stays live.</summary>
     public void Reply(string html, bool sensitive = false) =>
         _replies.Add(new OutgoingMessage { Text = html, Protect = sensitive, DisappearAfterSeconds = sensitive ? SensitiveTtl : null });
 
+    /// <summary>Sends a message that disappears after a fixed time whatever the chat's timer (e.g. the /panic answer).</summary>
+    public void ReplyEphemeral(string html, int seconds) =>
+        _replies.Add(new OutgoingMessage { Text = html, DisappearAfterSeconds = seconds });
+
     /// <summary>Sends a message with buttons; they become the chat's only live menu.</summary>
-    public void Reply(string html, IReadOnlyList<IReadOnlyList<MenuOption>> rows, bool acceptsNumbers = true, bool sensitive = false)
+    /// <param name="editPressed">Replace the message whose button was pressed, instead of sending a new one.</param>
+    public void Reply(string html, IReadOnlyList<IReadOnlyList<MenuOption>> rows, bool acceptsNumbers = true, bool sensitive = false, bool editPressed = false)
     {
         var menu = new Menu { Id = CallbackData.NewMenuId(), Options = [], AcceptsNumbers = acceptsNumbers };
         var keyboard = new List<List<OutgoingButton>>(rows.Count);
@@ -79,6 +84,7 @@ public sealed class Turn
             Keyboard = keyboard,
             Protect = sensitive,
             DisappearAfterSeconds = sensitive ? SensitiveTtl : null,
+            EditMessageId = editPressed ? PressedMessageId : null,
         });
     }
 
@@ -90,6 +96,9 @@ public sealed class Turn
 
     /// <summary>Set when the user's message answered a sensitive step: it disappears like the bot's sensitive messages.</summary>
     public bool IncomingIsSensitive { get; set; }
+
+    /// <summary>Set when the handler dealt with the user's message itself (e.g. /panic deleted it): it is not tracked.</summary>
+    public bool IncomingHandled { get; set; }
 
     /// <summary>Set when the handler erased the chat: nothing more may be stored for it.</summary>
     public bool Erased { get; set; }

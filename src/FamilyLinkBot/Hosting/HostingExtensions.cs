@@ -1,5 +1,7 @@
+using FamilyLinkBot.Cases;
 using FamilyLinkBot.Conversations;
 using FamilyLinkBot.Delivery;
+using FamilyLinkBot.Privacy;
 using FamilyLinkBot.Storage;
 using FamilyLinkBot.Telegram;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +22,8 @@ public static class HostingExtensions
 
         builder.AddStorage();
         builder.AddConversations();
+        builder.AddCases();
+        builder.AddPrivacy();
         builder.AddDelivery();
         builder.AddTelegram();
         return builder;

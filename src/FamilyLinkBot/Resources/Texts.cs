@@ -28,8 +28,8 @@ public sealed class Texts
             ? value
             : throw new KeyNotFoundException($"No string '{key}' for language {language.Code()}.");
 
-    /// <summary>The string with each {name} replaced by its value, HTML-escaped.</summary>
-    public string Format(Language language, string key, params ReadOnlySpan<(string Name, string? Value)> values)
+    /// <summary>The string with each {name} replaced by its value: HTML-escaped, unless it is <see cref="SafeHtml"/>.</summary>
+    public string Format(Language language, string key, params ReadOnlySpan<(string Name, object? Value)> values)
     {
         var template = Get(language, key);
         if (values.IsEmpty)
@@ -60,7 +60,7 @@ public sealed class Texts
             {
                 if (name.SequenceEqual(n))
                 {
-                    builder.Append(Html.Escape(v));
+                    builder.Append(v is SafeHtml html ? html.Value : Html.Escape(v?.ToString()));
                     matched = true;
                     break;
                 }
@@ -76,18 +76,6 @@ public sealed class Texts
 
         builder.Append(template, position, template.Length - position);
         return builder.ToString();
-    }
-
-    /// <summary>Like <see cref="Format"/>, but values are already-safe HTML built by us from escaped parts.</summary>
-    public string FormatHtml(Language language, string key, params ReadOnlySpan<(string Name, string Html)> values)
-    {
-        var text = Get(language, key);
-        foreach (var (name, html) in values)
-        {
-            text = text.Replace("{" + name + "}", html, StringComparison.Ordinal);
-        }
-
-        return text;
     }
 
     private static Texts Load()
@@ -107,3 +95,6 @@ public sealed class Texts
         return new Texts(all.ToFrozenDictionary());
     }
 }
+
+/// <summary>HTML we built ourselves from escaped parts; <see cref="Texts.Format"/> inserts it as is.</summary>
+public readonly record struct SafeHtml(string Value);

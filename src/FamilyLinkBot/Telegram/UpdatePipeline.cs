@@ -185,7 +185,7 @@ public sealed class UpdatePipeline(
             await SessionStore.SaveAsync(turn.Db, turn.Chat, session, now, cancellationToken);
         }
 
-        if (turn.IncomingMessageId is { } incoming)
+        if (turn.IncomingMessageId is { } incoming && !turn.IncomingHandled)
         {
             await TrackedMessages.TrackAsync(
                 turn.Db, turn.Chat.Id, incoming, now, turn.IncomingIsSensitive ? turn.SensitiveTtl : null, cancellationToken);

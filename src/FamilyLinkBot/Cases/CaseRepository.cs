@@ -1,0 +1,199 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using FamilyLinkBot.Crypto;
+using FamilyLinkBot.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace FamilyLinkBot.Cases;
+
+/// <summary>
+/// The <c>cases</c> and <c>case_history</c> tables. Details are encrypted with the family's data key and bound
+/// to their row and column; a case is found by its token only through the token's keyed hash. Every family-side
+/// method takes the family's chat and filters by it, so one family can never reach another's case.
+/// </summary>
+public sealed class CaseRepository(KeyStore keys)
+{
+    public const string TokenPurpose = "case-token";
+
+    private const string Columns = "id, chat_ref, number, relation, alias, region, place_detail, since, status, created_at, updated_at, closed_at";
+
+    public byte[] TokenHash(CaseToken token) => keys.Index.TokenHash(TokenPurpose, token.Normalized);
+
+    public static FieldContext Field(string caseId, string column) => new("cases", column, caseId);
+
+    public static FieldContext NoteField(long historyId) =>
+        new("case_history", "note", historyId.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>Stores a new case with status reported and returns it with its token (shown once, never stored).</summary>
+    public async Task<(CaseSummary Case, CaseToken Token)> CreateAsync(
+        UnitOfWork db, ChatRecord family, CaseDetails details, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var token = CaseToken.NewToken();
+        int number;
+        await using (var next = db.Command("SELECT COALESCE(MAX(number), 0) + 1 FROM cases WHERE chat_ref = $chat;").With("$chat", family.Id))
+        {
+            number = Convert.ToInt32(await next.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        }
+
+        var key = family.Key;
+        await using (var insert = db.Command(
+                "INSERT INTO cases (id, chat_ref, number, token_hash, relation, alias, region, place_detail, since, status, created_at, updated_at) " +
+                "VALUES ($id, $chat, $number, $token, $relation, $alias, $region, $detail, $since, $status, $now, $now);")
+            .With("$id", id)
+            .With("$chat", family.Id)
+            .With("$number", number)
+            .With("$token", TokenHash(token))
+            .With("$relation", key.EncryptString(details.Relation, Field(id, "relation")))
+            .With("$alias", details.Alias is null ? null : key.EncryptString(details.Alias, Field(id, "alias")))
+            .With("$region", key.EncryptString(details.Region, Field(id, "region")))
+            .With("$detail", details.PlaceDetail is null ? null : key.EncryptString(details.PlaceDetail, Field(id, "place_detail")))
+            .With("$since", details.Since is null ? null : key.EncryptString(details.Since, Field(id, "since")))
+            .With("$status", CaseStatus.Reported.Code())
+            .With("$now", now.ToUnixTimeSeconds()))
+        {
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await AddHistoryAsync(db, family.Key, id, CaseStatus.Reported, null, now, cancellationToken);
+        var summary = new CaseSummary
+        {
+            Id = id,
+            ChatRef = family.Id,
+            Number = number,
+            Details = details,
+            Status = CaseStatus.Reported,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        return (summary, token);
+    }
+
+    public static async Task<List<CaseSummary>> ListAsync(UnitOfWork db, ChatRecord family, CancellationToken cancellationToken)
+    {
+        await using var command = db.Command($"SELECT {Columns} FROM cases WHERE chat_ref = $chat ORDER BY number;").With("$chat", family.Id);
+        var cases = new List<CaseSummary>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            cases.Add(Read(reader, family.Key));
+        }
+
+        return cases;
+    }
+
+    /// <summary>The family's own case; null if the id is not theirs (or no longer exists).</summary>
+    public static async Task<CaseSummary?> GetAsync(UnitOfWork db, ChatRecord family, string caseId, CancellationToken cancellationToken)
+    {
+        await using var command = db.Command($"SELECT {Columns} FROM cases WHERE id = $id AND chat_ref = $chat;")
+            .With("$id", caseId)
+            .With("$chat", family.Id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader, family.Key) : null;
+    }
+
+    /// <summary>The case id and its family's chat row for a token, or null (caseworker look-ups).</summary>
+    public async Task<(string CaseId, string ChatRef)?> FindByTokenAsync(UnitOfWork db, CaseToken token, CancellationToken cancellationToken)
+    {
+        await using var command = db.Command("SELECT id, chat_ref FROM cases WHERE token_hash = $token;").With("$token", TokenHash(token));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? (reader.GetString(0), reader.GetString(1)) : null;
+    }
+
+    /// <summary>Gives the case a new token; the old one stops working at once.</summary>
+    public async Task<CaseToken> RotateTokenAsync(UnitOfWork db, ChatRecord family, string caseId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var token = CaseToken.NewToken();
+        await using var command = db.Command("UPDATE cases SET token_hash = $token, updated_at = $now WHERE id = $id AND chat_ref = $chat;")
+            .With("$token", TokenHash(token))
+            .With("$now", now.ToUnixTimeSeconds())
+            .With("$id", caseId)
+            .With("$chat", family.Id);
+        if (await command.ExecuteNonQueryAsync(cancellationToken) != 1)
+        {
+            throw new InvalidOperationException("The case to give a new token does not belong to this chat.");
+        }
+
+        return token;
+    }
+
+    /// <summary>Sets the status and records it in the history, with an optional note (encrypted).</summary>
+    public static async Task SetStatusAsync(
+        UnitOfWork db, DataKey familyKey, string caseId, CaseStatus status, string? note, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using (var command = db.Command(
+                "UPDATE cases SET status = $status, updated_at = $now, closed_at = CASE WHEN $status = 'closed' THEN COALESCE(closed_at, $now) ELSE NULL END WHERE id = $id;")
+            .With("$status", status.Code())
+            .With("$now", now.ToUnixTimeSeconds())
+            .With("$id", caseId))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await AddHistoryAsync(db, familyKey, caseId, status, note, now, cancellationToken);
+    }
+
+    public static async Task<List<CaseHistoryEntry>> HistoryAsync(UnitOfWork db, DataKey familyKey, string caseId, CancellationToken cancellationToken)
+    {
+        await using var command = db.Command("SELECT id, at, status, note FROM case_history WHERE case_ref = $case ORDER BY id;").With("$case", caseId);
+        var entries = new List<CaseHistoryEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var note = reader.GetBlobOrNull(3) is { } blob ? familyKey.DecryptString(blob, NoteField(reader.GetInt64(0))) : null;
+            entries.Add(new CaseHistoryEntry(
+                DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64(1)),
+                CaseStatuses.Parse(reader.GetString(2)) ?? CaseStatus.Reported,
+                note));
+        }
+
+        return entries;
+    }
+
+    private static async Task AddHistoryAsync(
+        UnitOfWork db, DataKey familyKey, string caseId, CaseStatus status, string? note, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        long historyId;
+        await using (var insert = db.Command("INSERT INTO case_history (case_ref, at, status) VALUES ($case, $at, $status) RETURNING id;")
+            .With("$case", caseId)
+            .With("$at", now.ToUnixTimeSeconds())
+            .With("$status", status.Code()))
+        {
+            historyId = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        if (!string.IsNullOrEmpty(note))
+        {
+            await using var update = db.Command("UPDATE case_history SET note = $note WHERE id = $id;")
+                .With("$note", familyKey.EncryptString(note, NoteField(historyId)))
+                .With("$id", historyId);
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private static CaseSummary Read(SqliteDataReader reader, DataKey key)
+    {
+        var id = reader.GetString(0);
+        string? Decrypt(int ordinal, string column) =>
+            reader.GetBlobOrNull(ordinal) is { } blob ? key.DecryptString(blob, Field(id, column)) : null;
+
+        return new CaseSummary
+        {
+            Id = id,
+            ChatRef = reader.GetString(1),
+            Number = reader.GetInt32(2),
+            Details = new CaseDetails
+            {
+                Relation = Decrypt(3, "relation")!,
+                Alias = Decrypt(4, "alias"),
+                Region = Decrypt(5, "region")!,
+                PlaceDetail = Decrypt(6, "place_detail"),
+                Since = Decrypt(7, "since"),
+            },
+            Status = CaseStatuses.Parse(reader.GetString(8)) ?? CaseStatus.Reported,
+            CreatedAt = DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64(9)),
+            UpdatedAt = DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64(10)),
+            ClosedAt = reader.IsDBNull(11) ? null : DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64(11)),
+        };
+    }
+}

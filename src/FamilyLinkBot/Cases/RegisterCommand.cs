@@ -1,0 +1,19 @@
+using FamilyLinkBot.Conversations;
+
+namespace FamilyLinkBot.Cases;
+
+/// <summary>/register: starts the five-step flow of SPEC §4.1.</summary>
+public sealed class RegisterCommand : IBotCommand
+{
+    public string Name => "register";
+
+    public Role Role => Role.Anyone;
+
+    public string? DescriptionKey => "cmd.register";
+
+    public Task HandleAsync(Turn turn, string arguments, CancellationToken cancellationToken)
+    {
+        RegisterFlow.Begin(turn);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,40 @@
+using FamilyLinkBot.Storage;
+
+namespace FamilyLinkBot.Privacy;
+
+/// <summary>
+/// Erases a family (SPEC §3, §5): the wrapped data key goes first, so anything of theirs left in a backup or a
+/// free page is unreadable (crypto-shredding); then every row. secure_delete overwrites the freed pages, and the
+/// caller checkpoints the WAL after commit so the old pages leave the log too.
+/// </summary>
+public static class FamilyEraser
+{
+    public static async Task EraseAsync(UnitOfWork db, string chatRef, CancellationToken cancellationToken)
+    {
+        string[] statements =
+        [
+            "UPDATE chats SET data_key = zeroblob(length(data_key)), chat_id = zeroblob(length(chat_id)), phrase = NULL WHERE id = $chat;",
+            "DELETE FROM case_history WHERE case_ref IN (SELECT id FROM cases WHERE chat_ref = $chat);",
+            "DELETE FROM cases WHERE chat_ref = $chat;",
+            "DELETE FROM tracked_messages WHERE chat_ref = $chat;",
+            "DELETE FROM sessions WHERE chat_ref = $chat;",
+            "DELETE FROM outbox WHERE chat_ref = $chat;",
+            "DELETE FROM chats WHERE id = $chat;",
+        ];
+        foreach (var sql in statements)
+        {
+            await using var command = db.Command(sql).With("$chat", chatRef);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Erases one case and its history (a closed case past retention).</summary>
+    public static async Task EraseCaseAsync(UnitOfWork db, string caseId, CancellationToken cancellationToken)
+    {
+        foreach (var sql in new[] { "DELETE FROM case_history WHERE case_ref = $case;", "DELETE FROM cases WHERE id = $case;" })
+        {
+            await using var command = db.Command(sql).With("$case", caseId);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using FamilyLinkBot.Conversations;
+using FamilyLinkBot.Storage;
+using Telegram.Bot;
+using Telegram.Bot.Types.Enums;
+
+namespace FamilyLinkBot.Privacy;
+
+/// <summary>
+/// The answer to /forget's question. On "Erase everything" the family is erased in this turn's transaction; the
+/// bot's tracked messages are deleted from the chat and the farewell is sent directly after commit, since no
+/// outbox row may refer to a chat that no longer exists.
+/// </summary>
+public sealed class ForgetAction(Database database, MessageDeleter deleter, ITelegramBotClient bot) : IMenuAction
+{
+    public string Prefix => "forget";
+
+    public async Task HandleAsync(Turn turn, string argument, CancellationToken cancellationToken)
+    {
+        if (argument != "yes")
+        {
+            turn.CloseMenu();
+            turn.Reply(turn.T("forget.kept"));
+            return;
+        }
+
+        var messages = await TrackedMessages.DeletableAsync(turn.Db, turn.Chat.Id, turn.Now, cancellationToken);
+        await FamilyEraser.EraseAsync(turn.Db, turn.Chat.Id, cancellationToken);
+        turn.Erased = true;
+        turn.CallbackAnswer = turn.T("answer.done");
+
+        var chatId = turn.Chat.TelegramChatId;
+        var farewell = turn.T("forget.done");
+        turn.AfterCommit(async ct =>
+        {
+            await database.CheckpointAsync(ct);
+            await deleter.DeleteAsync(chatId, messages, ct);
+            await bot.SendMessage(chatId, farewell, ParseMode.Html, cancellationToken: ct);
+        });
+    }
+}

@@ -1,0 +1,42 @@
+using FamilyLinkBot.Conversations;
+using FamilyLinkBot.Storage;
+
+namespace FamilyLinkBot.Privacy;
+
+/// <summary>/panic: at once, with no question, deletes every tracked message of this chat still deletable (SPEC §6).</summary>
+public sealed class PanicCommand(MessageDeleter deleter) : IBotCommand
+{
+    /// <summary>The short answer to /panic vanishes by itself too.</summary>
+    public const int AnswerLifetimeSeconds = 60;
+
+    public string Name => "panic";
+
+    public Role Role => Role.Anyone;
+
+    public string? DescriptionKey => "cmd.panic";
+
+    public async Task HandleAsync(Turn turn, string arguments, CancellationToken cancellationToken)
+    {
+        var messages = await TrackedMessages.DeletableAsync(turn.Db, turn.Chat.Id, turn.Now, cancellationToken);
+        if (turn.IncomingMessageId is { } own)
+        {
+            messages.Add(own);
+            turn.IncomingHandled = true;
+        }
+
+        await TrackedMessages.RemoveAsync(turn.Db, turn.Chat.Id, messages, cancellationToken);
+        await using (var cancelPending = turn.Db.Command("UPDATE outbox SET state = 3, payload = x'' WHERE chat_ref = $chat AND state = 0;")
+            .With("$chat", turn.Chat.Id))
+        {
+            // Whatever was still waiting to be sent to this chat would undo the panic.
+            await cancelPending.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        turn.Session.EndFlow();
+        turn.CloseMenu();
+        turn.ReplyEphemeral(turn.T("panic.done"), AnswerLifetimeSeconds);
+
+        var chatId = turn.Chat.TelegramChatId;
+        turn.AfterCommit(ct => deleter.DeleteAsync(chatId, messages, ct));
+    }
+}

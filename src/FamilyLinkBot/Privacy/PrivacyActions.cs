@@ -1,0 +1,100 @@
+using FamilyLinkBot.Conversations;
+
+namespace FamilyLinkBot.Privacy;
+
+/// <summary>
+/// The /privacy buttons: the disappearing-message timer (1 hour, 24 hours, Off), discreet notifications, and the security
+/// phrase (SPEC §6). Each press updates the settings message in place.
+/// </summary>
+public sealed class PrivacyActions : IMenuAction, IFlow
+{
+    public const string FlowName = "phrase";
+
+    private static readonly (string Code, TimeSpan? After, string LabelKey)[] Timers =
+    [
+        ("1h", TimeSpan.FromHours(1), "timer.1h"),
+        ("24h", TimeSpan.FromHours(24), "timer.24h"),
+        ("off", null, "timer.off"),
+    ];
+
+    public string Name => FlowName;
+
+    public string Prefix => "privacy";
+
+    public async Task HandleAsync(Turn turn, string argument, CancellationToken cancellationToken)
+    {
+        var parts = argument.Split(':', 2);
+        switch (parts)
+        {
+            case ["timer", var code] when Timers.Any(t => t.Code == code):
+                await PrivacySettings.SetTimerAsync(turn.Db, turn.Chat, Timers.First(t => t.Code == code).After, cancellationToken);
+                turn.CallbackAnswer = turn.T("privacy.updated");
+                Show(turn, editPressed: true);
+                break;
+            case ["discreet", var onOff] when onOff is "on" or "off":
+                await PrivacySettings.SetDiscreetAsync(turn.Db, turn.Chat, onOff == "on", cancellationToken);
+                turn.CallbackAnswer = turn.T("privacy.updated");
+                Show(turn, editPressed: true);
+                break;
+            case ["phrase"]:
+                turn.Session.StartFlow(FlowName, "phrase", turn.Now);
+                turn.CloseMenu();
+                turn.Reply(turn.T("privacy.phrase.prompt"));
+                break;
+            case ["clear_phrase"]:
+                await PrivacySettings.SetPhraseAsync(turn.Db, turn.Chat, null, cancellationToken);
+                turn.CallbackAnswer = turn.T("privacy.phrase.cleared");
+                Show(turn, editPressed: true);
+                break;
+            default:
+                turn.CallbackAnswer = turn.T("answer.button_expired");
+                break;
+        }
+    }
+
+    public async Task HandleTextAsync(Turn turn, string text, CancellationToken cancellationToken)
+    {
+        turn.IncomingIsSensitive = true;
+        var phrase = text.Trim();
+        var length = new System.Globalization.StringInfo(phrase).LengthInTextElements;
+        if (length == 0 || length > PrivacySettings.PhraseLimit)
+        {
+            turn.Reply(length == 0
+                ? turn.T("privacy.phrase.prompt")
+                : turn.F("reg.text.too_long", ("length", length), ("limit", PrivacySettings.PhraseLimit)));
+            return;
+        }
+
+        await PrivacySettings.SetPhraseAsync(turn.Db, turn.Chat, phrase, cancellationToken);
+        turn.Session.EndFlow();
+        turn.Reply(turn.T("privacy.phrase.saved"));
+        Show(turn, editPressed: false);
+    }
+
+    public Task HandleNonTextAsync(Turn turn, CancellationToken cancellationToken)
+    {
+        turn.Reply(turn.T("nontext.refused"));
+        return Task.CompletedTask;
+    }
+
+    public static void Show(Turn turn, bool editPressed)
+    {
+        var chat = turn.Chat;
+        var timer = Timers.First(t => t.After == chat.DisappearAfter);
+        var text = turn.F(
+            "privacy.settings",
+            ("timer", turn.T(timer.LabelKey)),
+            ("discreet", turn.T(chat.Discreet ? "toggle.on" : "toggle.off")),
+            ("phrase", turn.T(chat.PhraseBlob is null ? "phrase.not_set" : "phrase.set_mark")));
+        var timerRow = Timers
+            .Select(t => new MenuOption("privacy:timer:" + t.Code, null, (t.Code == timer.Code ? "✅ " : "") + turn.T("button.timer_" + t.Code)))
+            .ToList();
+        IReadOnlyList<MenuOption> discreetRow = chat.Discreet
+            ? [new MenuOption("privacy:discreet:off", "button.discreet_on")]
+            : [new MenuOption("privacy:discreet:on", "button.discreet_off")];
+        IReadOnlyList<MenuOption> phraseRow = chat.PhraseBlob is null
+            ? [new MenuOption("privacy:phrase", "button.set_phrase")]
+            : [new MenuOption("privacy:phrase", "button.set_phrase"), new MenuOption("privacy:clear_phrase", "button.clear_phrase")];
+        turn.Reply(text, [timerRow, discreetRow, phraseRow], editPressed: editPressed);
+    }
+}

@@ -1,0 +1,10 @@
+namespace FamilyLinkBot.Privacy;
+
+/// <summary>The <c>Privacy</c> configuration section (SPEC §6).</summary>
+public sealed class PrivacyOptions
+{
+    public const string Section = "Privacy";
+
+    /// <summary>How often the disappearing-message sweeper looks for expired messages.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+}
