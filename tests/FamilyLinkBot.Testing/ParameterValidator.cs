@@ -102,10 +102,10 @@ internal static class ParameterValidator
             failures.Add(failure);
         }
 
-        // Report the deepest problem when one alternative got past the top level (a malformed object),
-        // otherwise the list of types this value could have had.
-        var deeper = failures.Where(f => f.Path != path).ToList();
-        return deeper.Count == 1 ? deeper[0] : new Failure(path, types);
+        // Report the problem of the alternative that got furthest into the value (the object the bot
+        // meant to send), or else the list of types this value could have had.
+        var deepest = failures.Where(f => f.Path != path).MaxBy(f => f.Path.Length);
+        return deepest ?? new Failure(path, types);
     }
 
     private static Failure? CheckOne(BotApiSpec spec, JsonNode? node, string type, string path, int depth)
