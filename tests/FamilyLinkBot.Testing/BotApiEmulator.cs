@@ -47,6 +47,7 @@ public sealed partial class BotApiEmulator : IAsyncDisposable
     private WebApplication? _app;
     private int _users;
     private int _groups;
+    private int _disposed;
 
     private BotApiEmulator(BotApiEmulatorOptions options)
     {
@@ -73,7 +74,7 @@ public sealed partial class BotApiEmulator : IAsyncDisposable
             HasMainWebApp = false,
         };
         _queries = new CallbackQueries(_time);
-        _updates = new UpdateQueue(firstUpdateId: 600_000_000 + RandomNumberGenerator.GetInt32(100_000_000));
+        _updates = new UpdateQueue(firstUpdateId: 600_000_000 + RandomNumberGenerator.GetInt32(100_000_000), _changed);
         _updateMethods = new UpdateMethods(_updates, _shutdown.Token);
         _faults = new FaultInjector(options.RandomFaults);
         _log = new RequestLog(options.RequestHistoryLimit, _changed);
@@ -134,6 +135,11 @@ public sealed partial class BotApiEmulator : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _shutdown.CancelAsync(); // long polls answer [] at once
         if (_app is not null)
         {

@@ -6,7 +6,7 @@ namespace FamilyLinkBot.Testing;
 // getUpdates as Telegram implements it: an update stays until a call with offset > its id confirms it;
 // at most `limit` come back, oldest first; a long poll returns as soon as one arrives; a newer
 // getUpdates ends an older one still waiting with 409; allowed_updates persists between calls.
-internal sealed class UpdateQueue(int firstUpdateId)
+internal sealed class UpdateQueue(int firstUpdateId, ChangeSignal changed)
 {
     private const int HistoryLimit = 10_000;
 
@@ -163,6 +163,8 @@ internal sealed class UpdateQueue(int firstUpdateId)
 
             Confirm(offset);
         }
+
+        changed.Notify(); // a confirmation is news to whoever waits for "the bot has taken this update"
 
         try
         {
