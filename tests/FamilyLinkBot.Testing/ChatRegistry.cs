@@ -30,7 +30,8 @@ internal sealed class ChatRegistry
         lock (Gate)
         {
             _chats.Add(chat.Id, chat);
-            if (chat.Chat.Username is { } username)
+            // Only groups and channels can be addressed as "@username"; users cannot.
+            if (chat.Chat.Username is { } username && chat.Chat.Type != Telegram.Bot.Types.Enums.ChatType.Private)
             {
                 _byUsername[username] = chat;
             }
