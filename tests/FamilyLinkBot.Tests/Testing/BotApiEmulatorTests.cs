@@ -512,6 +512,55 @@ public sealed class BotApiEmulatorTests
     }
 
     [Fact]
+    public async Task AnswersHaveTelegramsJsonShape()
+    {
+        await using var emulator = await BotApiEmulator.StartAsync();
+        var user = emulator.CreateUser("Min", username: "min_k");
+
+        var (status, body) = await EmulatorClients.PostJsonAsync(emulator, "sendMessage", $$"""{"chat_id":"{{user.ChatId}}","text":"hi"}""");
+
+        Assert.Equal(200, status);
+        var json = JsonNode.Parse(body)!;
+        Assert.True(json["ok"]!.GetValue<bool>());
+        var message = json["result"]!;
+        Assert.Equal(1, message["message_id"]!.GetValue<int>());
+        Assert.True(message["date"]!.GetValue<long>() > 1_600_000_000);
+        Assert.Equal("private", message["chat"]!["type"]!.GetValue<string>());
+        Assert.Equal(user.ChatId, message["chat"]!["id"]!.GetValue<long>());
+        Assert.True(message["from"]!["is_bot"]!.GetValue<bool>());
+        Assert.Equal("hi", message["text"]!.GetValue<string>());
+        Assert.DoesNotContain("null", body);
+    }
+
+    [Fact]
+    public async Task UsersCannotBeAddressedByUsername()
+    {
+        await using var emulator = await BotApiEmulator.StartAsync();
+        emulator.CreateUser(username: "min_k");
+
+        var error = await Assert.ThrowsAsync<ApiRequestException>(() => EmulatorClients.Client(emulator).SendMessage("@min_k", "hi"));
+
+        Assert.Equal("Bad Request: chat not found", error.Message);
+    }
+
+    [Fact]
+    public async Task EmulatorWithLoggingStillAnswers()
+    {
+        await using var emulator = await BotApiEmulator.StartAsync(new BotApiEmulatorOptions { Logging = true });
+
+        Assert.True((await EmulatorClients.Client(emulator).GetMe()).IsBot);
+    }
+
+    [Fact]
+    public async Task DisposingTwiceIsHarmless()
+    {
+        var emulator = await BotApiEmulator.StartAsync();
+
+        await emulator.DisposeAsync();
+        await emulator.DisposeAsync();
+    }
+
+    [Fact]
     public void RecordedRequestPrintsNoBody()
     {
         var request = new RecordedRequest("sendMessage", """{"chat_id":5000104729}""", 200, null, DateTimeOffset.UtcNow, 5000104729);
