@@ -159,8 +159,26 @@ public sealed partial class BotApiEmulator : IAsyncDisposable
         var n = Interlocked.Increment(ref _users);
         var user = new EmulatedUser(FirstUserId + (n * IdSpacing), firstName, lastName, username, languageCode);
         _chats.Add(new ChatState(user.ToPrivateChat(), NewChatInstance()));
+        _createdUsers.Enqueue(user);
         return user;
     }
+
+    /// <summary>Every user created so far (for checks that none of their ids or names leaked anywhere).</summary>
+    public IReadOnlyList<EmulatedUser> Users => [.. _createdUsers];
+
+    /// <summary>Every text and caption users sent, in order.</summary>
+    public IReadOnlyList<string> UserTexts => [.. _userTexts];
+
+    /// <summary>The update id of the newest message or button press from this user.</summary>
+    public int LastUpdateIdFrom(EmulatedUser user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return _lastUpdateIds.TryGetValue(user.Id, out var id) ? id : throw new InvalidOperationException("That user has sent nothing yet.");
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<EmulatedUser> _createdUsers = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _userTexts = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, int> _lastUpdateIds = new();
 
     /// <summary>A new supergroup (id -100…) the bot is a member and administrator of.</summary>
     public EmulatedChat CreateGroup(string title)
@@ -332,6 +350,12 @@ public sealed partial class BotApiEmulator : IAsyncDisposable
 
         var telegramMessage = message.ToMessage();
         var updateId = _updates.Enqueue("message", id => Serialize(new Update { Id = id, Message = telegramMessage }));
+        if (text.Length > 0)
+        {
+            _userTexts.Enqueue(text);
+        }
+
+        _lastUpdateIds[from.Id] = updateId;
         _changed.Notify();
         return (telegramMessage, updateId);
     }
@@ -364,6 +388,7 @@ public sealed partial class BotApiEmulator : IAsyncDisposable
             Data = callbackData,
         };
         var updateId = _updates.Enqueue("callback_query", id => Serialize(new Update { Id = id, CallbackQuery = query }));
+        _lastUpdateIds[from.Id] = updateId;
         _changed.Notify();
         return (query, updateId);
     }

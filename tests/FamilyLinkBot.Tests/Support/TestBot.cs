@@ -1,0 +1,96 @@
+using FamilyLinkBot.Hosting;
+using FamilyLinkBot.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FamilyLinkBot.Tests.Support;
+
+/// <summary>
+/// The real bot host (same composition as Program) pointed at a Bot API emulator, with its database and
+/// key file in a data folder of the test's, and every log line captured at the most verbose level.
+/// </summary>
+public sealed class TestBot : IAsyncDisposable
+{
+    private TestBot(IHost host, string dataFolder, LogSink logs)
+    {
+        Host = host;
+        DataFolder = dataFolder;
+        Logs = logs;
+    }
+
+    public IHost Host { get; }
+
+    public string DataFolder { get; }
+
+    public LogSink Logs { get; }
+
+    public string DatabasePath => Path.Combine(DataFolder, "bot.db");
+
+    public string KeyPath => Path.Combine(DataFolder, "master.key");
+
+    public T Service<T>()
+        where T : notnull => Host.Services.GetRequiredService<T>();
+
+    public static IHost Build(BotApiEmulator emulator, string dataFolder, LogSink logs, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            DisableDefaults = true,
+            ContentRootPath = dataFolder,
+            EnvironmentName = "Test",
+        });
+        var config = new Dictionary<string, string?>
+        {
+            ["Telegram:BotToken"] = emulator.Token,
+            ["Telegram:ApiBaseUrl"] = emulator.BaseUrl,
+            ["Telegram:PollingTimeoutSeconds"] = "1",
+            ["Storage:ConnectionString"] = $"Data Source={Path.Combine(dataFolder, "bot.db")}",
+            ["Crypto:MasterKeyPath"] = Path.Combine(dataFolder, "master.key"),
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            config[key] = value;
+        }
+
+        builder.Configuration.AddInMemoryCollection(config);
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Trace);
+        builder.Logging.AddProvider(logs);
+        builder.AddFamilyLinkBot();
+        services?.Invoke(builder.Services);
+        return builder.Build();
+    }
+
+    public static async Task<TestBot> StartAsync(
+        BotApiEmulator emulator, string dataFolder, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    {
+        var logs = new LogSink();
+        var host = Build(emulator, dataFolder, logs, settings, services);
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+
+        return new TestBot(host, dataFolder, logs);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await Host.StopAsync(TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            Host.Dispose();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        }
+    }
+}
