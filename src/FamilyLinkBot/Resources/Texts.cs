@@ -12,6 +12,8 @@ namespace FamilyLinkBot.Resources;
 /// </summary>
 public sealed class Texts
 {
+    private const string ResourcePrefix = "FamilyLinkBot.Strings.";
+
     private readonly FrozenDictionary<Language, FrozenDictionary<string, string>> _strings;
 
     private Texts(FrozenDictionary<Language, FrozenDictionary<string, string>> strings) => _strings = strings;
@@ -78,17 +80,39 @@ public sealed class Texts
         return builder.ToString();
     }
 
+    /// <summary>
+    /// Loads Strings/{lang}.json and every feature file Strings/{feature}.{lang}.json; a key defined twice
+    /// for one language is a build mistake and stops the program.
+    /// </summary>
     private static Texts Load()
     {
         var assembly = Assembly.GetExecutingAssembly();
+        var names = assembly.GetManifestResourceNames();
         var all = new Dictionary<Language, FrozenDictionary<string, string>>();
         foreach (var language in LanguageCodes.All)
         {
-            var name = $"FamilyLinkBot.Strings.{language.Code()}.json";
-            using var stream = assembly.GetManifestResourceStream(name)
-                ?? throw new InvalidOperationException($"The string resource {name} is missing from the build.");
-            var map = JsonSerializer.Deserialize<Dictionary<string, string>>(stream)
-                ?? throw new InvalidOperationException($"The string resource {name} is empty.");
+            var suffix = $".{language.Code()}.json";
+            var files = names.Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal) && n.EndsWith(suffix, StringComparison.Ordinal)).ToList();
+            if (!files.Contains(ResourcePrefix + language.Code() + ".json"))
+            {
+                throw new InvalidOperationException($"The string resource {language.Code()}.json is missing from the build.");
+            }
+
+            var map = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var name in files)
+            {
+                using var stream = assembly.GetManifestResourceStream(name)!;
+                var entries = JsonSerializer.Deserialize<Dictionary<string, string>>(stream)
+                    ?? throw new InvalidOperationException($"The string resource {name} is empty.");
+                foreach (var (key, value) in entries)
+                {
+                    if (!map.TryAdd(key, value))
+                    {
+                        throw new InvalidOperationException($"The string '{key}' is defined twice for {language.Code()} (again in {name}).");
+                    }
+                }
+            }
+
             all[language] = map.ToFrozenDictionary(StringComparer.Ordinal);
         }
 
