@@ -11,6 +11,11 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        if (SubCommands.IsSubCommand(args))
+        {
+            return await SubCommands.RunAsync(args, Console.Out, Console.Error);
+        }
+
         var builder = CreateBuilder(args);
         if (string.IsNullOrWhiteSpace(builder.Configuration["Telegram:BotToken"]))
         {

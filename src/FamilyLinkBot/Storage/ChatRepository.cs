@@ -31,7 +31,7 @@ public sealed class ChatRepository(KeyStore keys)
             Id = id,
             ChatIndex = index,
             TelegramChatId = telegramChatId,
-            Key = DataKey.Unwrap(keys.Ring, id, reader.GetBlobOrNull(1)!),
+            Key = await keys.UnwrapAsync(db, id, reader.GetBlobOrNull(1)!, cancellationToken),
             Language = LanguageCodes.Parse(reader.GetStringOrNull(2)),
             Active = reader.GetInt64(3) != 0,
         };
@@ -43,7 +43,7 @@ public sealed class ChatRepository(KeyStore keys)
     {
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var index = keys.Index.ChatIndex(telegramChatId);
-        var key = DataKey.Create(keys.Ring, id, out var wrapped);
+        var key = DataKey.Create(await keys.WriteRingAsync(db, cancellationToken), id, out var wrapped);
         try
         {
             var chatId = key.EncryptString(telegramChatId.ToString(CultureInfo.InvariantCulture), ChatIdField(id));
@@ -76,7 +76,7 @@ public sealed class ChatRepository(KeyStore keys)
             return null;
         }
 
-        var key = DataKey.Unwrap(keys.Ring, chatRef, reader.GetBlobOrNull(1)!);
+        var key = await keys.UnwrapAsync(db, chatRef, reader.GetBlobOrNull(1)!, cancellationToken);
         try
         {
             var chatId = long.Parse(key.DecryptString(reader.GetBlobOrNull(2)!, ChatIdField(chatRef)), CultureInfo.InvariantCulture);
