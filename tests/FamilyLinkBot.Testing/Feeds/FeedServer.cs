@@ -227,7 +227,6 @@ public sealed class FeedServer : IAsyncDisposable
                                        or Microsoft.AspNetCore.Connections.ConnectionAbortedException)
         {
             // The client gave up (a timeout or size cap under test) or the server is stopping.
-            context.Response.StatusCode = context.Response.HasStarted ? context.Response.StatusCode : 0;
             context.Abort();
         }
         finally
