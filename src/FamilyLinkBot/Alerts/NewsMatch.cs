@@ -1,3 +1,5 @@
+using System.Collections.ObjectModel;
+
 namespace FamilyLinkBot.Alerts;
 
 /// <summary>
@@ -10,8 +12,8 @@ public sealed class NewsMatch
 
     internal NewsMatch(HashSet<string> topics, HashSet<string> regions)
     {
-        Topics = topics;
-        Regions = regions;
+        Topics = new ReadOnlySet<string>(topics);
+        Regions = new ReadOnlySet<string>(regions);
     }
 
     public IReadOnlySet<string> Topics { get; }

@@ -48,6 +48,12 @@ public sealed class NewsMatcher
         _automaton.Build();
     }
 
+    public NewsMatch Match(FeedItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return Match(item.Title, item.Summary);
+    }
+
     public NewsMatch Match(string? title, string? summary = null)
     {
         var text = Prepare(title, summary);

@@ -108,6 +108,17 @@ public sealed class NewsMatcherTests
     }
 
     [Fact]
+    public void FeedItemIsMatchedByTitleAndSummary()
+    {
+        var item = new FeedItem("1", "https://news.example/1", "Update from the border", "Families fear repatriation from Dandong.", null);
+
+        var match = Matcher.Match(item);
+
+        Assert.Equal(["border", "repatriation"], match.Topics.Order());
+        Assert.Equal(["liaoning"], match.Regions);
+    }
+
+    [Fact]
     public void PhraseDoesNotSpanTitleAndSummary()
     {
         // "stocks" ends the title and "rally" starts the summary: that is a real rally, not "stocks rally".
