@@ -16,6 +16,7 @@ public sealed class MatchingRules
     // Bounds keep a mistaken or hostile rules file from making the automaton huge; real files are far below them.
     public const int MaxKeywordLength = 100;
     public const int MaxPatterns = 20_000;
+    public const int MaxTotalChars = 100_000;
 
     private const string DefaultResourceName = "FamilyLinkBot.Alerts.matching-rules.json";
     private const string DefaultSourceName = "built-in matching-rules.json";
@@ -110,14 +111,14 @@ public sealed class MatchingRules
                 : $"\"version\" is {file.Version}, but only {SupportedVersion} is supported");
         }
 
-        var patterns = 0;
-        var topics = ValidateRules(source, "topic", file.Topics, TopicIds, ref patterns);
-        var regions = ValidateRules(source, "region", file.Regions, RegionIds, ref patterns);
+        var budget = new Budget();
+        var topics = ValidateRules(source, "topic", file.Topics, TopicIds, budget);
+        var regions = ValidateRules(source, "region", file.Regions, RegionIds, budget);
         return new MatchingRules(source, topics, regions);
     }
 
     private static ReadOnlyCollection<MatchingRule> ValidateRules(
-        string source, string kind, List<RuleEntry?>? entries, IReadOnlyList<string> knownIds, ref int patterns)
+        string source, string kind, List<RuleEntry?>? entries, IReadOnlyList<string> knownIds, Budget budget)
     {
         if (entries is null)
         {
@@ -147,13 +148,13 @@ public sealed class MatchingRules
                 throw AlertsError.RulesInvalid(source, $"{kind} '{id}' appears more than once");
             }
 
-            var keywords = ValidateLists(source, $"{kind} '{id}' keywords", entry.Keywords, ref patterns);
+            var keywords = ValidateLists(source, $"{kind} '{id}' keywords", entry.Keywords, budget);
             if (keywords.Values.All(list => list.Count == 0))
             {
                 throw AlertsError.RulesInvalid(source, $"{kind} '{id}' has no keywords");
             }
 
-            var exclude = ValidateLists(source, $"{kind} '{id}' exclude", entry.Exclude, ref patterns);
+            var exclude = ValidateLists(source, $"{kind} '{id}' exclude", entry.Exclude, budget);
             byId.Add(id, new MatchingRule { Id = id, Keywords = keywords, Exclude = exclude });
         }
 
@@ -168,7 +169,7 @@ public sealed class MatchingRules
     }
 
     private static ReadOnlyDictionary<string, IReadOnlyList<string>> ValidateLists(
-        string source, string what, Dictionary<string, List<string?>?>? lists, ref int patterns)
+        string source, string what, Dictionary<string, List<string?>?>? lists, Budget budget)
     {
         var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         foreach (var (language, list) in lists ?? [])
@@ -205,9 +206,12 @@ public sealed class MatchingRules
                         source, $"{what}.{language}: a keyword is longer than {MaxKeywordLength} characters");
                 }
 
-                if (++patterns > MaxPatterns)
+                budget.Patterns++;
+                budget.Chars += phrase.Length;
+                if (budget.Patterns > MaxPatterns || budget.Chars > MaxTotalChars)
                 {
-                    throw AlertsError.RulesInvalid(source, $"more than {MaxPatterns} keywords and excludes in total");
+                    throw AlertsError.RulesInvalid(
+                        source, $"more than {MaxPatterns} keywords and excludes, or {MaxTotalChars} characters of them, in total");
                 }
 
                 phrases.Add(phrase);
@@ -217,6 +221,13 @@ public sealed class MatchingRules
         }
 
         return result.AsReadOnly();
+    }
+
+    private sealed class Budget
+    {
+        public int Patterns { get; set; }
+
+        public int Chars { get; set; }
     }
 
     // Mirrors the JSON file; unknown members are rejected so that a typo such as "keyowrds" fails loudly.

@@ -89,6 +89,7 @@ public sealed class MatchingRulesTests : IDisposable
         { RulesJson.Edit(RulesJson.Default(), r => r["topics"]![1]!["keyowrds"] = new JsonObject()), "not valid JSON" },
         { "{ \"version\": 1, \"topics\": [ ", "not valid JSON" },
         { "{ \"version\": 1, \"version\": 1 }", "not valid JSON" },
+        { RulesJson.Edit(RulesJson.Default(), r => r["topics"]![0]!["exclude"] = new JsonObject { ["en"] = new JsonArray([.. Enumerable.Range(0, 1_001).Select(i => (JsonNode)$"{i:D4}{new string('x', 96)}")]) }), "characters of them, in total" },
         { "null", "the document is empty" },
         { "", "not valid JSON" },
     };
