@@ -1,0 +1,8 @@
+namespace FamilyLinkBot.Alerts;
+
+public enum FeedFetchStatus
+{
+    Ok,
+    NotModified,
+    Failed,
+}

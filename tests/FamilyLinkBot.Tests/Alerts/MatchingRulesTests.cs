@@ -1,0 +1,140 @@
+using System.Text.Json.Nodes;
+using FamilyLinkBot.Alerts;
+
+namespace FamilyLinkBot.Tests.Alerts;
+
+public sealed class MatchingRulesTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("flb-rules-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void DefaultRulesHaveEveryTopicAndRegion()
+    {
+        var rules = MatchingRules.LoadDefault();
+
+        Assert.Equal(MatchingRules.TopicIds, rules.Topics.Select(t => t.Id));
+        Assert.Equal(MatchingRules.RegionIds, rules.Regions.Select(r => r.Id));
+        Assert.All(rules.Topics.Concat(rules.Regions), rule =>
+            Assert.All(MatchingRules.Languages, language => Assert.NotEmpty(rule.Keywords[language])));
+    }
+
+    [Fact]
+    public void ShippedFileIsTheEmbeddedOne()
+    {
+        var source = Path.Combine(RepositoryRoot(), "src", "FamilyLinkBot", "Alerts", "matching-rules.json");
+
+        Assert.Equal(File.ReadAllText(source), RulesJson.Default());
+    }
+
+    [Fact]
+    public void CustomFileExtendingATopicMatchesTheNewKeyword()
+    {
+        var json = RulesJson.WithKeyword(RulesJson.Default(), "topics", "repatriation", "en", "pushed back*");
+        json = RulesJson.WithKeyword(json, "topics", "repatriation", "ko", "쫓겨난");
+        json = RulesJson.WithKeyword(json, "regions", "jilin", "en", "sanhe");
+        var path = Write("custom.json", json);
+
+        var matcher = new NewsMatcher(MatchingRules.Load(path));
+
+        Assert.Equal(["repatriation"], matcher.Match("Defectors pushed backwards across river at Sanhe").Topics);
+        Assert.Equal(["jilin"], matcher.Match("Defectors pushed backwards across river at Sanhe").Regions);
+        Assert.Equal(["repatriation"], matcher.Match("중국서 쫓겨난 탈북민").Topics);
+        Assert.True(new NewsMatcher(MatchingRules.LoadDefault()).Match("Defectors pushed backwards").IsEmpty);
+    }
+
+    [Fact]
+    public void CustomExcludeCancelsAKeyword()
+    {
+        var json = RulesJson.WithKeyword(RulesJson.Default(), "topics", "policy", "en", "un general", part: "exclude");
+        var matcher = new NewsMatcher(MatchingRules.Parse(json));
+
+        Assert.True(matcher.Match("UN General announces").IsEmpty);
+    }
+
+    [Fact]
+    public void ConfiguredPathReplacesTheDefault()
+    {
+        var json = RulesJson.WithKeyword(RulesJson.Default(), "topics", "border", "en", "wall of steel");
+        var path = Write("configured.json", json);
+
+        var configured = MatchingRules.LoadConfigured(new NewsOptions { RulesPath = path });
+        var builtIn = MatchingRules.LoadConfigured(new NewsOptions { RulesPath = " " });
+
+        Assert.Equal(path, configured.Source);
+        Assert.Contains("wall of steel", configured.Topics.Single(t => t.Id == "border").Keywords["en"]);
+        Assert.DoesNotContain("wall of steel", builtIn.Topics.Single(t => t.Id == "border").Keywords["en"]);
+    }
+
+    public static TheoryData<string, string> BrokenFiles => new()
+    {
+        { RulesJson.Edit(RulesJson.Default(), r => r["topics"]!.AsArray().Add(Rule("weather", "rain"))), "topic 'weather' is not a known topic id" },
+        { RulesJson.Edit(RulesJson.Default(), r => r["regions"]!.AsArray().Add(Rule("unknown", "somewhere"))), "the place 'unknown' cannot have keywords" },
+        { RulesJson.Edit(RulesJson.Default(), r => r["regions"]!.AsArray().Add(Rule("pyongyang", "평양"))), "region 'pyongyang' is not a known region id" },
+        { RulesJson.WithKeyword(RulesJson.Default(), "topics", "border", "en", ""), "topic 'border' keywords.en contains an empty keyword" },
+        { RulesJson.WithKeyword(RulesJson.Default(), "topics", "border", "en", " \u200B "), "topic 'border' keywords.en contains an empty keyword" },
+        { RulesJson.WithKeyword(RulesJson.Default(), "topics", "border", "en", "*"), "topic 'border' keywords.en contains an empty keyword" },
+        { RulesJson.WithKeyword(RulesJson.Default(), "topics", "border", "en", "bor*der"), "has '*' other than at the end" },
+        { RulesJson.WithKeyword(RulesJson.Default(), "topics", "border", "kr", "국경"), "language 'kr' is not one of ko, en, zh" },
+        { RulesJson.WithKeyword(RulesJson.Default(), "topics", "border", "en", new string('x', 101)), "longer than 100 characters" },
+        { RulesJson.Edit(RulesJson.Default(), r => r["topics"]!.AsArray().Add(Rule("border", "frontier"))), "topic 'border' appears more than once" },
+        { RulesJson.Edit(RulesJson.Default(), r => r["topics"]!.AsArray().RemoveAt(3)), "topics missing: rallies" },
+        { RulesJson.Edit(RulesJson.Default(), r => r["topics"]![0]!["keywords"] = new JsonObject { ["en"] = new JsonArray() }), "topic 'repatriation' has no keywords" },
+        { RulesJson.Edit(RulesJson.Default(), r => r["topics"]![0]!.AsObject().Remove("keywords")), "topic 'repatriation' has no keywords" },
+        { RulesJson.Edit(RulesJson.Default(), r => r["topics"]![0]!.AsObject().Remove("id")), "topic #1 has no \"id\"" },
+        { RulesJson.Edit(RulesJson.Default(), r => r.AsObject().Remove("regions")), "the \"regions\" array is missing" },
+        { RulesJson.Edit(RulesJson.Default(), r => r["version"] = 2), "\"version\" is 2, but only 1 is supported" },
+        { RulesJson.Edit(RulesJson.Default(), r => r.AsObject().Remove("version")), "\"version\" is missing" },
+        { RulesJson.Edit(RulesJson.Default(), r => r["topics"]![1]!["keyowrds"] = new JsonObject()), "not valid JSON" },
+        { "{ \"version\": 1, \"topics\": [ ", "not valid JSON" },
+        { "{ \"version\": 1, \"version\": 1 }", "not valid JSON" },
+        { RulesJson.Edit(RulesJson.Default(), r => r["topics"]![0]!["exclude"] = new JsonObject { ["en"] = new JsonArray([.. Enumerable.Range(0, 1_001).Select(i => (JsonNode)$"{i:D4}{new string('x', 96)}")]) }), "characters of them, in total" },
+        { "null", "the document is empty" },
+        { "", "not valid JSON" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BrokenFiles))]
+    public void BrokenFileFailsNamingFileAndProblem(string json, string problem)
+    {
+        var path = Write("broken.json", json);
+
+        var error = Assert.Throws<MatchingRulesException>(() => MatchingRules.Load(path));
+
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.Contains(problem, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MissingFileFailsNamingTheFile()
+    {
+        var path = Path.Combine(_folder, "absent.json");
+
+        var error = Assert.Throws<MatchingRulesException>(() => MatchingRules.Load(path));
+
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.Contains("could not be read", error.Message, StringComparison.Ordinal);
+    }
+
+    private static JsonObject Rule(string id, string keyword) =>
+        new() { ["id"] = id, ["keywords"] = new JsonObject { ["en"] = new JsonArray(keyword) } };
+
+    private string Write(string name, string json)
+    {
+        var path = Path.Combine(_folder, name);
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "FamilyLinkBot.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("Repository root not found.");
+    }
+}
