@@ -29,6 +29,11 @@ public sealed class PollingService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (options.Value.Mode != TelegramMode.Polling)
+        {
+            return; // the webhook receiver takes the updates
+        }
+
         await commands.PublishAsync(stoppingToken);
         var offset = await LoadOffsetAsync(stoppingToken);
         var failures = 0;

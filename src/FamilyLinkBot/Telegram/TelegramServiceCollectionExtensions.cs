@@ -31,11 +31,16 @@ public static partial class TelegramServiceCollectionExtensions
         builder.Services.AddSingleton<UpdatePipeline>();
         builder.Services.AddSingleton<BotCommandsPublisher>();
         builder.Services.AddHostedService<PollingService>();
+        builder.Services.AddSingleton<WebhookReceiver>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<WebhookReceiver>());
         return builder;
     }
 
     [GeneratedRegex(@"^[0-9]{1,20}:[A-Za-z0-9_-]{20,100}$")]
     internal static partial Regex TokenShape();
+
+    [GeneratedRegex(@"^[A-Za-z0-9_-]{16,256}$")]
+    internal static partial Regex WebhookSecretShape();
 }
 
 /// <summary>Checks the Telegram section at start; messages name the key, never its value.</summary>
@@ -71,7 +76,21 @@ public sealed class TelegramOptionsValidator : IValidateOptions<TelegramOptions>
 
         if (options.Mode == TelegramMode.Webhook)
         {
-            errors.Add("Telegram:Mode 'Webhook' is not available in this version; use 'Polling'.");
+            if (!(Uri.TryCreate(options.WebhookUrl, UriKind.Absolute, out var hook) && hook.Scheme == Uri.UriSchemeHttps))
+            {
+                errors.Add("Telegram:WebhookUrl must be the public https:// address Telegram posts updates to (Telegram:Mode is Webhook).");
+            }
+
+            // Telegram's rule for secret_token: 1-256 characters, A-Z, a-z, 0-9, _ and -.
+            if (!TelegramServiceCollectionExtensions.WebhookSecretShape().IsMatch(options.WebhookSecret))
+            {
+                errors.Add("Telegram:WebhookSecret must be 16-256 characters of A-Z, a-z, 0-9, '_' or '-' (Telegram:Mode is Webhook).");
+            }
+
+            if (!(Uri.TryCreate(options.ListenUrl, UriKind.Absolute, out var listen) && (listen.Scheme == Uri.UriSchemeHttp || listen.Scheme == Uri.UriSchemeHttps)))
+            {
+                errors.Add("Telegram:ListenUrl must be the local http(s) address to listen on, e.g. http://127.0.0.1:8443 (Telegram:Mode is Webhook).");
+            }
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
