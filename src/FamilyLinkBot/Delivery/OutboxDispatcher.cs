@@ -72,7 +72,7 @@ public sealed class OutboxDispatcher(
             }
             catch (Exception ex)
             {
-                logger.LogError("Outbox dispatch failed with {ErrorType}; retrying shortly.", ex.GetType().Name);
+                logger.LogError("Outbox dispatch failed with {ErrorType} {Code}; retrying shortly.", ex.GetType().Name, (ex as Microsoft.Data.Sqlite.SqliteException)?.SqliteExtendedErrorCode);
                 await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }

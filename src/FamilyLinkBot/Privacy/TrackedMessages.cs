@@ -19,7 +19,9 @@ public static class TrackedMessages
             ? sentAt.Add(TimeSpan.FromSeconds(Math.Min(seconds, LatestExpiry.TotalSeconds))).ToUnixTimeSeconds()
             : null;
         await using var command = db.Command(
-                "INSERT INTO tracked_messages (chat_ref, message_id, sent_at, expires_at) VALUES ($chat, $message, $sent, $expires) " +
+                // The chat may have been erased (/forget) while its message was on the way: then there is nothing to track.
+                "INSERT INTO tracked_messages (chat_ref, message_id, sent_at, expires_at) " +
+                "SELECT $chat, $message, $sent, $expires WHERE EXISTS (SELECT 1 FROM chats WHERE id = $chat) " +
                 "ON CONFLICT (chat_ref, message_id) DO UPDATE SET expires_at = excluded.expires_at;")
             .With("$chat", chatRef)
             .With("$message", messageId)

@@ -1,10 +1,13 @@
 using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
 using FamilyLinkBot.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telegram.Bot;
 using Telegram.Bot.Exceptions;
+using Telegram.Bot.Types;
 using Telegram.Bot.Types.Enums;
 
 namespace FamilyLinkBot.Telegram;
@@ -19,6 +22,7 @@ public sealed class PollingService(
     UpdatePipeline pipeline,
     BotCommandsPublisher commands,
     ITelegramBotClient bot,
+    IHttpClientFactory httpClients,
     TimeProvider time,
     IOptions<TelegramOptions> options,
     ILogger<PollingService> logger) : BackgroundService
@@ -59,6 +63,11 @@ public sealed class PollingService(
             {
                 break;
             }
+            catch (RequestException ex) when (ex.InnerException is JsonException)
+            {
+                // One unreadable update would otherwise block every later one forever: find it and step over it.
+                offset = await SkipUnreadableAsync(offset, stoppingToken) ?? offset;
+            }
             catch (Exception ex)
             {
                 failures++;
@@ -67,6 +76,45 @@ public sealed class PollingService(
                 await Task.Delay(delay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
+    }
+
+    /// <summary>
+    /// Fetches the batch again as raw JSON and returns the offset just past the first update that Telegram.Bot cannot
+    /// read, after storing that offset (such an update cannot be applied); null when none is found (then the usual back-off applies).
+    /// </summary>
+    private async Task<int?> SkipUnreadableAsync(int? offset, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var baseUrl = string.IsNullOrWhiteSpace(settings.ApiBaseUrl) ? "https://api.telegram.org" : settings.ApiBaseUrl.TrimEnd('/');
+        using var http = httpClients.CreateClient(TelegramServiceCollectionExtensions.HttpClientName);
+        using var body = JsonContent.Create(new Dictionary<string, object?> { ["offset"] = offset, ["limit"] = 100, ["timeout"] = 0 });
+        using var response = await http.PostAsync(new Uri($"{baseUrl}/bot{settings.BotToken}/getUpdates"), body, cancellationToken);
+        using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), default, cancellationToken);
+        if (!document.RootElement.TryGetProperty("result", out var result) || result.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+
+        foreach (var raw in result.EnumerateArray())
+        {
+            if (!raw.TryGetProperty("update_id", out var idElement) || !idElement.TryGetInt32(out var id))
+            {
+                continue;
+            }
+
+            try
+            {
+                raw.Deserialize<Update>(JsonBotAPI.Options);
+            }
+            catch (JsonException)
+            {
+                logger.LogWarning("Update {UpdateId} could not be read and was skipped.", id);
+                await StoreOffsetAsync(id + 1, cancellationToken);
+                return id + 1;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Exponential back-off with jitter, 1 s up to 60 s; a 429's retry_after is honoured.</summary>

@@ -120,7 +120,7 @@ public sealed class UpdatePipeline(
                 UpdateId = update.Id,
                 Role = from is null ? Role.Anyone : await roles.ResolveAsync(db, from.Id, chat, cancellationToken),
                 Language = chat.Language ?? LanguageCodes.FromTelegram(from?.LanguageCode),
-                IncomingText = update.Message?.Text,
+                IncomingText = update.Message?.Text is { } incoming ? UserText.Clean(incoming) : null,
                 IncomingMessageId = update.Message?.Id,
                 PressedMessageId = update.CallbackQuery?.Message?.Id,
             };
@@ -128,9 +128,9 @@ public sealed class UpdatePipeline(
             DropIdleFlow(turn);
             if (update.CallbackQuery is { } query)
             {
-                await router.HandleCallbackAsync(turn, query.Data, cancellationToken);
+                await router.HandleCallbackAsync(turn, query.Data is { } data ? UserText.Clean(data) : null, cancellationToken);
             }
-            else if (update.Message is { Text: { } text })
+            else if (turn.IncomingText is { } text)
             {
                 await router.HandleTextAsync(turn, text, cancellationToken);
             }
