@@ -20,9 +20,6 @@ public sealed class TelegramOptions
 
     /// <summary>Long-polling timeout handed to getUpdates, in seconds.</summary>
     public int PollingTimeoutSeconds { get; set; } = 25;
-
-    /// <summary>How many updates of one batch are worked on at once (different chats only).</summary>
-    public int MaxParallelChats { get; set; } = 16;
 }
 
 public enum TelegramMode

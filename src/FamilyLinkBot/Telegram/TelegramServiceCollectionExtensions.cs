@@ -69,11 +69,6 @@ public sealed class TelegramOptionsValidator : IValidateOptions<TelegramOptions>
             errors.Add("Telegram:PollingTimeoutSeconds must be between 0 and 50.");
         }
 
-        if (options.MaxParallelChats is < 1 or > 256)
-        {
-            errors.Add("Telegram:MaxParallelChats must be between 1 and 256.");
-        }
-
         if (options.Mode == TelegramMode.Webhook)
         {
             if (!(Uri.TryCreate(options.WebhookUrl, UriKind.Absolute, out var hook) && hook.Scheme == Uri.UriSchemeHttps))

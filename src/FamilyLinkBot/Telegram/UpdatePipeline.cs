@@ -13,9 +13,10 @@ using Telegram.Bot.Types.Enums;
 namespace FamilyLinkBot.Telegram;
 
 /// <summary>
-/// Applies each incoming update exactly once (SPEC §8): in one transaction it checks the update id,
-/// loads the chat's state, runs the handler, stores the new state and the replies in the outbox, and
-/// records the id. Updates of one chat run in order; different chats run in parallel.
+/// Applies each incoming update exactly once (SPEC §8). A batch of updates from private chats is applied in one
+/// transaction, each update inside its own savepoint: the update id is recorded, the chat's state loaded, the handler
+/// run, the new state and the replies stored in the outbox. One failing update is rolled back to its savepoint and
+/// answered with an apology; the others stand. Updates are applied in update-id order, so each chat's stay in order.
 /// </summary>
 public sealed class UpdatePipeline(
     Database database,
@@ -27,55 +28,156 @@ public sealed class UpdatePipeline(
     ITelegramBotClient bot,
     TimeProvider time,
     IOptions<ConversationOptions> conversationOptions,
-    IOptions<TelegramOptions> telegramOptions,
     ILogger<UpdatePipeline> logger)
 {
     private readonly Texts _texts = Texts.Shared;
 
+    /// <summary>Handles one update (webhook mode); never throws for anything the update contains.</summary>
+    public Task ProcessAsync(Update update, CancellationToken cancellationToken) => ProcessBatchAsync([update], cancellationToken);
+
+    /// <summary>Handles a batch of updates (polling); never throws for anything the updates contain.</summary>
     public async Task ProcessBatchAsync(IReadOnlyList<Update> updates, CancellationToken cancellationToken)
     {
-        if (updates.Count == 1)
+        var privateUpdates = new List<Update>(updates.Count);
+        foreach (var update in updates.OrderBy(u => u.Id))
         {
-            await ProcessAsync(updates[0], cancellationToken);
-            return;
-        }
-
-        var byChat = updates.GroupBy(u => ChatOf(u)?.Id ?? 0).ToList();
-        await Parallel.ForEachAsync(
-            byChat,
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, telegramOptions.Value.MaxParallelChats), CancellationToken = cancellationToken },
-            async (group, ct) =>
+            var chat = ChatOf(update);
+            if (chat is { Type: ChatType.Private })
             {
-                foreach (var update in group.OrderBy(u => u.Id))
-                {
-                    await ProcessAsync(update, ct);
-                }
-            });
-    }
-
-    /// <summary>Handles one update; never throws for anything the update contains.</summary>
-    public async Task ProcessAsync(Update update, CancellationToken cancellationToken)
-    {
-        var chat = ChatOf(update);
-        if (chat is null)
-        {
-            if (update.CallbackQuery is { } orphan)
+                privateUpdates.Add(update);
+            }
+            else if (chat is not null)
+            {
+                await GuardAsync(update, () => HandleGroupAsync(update, chat, cancellationToken), cancellationToken);
+            }
+            else if (update.CallbackQuery is { } orphan)
             {
                 await AnswerCallbackAsync(orphan.Id, _texts.Get(LanguageCodes.FromTelegram(orphan.From.LanguageCode), "answer.button_expired"));
             }
 
-            return; // edited messages, reactions, polls and the like carry nothing the bot acts on.
+            // Edited messages, reactions, polls and the like carry nothing the bot acts on.
         }
 
-        try
+        if (privateUpdates.Count > 0)
         {
-            if (chat.Type != ChatType.Private)
+            // What escapes here is not about one update (the database is unavailable, say): it propagates, so the
+            // polling offset is not advanced (or the webhook answers 500) and the whole batch comes again.
+            await ApplyPrivateAsync(privateUpdates, cancellationToken);
+        }
+    }
+
+    private async Task ApplyPrivateAsync(List<Update> updates, CancellationToken cancellationToken)
+    {
+        var turns = new List<(Update Update, Turn? Turn)>(updates.Count);
+        await using (var db = await database.BeginAsync(cancellationToken))
+        {
+            for (var i = 0; i < updates.Count; i++)
             {
-                await HandleGroupAsync(update, chat, cancellationToken);
-                return;
+                var update = updates[i];
+                var savepoint = "u" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                db.Transaction.Save(savepoint);
+                try
+                {
+                    turns.Add((update, await ApplyAsync(db, update, cancellationToken)));
+                    db.Transaction.Release(savepoint);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    db.Transaction.Rollback(savepoint);
+                    LogFailure(update, ex);
+                    await ApologizeAsync(db, update, savepoint, cancellationToken);
+                    turns.Add((update, null));
+                }
             }
 
-            await HandlePrivateAsync(update, chat.Id, cancellationToken);
+            await db.CommitAsync(cancellationToken);
+        }
+
+        outbox.Wake();
+        foreach (var (update, turn) in turns)
+        {
+            foreach (var action in turn?.AfterCommitActions ?? [])
+            {
+                try
+                {
+                    await action(cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogWarning("A follow-up of update {UpdateId} failed ({ErrorType}).", update.Id, ex.GetType().Name);
+                }
+            }
+        }
+
+        // Button presses are answered after commit (a toast, or nothing): the spinner stops only once the change is stored.
+        await Task.WhenAll(turns
+            .Where(t => t.Update.CallbackQuery is not null)
+            .Select(t => AnswerCallbackAsync(t.Update.CallbackQuery!.Id, t.Turn?.CallbackAnswer)));
+    }
+
+    /// <summary>Applies one update inside the batch's transaction; null when it was applied before (a redelivery).</summary>
+    private async Task<Turn?> ApplyAsync(UnitOfWork db, Update update, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (!await MarkProcessedAsync(db, update.Id, now, cancellationToken))
+        {
+            return null; // redelivered: already applied, and its replies already in the outbox.
+        }
+
+        var chatId = ChatOf(update)!.Id;
+        var from = update.Message?.From ?? update.CallbackQuery?.From;
+        using var chat = await chats.FindAsync(db, chatId, cancellationToken)
+            ?? await chats.CreateAsync(db, chatId, now, cancellationToken);
+        if (!chat.IsNew)
+        {
+            await ChatRepository.TouchAsync(db, chat, now, cancellationToken);
+        }
+
+        var session = await SessionStore.LoadAsync(db, chat, cancellationToken);
+        var turn = new Turn
+        {
+            Db = db,
+            Chat = chat,
+            Session = session,
+            Texts = _texts,
+            Router = router,
+            Now = now,
+            UpdateId = update.Id,
+            Role = from is null ? Role.Anyone : await roles.ResolveAsync(db, from.Id, chat, cancellationToken),
+            Language = chat.Language ?? LanguageCodes.FromTelegram(from?.LanguageCode),
+            IncomingText = update.Message?.Text is { } incoming ? UserText.Clean(incoming) : null,
+            IncomingMessageId = update.Message?.Id,
+            PressedMessageId = update.CallbackQuery?.Message?.Id,
+        };
+
+        DropIdleFlow(turn);
+        if (update.CallbackQuery is { } query)
+        {
+            await router.HandleCallbackAsync(turn, query.Data is { } data ? UserText.Clean(data) : null, cancellationToken);
+        }
+        else if (turn.IncomingText is { } text)
+        {
+            await router.HandleTextAsync(turn, text, cancellationToken);
+        }
+        else
+        {
+            await router.HandleNonTextAsync(turn, cancellationToken);
+        }
+
+        if (!turn.Erased)
+        {
+            await StoreTurnAsync(turn, now, cancellationToken);
+        }
+
+        return turn;
+    }
+
+    /// <summary>Runs work for updates and keeps anything unexpected from escaping: it is logged without personal data.</summary>
+    private async Task GuardAsync(Update update, Func<Task> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await work();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -83,91 +185,15 @@ public sealed class UpdatePipeline(
         }
         catch (Exception ex)
         {
-            var pseudonym = keys.IsLoaded ? Pseudonym.Of(keys.Index.ChatIndex(chat.Id)) : "-";
-            logger.LogError("Update {UpdateId} of chat {Chat} failed with {ErrorType} at {Where}.", update.Id, pseudonym, ex.GetType().Name, ex.TargetSite?.Name);
-            await ApologizeAsync(update, chat.Id, cancellationToken);
+            LogFailure(update, ex);
         }
     }
 
-    private async Task HandlePrivateAsync(Update update, long chatId, CancellationToken cancellationToken)
+    private void LogFailure(Update update, Exception ex)
     {
-        var from = update.Message?.From ?? update.CallbackQuery?.From;
-        var now = time.GetUtcNow();
-        Turn turn;
-        await using (var db = await database.BeginAsync(cancellationToken))
-        {
-            if (!await MarkProcessedAsync(db, update.Id, now, cancellationToken))
-            {
-                return; // redelivered: already applied, and its replies already in the outbox.
-            }
-
-            using var chat = await chats.FindAsync(db, chatId, cancellationToken)
-                ?? await chats.CreateAsync(db, chatId, now, cancellationToken);
-            if (!chat.IsNew)
-            {
-                await ChatRepository.TouchAsync(db, chat, now, cancellationToken);
-            }
-
-            var session = await SessionStore.LoadAsync(db, chat, cancellationToken);
-            turn = new Turn
-            {
-                Db = db,
-                Chat = chat,
-                Session = session,
-                Texts = _texts,
-                Router = router,
-                Now = now,
-                UpdateId = update.Id,
-                Role = from is null ? Role.Anyone : await roles.ResolveAsync(db, from.Id, chat, cancellationToken),
-                Language = chat.Language ?? LanguageCodes.FromTelegram(from?.LanguageCode),
-                IncomingText = update.Message?.Text is { } incoming ? UserText.Clean(incoming) : null,
-                IncomingMessageId = update.Message?.Id,
-                PressedMessageId = update.CallbackQuery?.Message?.Id,
-            };
-
-            DropIdleFlow(turn);
-            if (update.CallbackQuery is { } query)
-            {
-                await router.HandleCallbackAsync(turn, query.Data is { } data ? UserText.Clean(data) : null, cancellationToken);
-            }
-            else if (turn.IncomingText is { } text)
-            {
-                await router.HandleTextAsync(turn, text, cancellationToken);
-            }
-            else
-            {
-                await router.HandleNonTextAsync(turn, cancellationToken);
-            }
-
-            if (!turn.Erased)
-            {
-                await StoreTurnAsync(turn, now, cancellationToken);
-            }
-
-            await db.CommitAsync(cancellationToken);
-        }
-
-        foreach (var action in turn.AfterCommitActions)
-        {
-            try
-            {
-                await action(cancellationToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogWarning("A follow-up of update {UpdateId} failed ({ErrorType}).", update.Id, ex.GetType().Name);
-            }
-        }
-
-        if (turn.Replies.Count > 0)
-        {
-            outbox.Wake();
-        }
-
-        if (update.CallbackQuery is { } answered)
-        {
-            await AnswerCallbackAsync(answered.Id, turn.CallbackAnswer);
-        }
+        var chat = ChatOf(update);
+        var pseudonym = keys.IsLoaded && chat is not null ? Pseudonym.Of(keys.Index.ChatIndex(chat.Id)) : "-";
+        logger.LogError("Update {UpdateId} of chat {Chat} failed with {ErrorType} at {Where}.", update.Id, pseudonym, ex.GetType().Name, ex.TargetSite?.Name);
     }
 
     /// <summary>The turn's state, its replies and the user's message (for /panic and the timer) go into the same transaction.</summary>
@@ -259,36 +285,32 @@ public sealed class UpdatePipeline(
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    /// <summary>After a failure: the state change was rolled back; the user gets a short apology, once.</summary>
-    private async Task ApologizeAsync(Update update, long chatId, CancellationToken cancellationToken)
+    /// <summary>After a failure the update's changes were rolled back; it is recorded as done and the user gets a short apology.</summary>
+    private async Task ApologizeAsync(UnitOfWork db, Update update, string savepoint, CancellationToken cancellationToken)
     {
+        db.Transaction.Save(savepoint);
         try
         {
             var now = time.GetUtcNow();
-            await using var db = await database.BeginAsync(cancellationToken);
             if (!await MarkProcessedAsync(db, update.Id, now, cancellationToken))
             {
                 return;
             }
 
-            using var chat = await chats.FindAsync(db, chatId, cancellationToken);
+            using var chat = await chats.FindAsync(db, ChatOf(update)!.Id, cancellationToken);
             if (chat is not null)
             {
                 var language = chat.Language ?? LanguageCodes.FromTelegram((update.Message?.From ?? update.CallbackQuery?.From)?.LanguageCode);
                 await Outbox.EnqueueAsync(db, chat, Lane.Interactive, new OutgoingMessage { Text = _texts.Get(language, "error.generic") }, now, cancellationToken);
             }
 
-            await db.CommitAsync(cancellationToken);
-            outbox.Wake();
+            db.Transaction.Release(savepoint);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // Even the apology failed (the chat's key cannot be read, say): leave the update unrecorded and move on.
+            db.Transaction.Rollback(savepoint);
             logger.LogError("Could not record the failed update {UpdateId} ({ErrorType}).", update.Id, ex.GetType().Name);
-        }
-
-        if (update.CallbackQuery is { } query)
-        {
-            await AnswerCallbackAsync(query.Id, null);
         }
     }
 

@@ -1,0 +1,34 @@
+using BenchmarkDotNet.Running;
+
+namespace FamilyLinkBot.Benchmarks;
+
+/// <summary>
+/// SPEC §10 measurements. `crypto` runs BenchmarkDotNet; the others run the real program as a child process against
+/// the Bot API emulator in this process, on loopback, and print their figures.
+/// </summary>
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var mode = args.FirstOrDefault() ?? "help";
+        switch (mode)
+        {
+            case "crypto":
+                BenchmarkRunner.Run<FieldEncryptionBenchmark>(args: args.Skip(1).ToArray());
+                return 0;
+            case "updates":
+                return await UpdatesRun.RunAsync(Arg(args, "--updates", 20_000), Arg(args, "--users", 20_000));
+            case "startup":
+                return await StartupRun.RunAsync(Arg(args, "--runs", 5), Arg(args, "--idle-seconds", 15));
+            default:
+                Console.WriteLine("usage: crypto [BenchmarkDotNet args] | updates [--updates N --users N] | startup [--runs N --idle-seconds N]");
+                return mode == "help" ? 0 : 2;
+        }
+    }
+
+    private static int Arg(string[] args, string name, int fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], out var value) ? value : fallback;
+    }
+}

@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using FamilyLinkBot.Testing;
+
+namespace FamilyLinkBot.Benchmarks;
+
+/// <summary>
+/// SPEC §10: incoming updates handled end to end (poll → state → encrypted store → reply sent) per second, against the
+/// loopback emulator. Each update is a /help from a distinct user, so the per-chat send limit is not what is measured.
+/// </summary>
+public static class UpdatesRun
+{
+    public static async Task<int> RunAsync(int updates, int users)
+    {
+        await using var emulator = await BotApiEmulator.StartAsync();
+        var people = Enumerable.Range(0, users).Select(_ => emulator.CreateUser(languageCode: "en")).ToList();
+        using var bot = BotProcess.Start(emulator, new Dictionary<string, string>
+        {
+            // The send rate is raised to Telegram's paid-broadcast ceiling so that the pipeline, not the limiter, is measured.
+            ["Delivery__AllowPaidBroadcast"] = "true",
+            ["Delivery__MessagesPerSecond"] = "1000",
+        });
+        await emulator.WaitUntilAsync(() => emulator.Requests.Any(r => r.Method == "getUpdates"), TimeSpan.FromSeconds(30));
+
+        // Warm-up: a few hundred updates so JIT and the connection pool are ready.
+        var warm = Math.Min(500, updates / 10);
+        for (var i = 0; i < warm; i++)
+        {
+            emulator.SendText(people[i % users], "/help");
+        }
+
+        await emulator.WaitUntilAsync(() => Sent(emulator) >= warm, TimeSpan.FromMinutes(2));
+        var before = Sent(emulator);
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < updates; i++)
+        {
+            emulator.SendText(people[(warm + i) % users], "/help");
+        }
+
+        var applied = TimeSpan.Zero;
+        await emulator.WaitUntilAsync(
+            () =>
+            {
+                if (applied == TimeSpan.Zero && emulator.PendingUpdateCount == 0)
+                {
+                    applied = clock.Elapsed;
+                }
+
+                return Sent(emulator) - before >= updates;
+            },
+            TimeSpan.FromMinutes(10));
+        var elapsed = clock.Elapsed;
+        var (rss, peak) = bot.Memory();
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores (bot, emulator and this driver share them), .NET {Environment.Version}");
+        Console.WriteLine($"{updates} updates from {users} users: all fetched by the bot after {applied.TotalSeconds:0.00} s, all replies sent after {elapsed.TotalSeconds:0.00} s");
+        Console.WriteLine($"end to end: {updates / elapsed.TotalSeconds:0} updates/s (target ≥ 1000); bot resident {rss:0} MB, peak {peak:0} MB");
+        return 0;
+    }
+
+    private static int Sent(BotApiEmulator emulator) => emulator.Requests.Count(r => r.Method == "sendMessage" && r.StatusCode == 200);
+}
