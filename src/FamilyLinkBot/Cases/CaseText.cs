@@ -6,10 +6,13 @@ namespace FamilyLinkBot.Cases;
 /// <summary>How cases read in a family's language: labels, places, dates and the case view.</summary>
 public static class CaseText
 {
-    public static string Label(Turn turn, CaseSummary summary) =>
+    public static string Label(Turn turn, CaseSummary summary) => Label(turn.Texts, turn.Language, summary);
+
+    /// <summary>The label in a given language, for pushes to a family outside its own turn.</summary>
+    public static string Label(Texts texts, Language language, CaseSummary summary) =>
         summary.Details.Alias is { Length: > 0 } alias
             ? alias
-            : Rendered(turn.F("case.label_fallback", ("relation", turn.T(CaseChoices.RelationKey(summary.Details.Relation))), ("number", summary.Number)));
+            : Rendered(texts.Format(language, "case.label_fallback", ("relation", texts.Get(language, CaseChoices.RelationKey(summary.Details.Relation))), ("number", summary.Number)));
 
     public static string Place(Turn turn, CaseDetails details) =>
         details.PlaceDetail is { Length: > 0 } detail
