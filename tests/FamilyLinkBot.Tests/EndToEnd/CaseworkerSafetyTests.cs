@@ -179,4 +179,23 @@ public sealed class CaseworkerSafetyTests : CaseworkerTestBase
         Assert.Contains(En("topic.repatriation") + ": 0", stats.Text);
         Assert.DoesNotContain("Mi-rae", stats.Text);
     }
+
+    [Fact]
+    public async Task CaseworkerWhoErasesThemselvesLosesTheRoleAndTheirFollows()
+    {
+        var family = await CaseFlowTests.OnboardAsync(Emulator);
+        var token = await CaseFlowTests.RegisterAsync(family, "Mi-rae");
+        var caseworker = await CaseworkerAsync();
+        await caseworker.Says("/case " + token);
+
+        await caseworker.Says("/forget");
+        await caseworker.Presses(En("button.erase_everything"));
+        await Emulator.WaitUntilAsync(() => caseworker.Replies.Any(r => r.Text == En("forget.done")), TimeSpan.FromSeconds(10));
+
+        Assert.Equal(0, await GroupAndRestartTests.CountAsync(Bot.DatabasePath, "caseworkers"));
+        Assert.Equal(0, await GroupAndRestartTests.CountAsync(Bot.DatabasePath, "case_follows"));
+        // A fresh chat now, in the language Telegram reports (Korean).
+        Assert.Equal(CaseFlowTests.Ko("unknown_command"), (await caseworker.Says("/case " + token)).Text);
+        Assert.Contains("Mi-rae", (await family.Says("/cases")).Text);
+    }
 }

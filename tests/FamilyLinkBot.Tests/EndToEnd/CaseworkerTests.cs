@@ -102,6 +102,12 @@ public sealed class CaseworkerTests : CaseworkerTestBase
         Assert.NotNull(await ExpiryAsync(family, familyMessage.MessageId));
         Assert.NotNull(await ExpiryAsync(family, reply.MessageId));
 
+        // Opening the case shows the conversation too, protected.
+        await family.Says("/cases");
+        await family.Presses(En("button.view") + " · Mi-rae");
+        Assert.Contains(family.Replies, m => m.ProtectContent && m.Text.Contains(CaseworkerText, StringComparison.Ordinal));
+        Assert.Contains(family.Replies, m => m.ProtectContent && m.Text.Contains(FamilyText, StringComparison.Ordinal) && m.Text.StartsWith("You wrote", StringComparison.Ordinal));
+
         await following.Says("/case " + token);
         Assert.Contains(Emulator.MessagesIn(following.ChatId), m => m.IsFromBot && m.Text.Contains("from a caseworker", StringComparison.Ordinal) && m.Text.Contains(CaseworkerText, StringComparison.Ordinal));
         Assert.Equal(2, await GroupAndRestartTests.CountAsync(Bot.DatabasePath, "relay_messages"));
