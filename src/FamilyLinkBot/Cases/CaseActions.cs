@@ -49,6 +49,7 @@ public sealed class CaseActions(CaseRepository cases, Microsoft.Extensions.Optio
             case "view":
                 var history = await CaseRepository.HistoryAsync(turn.Db, turn.Chat.Key, summary.Id, cancellationToken);
                 turn.Reply(CaseText.View(turn, summary, history), [Buttons(summary)], sensitive: true);
+                await Caseworkers.FamilyMessages.ShowAsync(turn, summary, cancellationToken);
                 break;
             case "msg":
                 await turn.Router.RunActionAsync(turn, "relay:" + summary.Id, cancellationToken);

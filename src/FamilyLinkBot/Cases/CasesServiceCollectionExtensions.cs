@@ -1,4 +1,3 @@
-using FamilyLinkBot.Caseworkers;
 using FamilyLinkBot.Conversations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -16,7 +15,6 @@ public static class CasesServiceCollectionExtensions
         builder.Services.AddSingleton<IMenuAction>(s => s.GetRequiredService<RegisterFlow>());
         builder.Services.AddSingleton<IBotCommand, CasesCommand>();
         builder.Services.AddSingleton<IMenuAction, CaseActions>();
-        builder.Services.AddSingleton<IMenuAction, RelayAction>();
         return builder;
     }
 }

@@ -1,15 +1,25 @@
+using FamilyLinkBot.Cases;
 using FamilyLinkBot.Conversations;
 
 namespace FamilyLinkBot.Caseworkers;
 
-/// <summary>"Message caseworker": until caseworkers exist (issue 5) it says so plainly rather than being a dead button.</summary>
+/// <summary>
+/// "Message caseworker" (from /cases, as action "relay:&lt;caseId&gt;"): starts the relay flow for one of the family's
+/// own cases; the next text goes to the case's caseworkers (SPEC §4.4).
+/// </summary>
 public sealed class RelayAction : IMenuAction
 {
     public string Prefix => "relay";
 
-    public Task HandleAsync(Turn turn, string argument, CancellationToken cancellationToken)
+    public async Task HandleAsync(Turn turn, string argument, CancellationToken cancellationToken)
     {
-        turn.Reply(turn.T("relay.unavailable"));
-        return Task.CompletedTask;
+        if (await CaseRepository.GetAsync(turn.Db, turn.Chat, argument, cancellationToken) is not { } summary)
+        {
+            turn.CloseMenu();
+            turn.Reply(turn.T("case.not_found"));
+            return;
+        }
+
+        RelayFlow.Begin(turn, summary.Id);
     }
 }

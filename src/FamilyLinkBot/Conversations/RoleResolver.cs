@@ -1,17 +1,24 @@
+using FamilyLinkBot.Caseworkers;
 using FamilyLinkBot.Hosting;
 using FamilyLinkBot.Storage;
 using Microsoft.Extensions.Options;
 
 namespace FamilyLinkBot.Conversations;
 
-/// <summary>Decides a user's role: admins by configured Telegram user id; everyone else is a family member.</summary>
+/// <summary>
+/// Decides a user's role on every update: admins by configured Telegram user id; caseworkers by an active (not
+/// revoked) row in the caseworkers table, so a revocation takes effect on the very next update; everyone else is a
+/// family member. The bot works in private chats only, where the chat is the user's own.
+/// </summary>
 public sealed class RoleResolver(IOptions<AdminOptions> admins)
 {
-    public Task<Role> ResolveAsync(UnitOfWork db, long userId, ChatRecord chat, CancellationToken cancellationToken)
+    public async Task<Role> ResolveAsync(UnitOfWork db, long userId, ChatRecord chat, CancellationToken cancellationToken)
     {
-        _ = db;
-        _ = chat;
-        _ = cancellationToken;
-        return Task.FromResult(admins.Value.UserIds.Contains(userId) ? Role.Admin : Role.Anyone);
+        if (admins.Value.UserIds.Contains(userId))
+        {
+            return Role.Admin;
+        }
+
+        return await CaseworkerRepository.IsActiveAsync(db, chat.Id, cancellationToken) ? Role.Caseworker : Role.Anyone;
     }
 }

@@ -119,7 +119,8 @@ public sealed class Router
     private static bool Allowed(Role have, Role need) => need switch
     {
         Role.Anyone => true,
-        Role.Caseworker => have is Role.Caseworker,
+        // Admins may use the caseworker commands without joining: they run the bot and invite the caseworkers.
+        Role.Caseworker => have is Role.Caseworker or Role.Admin,
         Role.Admin => have is Role.Admin,
     };
 

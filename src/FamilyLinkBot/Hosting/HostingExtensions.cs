@@ -1,4 +1,5 @@
 using FamilyLinkBot.Cases;
+using FamilyLinkBot.Caseworkers;
 using FamilyLinkBot.Conversations;
 using FamilyLinkBot.Delivery;
 using FamilyLinkBot.Privacy;
@@ -23,6 +24,7 @@ public static class HostingExtensions
         builder.AddStorage();
         builder.AddConversations();
         builder.AddCases();
+        builder.AddCaseworkers();
         builder.AddPrivacy();
         builder.AddDelivery();
         builder.AddTelegram();

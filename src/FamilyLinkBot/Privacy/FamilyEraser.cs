@@ -14,6 +14,9 @@ public static class FamilyEraser
         string[] statements =
         [
             "UPDATE chats SET data_key = zeroblob(length(data_key)), chat_id = zeroblob(length(chat_id)), phrase = NULL WHERE id = $chat;",
+            "DELETE FROM relay_messages WHERE case_ref IN (SELECT id FROM cases WHERE chat_ref = $chat);",
+            "DELETE FROM case_follows WHERE case_ref IN (SELECT id FROM cases WHERE chat_ref = $chat) OR caseworker_ref = $chat;",
+            "DELETE FROM caseworkers WHERE chat_ref = $chat;",
             "DELETE FROM case_history WHERE case_ref IN (SELECT id FROM cases WHERE chat_ref = $chat);",
             "DELETE FROM cases WHERE chat_ref = $chat;",
             "DELETE FROM tracked_messages WHERE chat_ref = $chat;",
@@ -31,7 +34,13 @@ public static class FamilyEraser
     /// <summary>Erases one case and its history (a closed case past retention).</summary>
     public static async Task EraseCaseAsync(UnitOfWork db, string caseId, CancellationToken cancellationToken)
     {
-        foreach (var sql in new[] { "DELETE FROM case_history WHERE case_ref = $case;", "DELETE FROM cases WHERE id = $case;" })
+        foreach (var sql in new[]
+                 {
+                     "DELETE FROM relay_messages WHERE case_ref = $case;",
+                     "DELETE FROM case_follows WHERE case_ref = $case;",
+                     "DELETE FROM case_history WHERE case_ref = $case;",
+                     "DELETE FROM cases WHERE id = $case;",
+                 })
         {
             await using var command = db.Command(sql).With("$case", caseId);
             await command.ExecuteNonQueryAsync(cancellationToken);

@@ -11,7 +11,8 @@ public sealed class HelpCommand : IBotCommand
 
     public Task HandleAsync(Turn turn, string arguments, CancellationToken cancellationToken)
     {
-        turn.Reply(turn.T("help.text"));
+        // Staff also get their own commands; families never see that these exist.
+        turn.Reply(turn.Role is Role.Caseworker or Role.Admin ? turn.T("help.text") + "\n\n" + turn.T("cw.help") : turn.T("help.text"));
         return Task.CompletedTask;
     }
 }

@@ -1,0 +1,40 @@
+using System.Globalization;
+using FamilyLinkBot.Cases;
+using FamilyLinkBot.Conversations;
+
+namespace FamilyLinkBot.Caseworkers;
+
+/// <summary>
+/// The Show button of a discreet notice (SPEC §6): "notice:status:&lt;caseId&gt;" or "notice:reply:&lt;messageId&gt;", from the
+/// family's own menu, and checked again against the family's own cases. The details come protected and tracked.
+/// </summary>
+public sealed class NoticeAction : IMenuAction
+{
+    public string Prefix => "notice";
+
+    public async Task HandleAsync(Turn turn, string argument, CancellationToken cancellationToken)
+    {
+        var parts = argument.Split(':', 2);
+        string? details = null;
+        if (parts is ["status", var caseId] && await CaseRepository.GetAsync(turn.Db, turn.Chat, caseId, cancellationToken) is { } summary)
+        {
+            var history = await CaseRepository.HistoryAsync(turn.Db, turn.Chat.Key, summary.Id, cancellationToken);
+            details = FamilyNotifier.StatusDetails(turn.Texts, turn.Language, summary, history.Count > 0 ? history[^1].Note : null);
+        }
+        else if (parts is ["reply", var idText]
+            && long.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            && await RelayMessages.GetForFamilyAsync(turn.Db, turn.Chat, id, cancellationToken) is { Direction: RelayDirection.FromCaseworker } message
+            && await CaseRepository.GetAsync(turn.Db, turn.Chat, message.CaseId, cancellationToken) is { } replied)
+        {
+            details = FamilyNotifier.ReplyDetails(turn.Texts, turn.Language, replied, message.Text);
+        }
+
+        if (details is null)
+        {
+            turn.Reply(turn.T("case.not_found"));
+            return;
+        }
+
+        turn.Reply(details, sensitive: true);
+    }
+}

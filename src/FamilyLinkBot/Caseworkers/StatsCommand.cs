@@ -1,0 +1,69 @@
+using System.Globalization;
+using FamilyLinkBot.Cases;
+using FamilyLinkBot.Conversations;
+using FamilyLinkBot.Storage;
+
+namespace FamilyLinkBot.Caseworkers;
+
+/// <summary>/stats (admins): aggregate counts only (SPEC §4.5) — nothing that names or singles out a family.</summary>
+public sealed class StatsCommand : IBotCommand
+{
+    // The topics of SPEC §7; subscriptions do not exist yet, so each counts zero until the alerts feature stores them.
+    private static readonly string[] Topics = ["repatriation", "border", "detention", "rallies", "policy", "resettlement"];
+
+    public string Name => "stats";
+
+    public Role Role => Role.Admin;
+
+    public string? DescriptionKey => null;
+
+    public async Task HandleAsync(Turn turn, string arguments, CancellationToken cancellationToken)
+    {
+        var families = await CountAsync(turn.Db, "SELECT COUNT(DISTINCT chat_ref) FROM cases;", cancellationToken);
+        var caseworkers = await CountAsync(turn.Db, "SELECT COUNT(*) FROM caseworkers WHERE revoked_at IS NULL;", cancellationToken);
+
+        var byStatus = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using (var command = turn.Db.Command("SELECT status, COUNT(*) FROM cases GROUP BY status;"))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                byStatus[reader.GetString(0)] = reader.GetInt64(1);
+            }
+        }
+
+        var deliveries = new long[4];
+        await using (var command = turn.Db.Command("SELECT state, COUNT(*) FROM outbox WHERE created_at >= $since GROUP BY state;")
+            .With("$since", turn.Now.AddHours(-24).ToUnixTimeMilliseconds()))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var state = reader.GetInt32(0);
+                if (state is >= 0 and < 4)
+                {
+                    deliveries[state] = reader.GetInt64(1);
+                }
+            }
+        }
+
+        var statusLines = CaseStatuses.All.Select(s => turn.F("cw.stats.line", ("name", CaseText.Status(turn, s)), ("count", byStatus.GetValueOrDefault(s.Code()))));
+        var topicLines = Topics.Select(t => turn.F("cw.stats.line", ("name", turn.T("topic." + t)), ("count", 0)));
+        turn.Reply(turn.F(
+            "cw.stats.text",
+            ("families", families),
+            ("cases", byStatus.Values.Sum()),
+            ("caseworkers", caseworkers),
+            ("statuses", new Resources.SafeHtml(string.Join("\n", statusLines))),
+            ("topics", new Resources.SafeHtml(string.Join("\n", topicLines))),
+            ("sent", deliveries[1]),
+            ("failed", deliveries[2]),
+            ("pending", deliveries[0])));
+    }
+
+    private static async Task<long> CountAsync(UnitOfWork db, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = db.Command(sql);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+}
