@@ -30,9 +30,20 @@ public sealed class SampleFeed(TimeProvider time)
     private readonly Lock _gate = new();
     private readonly List<SampleStory> _stories = [];
     private int _published;
+    private int _version;
 
     /// <summary>Changes whenever a story is added; the feed's ETag.</summary>
-    public int Version { get; private set; }
+    public int Version
+    {
+        get
+        {
+            lock (_gate)
+            {
+                EnsureInitial();
+                return _version;
+            }
+        }
+    }
 
     public IReadOnlyList<SampleStory> Stories
     {
@@ -56,7 +67,7 @@ public sealed class SampleFeed(TimeProvider time)
             _published++;
             var story = new SampleStory(_stories.Count + 1, _published > Publishable.Length ? $"{title} ({_published})" : title, summary, time.GetUtcNow());
             _stories.Add(story);
-            Version++;
+            _version++;
             return story;
         }
     }
@@ -107,7 +118,7 @@ public sealed class SampleFeed(TimeProvider time)
             _stories.Add(new SampleStory(i + 1, Initial[i].Title, Initial[i].Summary, now.AddHours(i - Initial.Length)));
         }
 
-        Version = 1;
+        _version = 1;
     }
 }
 
