@@ -223,7 +223,7 @@ function decorate(li, message) {
   meta.replaceChildren();
   if (message.protected) {
     const badge = document.createElement('span');
-    badge.className = 'badge'; badge.textContent = '🔒 ' + t('protected'); badge.title = t('protectedHint');
+    badge.className = 'badge'; badge.textContent = t('protected'); badge.title = t('protectedHint');
     meta.append(badge);
   }
   if (message.edited) meta.append(Object.assign(document.createElement('span'), { textContent: t('edited') }));
