@@ -12,12 +12,12 @@ using Telegram.Bot.Exceptions;
 namespace FamilyLinkBot.Hosting;
 
 /// <summary>
-/// The program's sub-commands (SPEC §9): <c>keygen</c>, <c>rotate-key --new PATH</c> and <c>check</c>. Each prints
+/// The program's sub-commands (SPEC §9): <c>keygen</c>, <c>rotate-key --new PATH</c>, <c>check</c> and <c>sandbox</c> (§11). Each prints
 /// what it did or what is wrong, never a key or the token, and returns the process exit code.
 /// </summary>
 public static class SubCommands
 {
-    public static bool IsSubCommand(string[] args) => args.Length > 0 && args[0] is "keygen" or "rotate-key" or "check";
+    public static bool IsSubCommand(string[] args) => args.Length > 0 && args[0] is "keygen" or "rotate-key" or "check" or "sandbox";
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
@@ -27,6 +27,7 @@ public static class SubCommands
             {
                 "keygen" => Keygen(args, output, error),
                 "rotate-key" => await RotateKeyAsync(args, output, error, cancellationToken),
+                "sandbox" => await Sandbox.SandboxCommand.RunAsync(args[1..], output, error, cancellationToken),
                 _ => await CheckAsync(args, output, cancellationToken),
             };
         }

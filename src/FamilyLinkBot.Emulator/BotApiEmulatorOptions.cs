@@ -33,6 +33,12 @@ public sealed class BotApiEmulatorOptions
     /// <summary>Log one line per request (method and status, never bodies) to the console.</summary>
     public bool Logging { get; init; }
 
+    /// <summary>
+    /// The first update_id to hand out; by default a random one. A bot stores its polling offset, so an emulator
+    /// that serves the same bot database again (the sandbox) must continue above the ids it used before.
+    /// </summary>
+    public int? FirstUpdateId { get; init; }
+
     /// <summary>Keep at most this many recorded requests (oldest dropped); null = all.</summary>
     public int? RequestHistoryLimit { get; init; } = 100_000;
 }

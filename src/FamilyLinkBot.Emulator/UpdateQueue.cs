@@ -23,6 +23,17 @@ internal sealed class UpdateQueue(int firstUpdateId, ChangeSignal changed)
     private int _nextId = firstUpdateId;
     private LongPoll? _activePoll;
 
+    public int NextId
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _nextId;
+            }
+        }
+    }
+
     public int PendingCount
     {
         get

@@ -74,7 +74,7 @@ public sealed partial class BotApiEmulator : IAsyncDisposable
             HasMainWebApp = false,
         };
         _queries = new CallbackQueries(_time);
-        _updates = new UpdateQueue(firstUpdateId: 600_000_000 + RandomNumberGenerator.GetInt32(100_000_000), _changed);
+        _updates = new UpdateQueue(firstUpdateId: options.FirstUpdateId ?? 600_000_000 + RandomNumberGenerator.GetInt32(100_000_000), _changed);
         _updateMethods = new UpdateMethods(_updates, _shutdown.Token);
         _faults = new FaultInjector(options.RandomFaults);
         _log = new RequestLog(options.RequestHistoryLimit, _changed);
@@ -108,6 +108,12 @@ public sealed partial class BotApiEmulator : IAsyncDisposable
 
     /// <summary>Every message the bot has sent, in all chats, in their current state.</summary>
     public IEnumerable<BotMessage> AllBotMessages => _chats.AllBotMessages();
+
+    /// <summary>The update_id the next update will get.</summary>
+    public int NextUpdateId => _updates.NextId;
+
+    /// <summary>A number that grows with every change to any chat's messages (sent, edited, deleted).</summary>
+    public long Revision => _chats.CurrentRevision;
 
     /// <summary>Updates queued and not yet confirmed by the bot.</summary>
     public int PendingUpdateCount => _updates.PendingCount;
@@ -158,6 +164,20 @@ public sealed partial class BotApiEmulator : IAsyncDisposable
     {
         var n = Interlocked.Increment(ref _users);
         var user = new EmulatedUser(FirstUserId + (n * IdSpacing), firstName, lastName, username, languageCode);
+        _chats.Add(new ChatState(user.ToPrivateChat(), NewChatInstance()));
+        _createdUsers.Enqueue(user);
+        return user;
+    }
+
+    /// <summary>
+    /// A user with a chosen id (positive, at most 2^52, unlike any other), who has started the bot: for the
+    /// sandbox, whose users must keep their ids across runs because the bot's database remembers them.
+    /// </summary>
+    public EmulatedUser CreateUser(long userId, string firstName, string? languageCode)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(userId);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(userId, 1L << 52);
+        var user = new EmulatedUser(userId, firstName, null, null, languageCode);
         _chats.Add(new ChatState(user.ToPrivateChat(), NewChatInstance()));
         _createdUsers.Enqueue(user);
         return user;
@@ -295,6 +315,10 @@ public sealed partial class BotApiEmulator : IAsyncDisposable
             throw TimeoutError(null, "the condition");
         }
     }
+
+    /// <summary>True once <paramref name="condition"/> holds, false after <paramref name="timeout"/>; re-checked on every change.</summary>
+    public Task<bool> WaitForAsync(Func<bool> condition, TimeSpan timeout, CancellationToken ct = default) =>
+        _changed.WaitAsync(condition, timeout, ct);
 
     // ---- For ChatDriver ----
 

@@ -1,0 +1,97 @@
+// Clicks through the sandbox page in Debian's Chromium: node sandbox.spec.mjs <page url> <screenshot path>.
+// Family: /start → 한국어 → register with buttons → token. Caseworker (/case, /status) and admin (/broadcast)
+// steps run only when the bot has those commands. Prints one JSON line naming the steps that ran.
+import { chromium } from 'playwright-core';
+
+const [url, screenshotPath] = process.argv.slice(2);
+if (!url || !screenshotPath) {
+  console.error('usage: node sandbox.spec.mjs <url> <screenshot path>');
+  process.exit(2);
+}
+
+const TOKEN = /FL-[0-9A-HJKMNP-TV-Z]{4}(?:-[0-9A-HJKMNP-TV-Z]{4}){3}/;
+const steps = [];
+const offHost = [];
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+});
+
+try {
+  const page = await browser.newPage({ viewport: { width: 1500, height: 950 }, locale: 'en-US' });
+  page.setDefaultTimeout(20_000);
+  page.on('request', request => {
+    const host = new URL(request.url()).hostname;
+    if (host !== '127.0.0.1') offHost.push(host);
+  });
+
+  const pane = id => page.locator(`#pane-${id}`);
+  const lastBot = id => pane(id).locator('li.msg.bot').last();
+  const botCount = id => pane(id).locator('li.msg.bot').count();
+  const type = async (id, text) => {
+    await pane(id).locator('input').fill(text);
+    await pane(id).locator('input').press('Enter');
+  };
+  // The newest bot message must show the button: an older menu's button of the same name is never pressed.
+  const press = (id, label) => lastBot(id).getByRole('button', { name: label, exact: true }).click();
+  const waitForBotText = (id, pattern) =>
+    pane(id).locator('li.msg.bot', { hasText: pattern }).last().waitFor();
+
+  await page.goto(url);
+  await page.locator('body[data-ready="true"]').waitFor();
+  const { commands } = await (await page.request.get(new URL('/api/panes', url).href)).json();
+  steps.push('page');
+
+  await type('family', '/start');
+  await press('family', '한국어');
+  await press('family', '새로 등록하기');
+  await press('family', '자녀');
+  await press('family', '건너뛰기');
+  await press('family', '지린성(길림성)');
+  await press('family', '건너뛰기');
+  await press('family', '모름');
+  await press('family', '확인');
+  await waitForBotText('family', TOKEN);
+  const token = (await pane('family').locator('li.msg.bot', { hasText: TOKEN }).last().innerText()).match(TOKEN)[0];
+  if (!(await pane('family').locator('li.msg.bot.protected', { hasText: TOKEN }).count())) {
+    throw new Error('The token message is not marked as protected.');
+  }
+  steps.push('family-register');
+
+  if (commands.includes('case') && commands.includes('status')) {
+    await type('caseworker', '/start');
+    await press('caseworker', 'English');
+    await type('caseworker', `/case ${token}`);
+    await waitForBotText('caseworker', /Case/);
+    steps.push('caseworker-case');
+    const before = await botCount('family');
+    await type('caseworker', `/status ${token} located Seen in Tumen`);
+    await page.waitForFunction(
+      ([selector, count]) => document.querySelectorAll(selector).length > count,
+      ['#pane-family li.msg.bot', before]);
+    steps.push('caseworker-status', 'family-notice');
+  }
+
+  if (commands.includes('broadcast')) {
+    await type('admin', '/start');
+    await press('admin', 'English');
+    await type('admin', '/broadcast');
+    await waitForBotText('admin', /announcement/i);
+    await type('admin', 'Sandbox announcement: the office is open on Saturday.');
+    await press('admin', 'Everyone');
+    await press('admin', 'Send');
+    await waitForBotText('family', /office is open on Saturday/);
+    steps.push('admin-broadcast');
+  }
+
+  if (offHost.length) throw new Error('The page made requests off 127.0.0.1: ' + [...new Set(offHost)].join(', '));
+  await page.screenshot({ path: screenshotPath, fullPage: true });
+  console.log(JSON.stringify({ ok: true, steps }));
+} catch (error) {
+  console.log(JSON.stringify({ ok: false, steps, error: String(error?.message ?? error).slice(0, 2000) }));
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}
