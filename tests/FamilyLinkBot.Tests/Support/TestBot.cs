@@ -13,11 +13,17 @@ namespace FamilyLinkBot.Tests.Support;
 /// </summary>
 public sealed class TestBot : IAsyncDisposable
 {
-    private TestBot(IHost host, string dataFolder, LogSink logs)
+    private readonly BotApiEmulator _emulator;
+    private readonly string _keyPath;
+    private bool _disposed;
+
+    private TestBot(IHost host, string dataFolder, LogSink logs, BotApiEmulator emulator, string keyPath)
     {
         Host = host;
         DataFolder = dataFolder;
         Logs = logs;
+        _emulator = emulator;
+        _keyPath = keyPath;
     }
 
     public IHost Host { get; }
@@ -78,11 +84,21 @@ public sealed class TestBot : IAsyncDisposable
             throw;
         }
 
-        return new TestBot(host, dataFolder, logs);
+        var keyPath = settings is not null && settings.TryGetValue("Crypto:MasterKeyPath", out var path) && path is not null
+            ? path
+            : Path.Combine(dataFolder, "master.key");
+        return new TestBot(host, dataFolder, logs, emulator, keyPath);
     }
 
+    /// <summary>Stops the bot, then applies the shared log-safety net to everything it logged (SPEC §2).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         try
         {
             await Host.StopAsync(TimeSpan.FromSeconds(10));
@@ -92,5 +108,8 @@ public sealed class TestBot : IAsyncDisposable
             Host.Dispose();
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         }
+
+        var key = File.Exists(_keyPath) ? (await File.ReadAllTextAsync(_keyPath)).Trim() : null;
+        LogSafety.AssertClean(Logs, _emulator, key is { Length: > 0 } ? [key] : []);
     }
 }
