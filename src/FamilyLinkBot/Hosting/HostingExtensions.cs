@@ -1,3 +1,4 @@
+using FamilyLinkBot.Alerts;
 using FamilyLinkBot.Cases;
 using FamilyLinkBot.Conversations;
 using FamilyLinkBot.Delivery;
@@ -25,6 +26,7 @@ public static class HostingExtensions
         builder.AddCases();
         builder.AddPrivacy();
         builder.AddDelivery();
+        builder.AddAlerts();
         builder.AddTelegram();
         return builder;
     }
