@@ -86,16 +86,22 @@ public sealed class FeedPoller : BackgroundService
         base.Dispose();
     }
 
+    /// <summary>Brings the feeds table in line with News:Feeds before the host reports started.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using (var db = await _database.BeginAsync(cancellationToken))
+        {
+            await FeedStore.SyncConfiguredAsync(db, _options.Feeds, cancellationToken);
+            await db.CommitAsync(cancellationToken);
+        }
+
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
-            await using (var db = await _database.BeginAsync(stoppingToken))
-            {
-                await FeedStore.SyncConfiguredAsync(db, _options.Feeds, stoppingToken);
-                await db.CommitAsync(stoppingToken);
-            }
-
             var lastPrune = DateTimeOffset.MinValue;
             while (!stoppingToken.IsCancellationRequested)
             {
