@@ -76,7 +76,24 @@ public sealed class FeedPoller : BackgroundService
             ids = await FeedStore.IdsAsync(db, dueBy: null, cancellationToken);
         }
 
-        await Task.WhenAll(ids.Select(id => Start(id, dueOnly: false, cancellationToken)));
+        await Task.WhenAll(ids.Select(id => PollNowAsync(id, cancellationToken)));
+    }
+
+    // A fetch already in flight may have started before the caller's "now" (or found the feed not due and skipped it):
+    // wait for it, then fetch afresh.
+    private async Task PollNowAsync(long feedId, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var (task, started) = StartCore(feedId, dueOnly: false, cancellationToken);
+            await task;
+            if (started)
+            {
+                return;
+            }
+
+            await Task.Yield(); // the finished task leaves the in-flight map in a continuation
+        }
     }
 
     public override void Dispose()
@@ -151,19 +168,22 @@ public sealed class FeedPoller : BackgroundService
     private TimeSpan Clamp(TimeSpan wait) =>
         wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait > _options.PollInterval ? _options.PollInterval : wait;
 
-    private Task Start(long feedId, bool dueOnly, CancellationToken cancellationToken)
+    private Task Start(long feedId, bool dueOnly, CancellationToken cancellationToken) =>
+        StartCore(feedId, dueOnly, cancellationToken).Task;
+
+    private (Task Task, bool Started) StartCore(long feedId, bool dueOnly, CancellationToken cancellationToken)
     {
         lock (_startLock)
         {
             if (_inFlight.TryGetValue(feedId, out var running))
             {
-                return running;
+                return (running, false);
             }
 
             var task = Task.Run(() => PollFeedAsync(feedId, dueOnly, cancellationToken), CancellationToken.None);
             _inFlight[feedId] = task;
             _ = task.ContinueWith(_ => _inFlight.TryRemove(new KeyValuePair<long, Task>(feedId, task)), TaskScheduler.Default);
-            return task;
+            return (task, true);
         }
     }
 
