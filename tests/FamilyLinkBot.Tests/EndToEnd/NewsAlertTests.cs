@@ -200,6 +200,9 @@ public sealed class NewsAlertTests : IAsyncLifetime
             Story(Unrelated, "weather")]);
         await PollAsync();
         await DeliverAllAsync();
+        await _emulator.WaitForBotMessageAsync(first.ChatId, m => m.Text.Contains(Repatriation, StringComparison.Ordinal));
+        await _emulator.WaitForBotMessageAsync(second.ChatId, m => m.Text.Contains(Repatriation, StringComparison.Ordinal));
+        await DeliverAllAsync();
 
         Assert.Equal(1, await ScalarAsync("SELECT COUNT(*) FROM alerts;"));
         Assert.Equal(1, Received(first, Repatriation));
@@ -284,6 +287,7 @@ public sealed class NewsAlertTests : IAsyncLifetime
 
         _feeds.SetRss("/news", [Story(Repatriation, "jilin")]);
         await PollAsync();
+        await _emulator.WaitForBotMessageAsync(jilinFamily.ChatId, m => m.Text.Contains(Repatriation, StringComparison.Ordinal));
         await DeliverAllAsync();
         Assert.Equal(1, Received(jilinFamily, Repatriation));
         Assert.Equal(0, Received(otherFamily, Repatriation));
