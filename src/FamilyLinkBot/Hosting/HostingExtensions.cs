@@ -1,3 +1,4 @@
+using FamilyLinkBot.Alerts;
 using FamilyLinkBot.Cases;
 using FamilyLinkBot.Caseworkers;
 using FamilyLinkBot.Conversations;
@@ -27,6 +28,7 @@ public static class HostingExtensions
         builder.AddCaseworkers();
         builder.AddPrivacy();
         builder.AddDelivery();
+        builder.AddAlerts();
         builder.AddTelegram();
         return builder;
     }

@@ -21,6 +21,7 @@ public static class FamilyEraser
             "DELETE FROM cases WHERE chat_ref = $chat;",
             "DELETE FROM tracked_messages WHERE chat_ref = $chat;",
             "DELETE FROM sessions WHERE chat_ref = $chat;",
+            "DELETE FROM subscriptions WHERE chat_ref = $chat;",
             "DELETE FROM outbox WHERE chat_ref = $chat;",
             "DELETE FROM chats WHERE id = $chat;",
         ];

@@ -1,0 +1,68 @@
+using System.Net;
+using FamilyLinkBot.Conversations;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace FamilyLinkBot.Alerts;
+
+public static class AlertsServiceCollectionExtensions
+{
+    public const string HttpClientName = "feeds";
+
+    public static IHostApplicationBuilder AddAlerts(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<NewsOptions>().BindConfiguration(NewsOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<NewsOptions>, NewsOptionsValidator>();
+
+        // The rules are loaded once, at start: a broken rules file stops the bot with a message naming the problem.
+        builder.Services.AddSingleton(s => MatchingRules.LoadConfigured(s.GetRequiredService<IOptions<NewsOptions>>().Value));
+        builder.Services.AddSingleton(s => new NewsMatcher(s.GetRequiredService<MatchingRules>()));
+
+        // No HttpClient logging: a feed URL may carry an access key in its query string. Redirects are followed only
+        // between http and https (SocketsHttpHandler never follows other schemes, nor https to http).
+        builder.Services.AddHttpClient(HttpClientName, (s, c) =>
+            {
+                var news = s.GetRequiredService<IOptions<NewsOptions>>().Value;
+                c.Timeout = news.FetchTimeout + TimeSpan.FromSeconds(10); // a backstop; FeedFetcher enforces FetchTimeout
+                c.DefaultRequestHeaders.UserAgent.ParseAdd("FamilyLinkBot/1.0");
+            })
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = true,
+                MaxAutomaticRedirections = 5,
+                AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate | DecompressionMethods.Brotli,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(15),
+                UseCookies = false,
+            })
+            .RemoveAllLoggers();
+
+        builder.Services.AddSingleton<AdminNotifier>();
+        builder.Services.AddSingleton<AlertFanOut>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<AlertFanOut>());
+        builder.Services.AddSingleton<FeedPoller>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<FeedPoller>());
+
+        builder.Services.AddSingleton<IBotCommand, SubscribeCommand>();
+        builder.Services.AddSingleton<IBotCommand, UnsubscribeCommand>();
+        builder.Services.AddSingleton<IMenuAction, SubscribeActions>();
+        builder.Services.AddSingleton<FeedsCommand>();
+        builder.Services.AddSingleton<IBotCommand>(s => s.GetRequiredService<FeedsCommand>());
+        builder.Services.AddSingleton<IMenuAction>(s => s.GetRequiredService<FeedsCommand>());
+        builder.Services.AddSingleton<ReviewCommand>();
+        builder.Services.AddSingleton<IBotCommand>(s => s.GetRequiredService<ReviewCommand>());
+        builder.Services.AddSingleton<IMenuAction>(s => s.GetRequiredService<ReviewCommand>());
+        return builder;
+    }
+}
+
+/// <summary>Checks the News section at start (SPEC §9: invalid configuration fails at start, naming the key).</summary>
+public sealed class NewsOptionsValidator : IValidateOptions<NewsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, NewsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = options.Validate();
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}

@@ -1,0 +1,16 @@
+using FamilyLinkBot.Conversations;
+
+namespace FamilyLinkBot.Alerts;
+
+/// <summary>/subscribe (SPEC §4.1): the alert choices with a toggle button each (see <see cref="SubscribeActions"/>).</summary>
+public sealed class SubscribeCommand : IBotCommand
+{
+    public string Name => "subscribe";
+
+    public Role Role => Role.Anyone;
+
+    public string? DescriptionKey => "cmd.subscribe";
+
+    public Task HandleAsync(Turn turn, string arguments, CancellationToken cancellationToken) =>
+        SubscribeActions.ShowAsync(turn, editPressed: false, cancellationToken);
+}

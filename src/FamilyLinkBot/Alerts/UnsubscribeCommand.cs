@@ -1,0 +1,20 @@
+using FamilyLinkBot.Conversations;
+
+namespace FamilyLinkBot.Alerts;
+
+/// <summary>/unsubscribe (SPEC §4.1): every topic and region off, and alerts about the family's case regions off.</summary>
+public sealed class UnsubscribeCommand : IBotCommand
+{
+    public string Name => "unsubscribe";
+
+    public Role Role => Role.Anyone;
+
+    public string? DescriptionKey => "cmd.unsubscribe";
+
+    public async Task HandleAsync(Turn turn, string arguments, CancellationToken cancellationToken)
+    {
+        await Subscriptions.ClearAsync(turn.Db, turn.Chat.Id, cancellationToken);
+        turn.CloseMenu();
+        turn.Reply(turn.T("unsubscribe.done"));
+    }
+}
