@@ -52,5 +52,8 @@ public sealed class Outbox : IDisposable
 
     public void Dispose() => _signal.Dispose();
 
+    /// <summary>True (once) when work was announced since the last look.</summary>
+    public bool TakeSignal() => _signal.Wait(0);
+
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
 }
