@@ -41,7 +41,7 @@ public sealed class BroadcastStore(SystemKey systemKey, IEnumerable<IAudienceQue
             id = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
         }
 
-        var key = await systemKey.GetAsync(cancellationToken);
+        var key = await systemKey.GetAsync(db, cancellationToken);
         await using var update = db.Command("UPDATE broadcasts SET text = $text WHERE id = $id;")
             .With("$text", key.EncryptString(text, TextField(id)))
             .With("$id", id);
@@ -57,7 +57,7 @@ public sealed class BroadcastStore(SystemKey systemKey, IEnumerable<IAudienceQue
             return null;
         }
 
-        var key = await systemKey.GetAsync(cancellationToken);
+        var key = await systemKey.GetAsync(db, cancellationToken);
         return key.DecryptString(blob, TextField(broadcastId));
     }
 

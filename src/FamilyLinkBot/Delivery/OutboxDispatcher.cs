@@ -37,7 +37,8 @@ public sealed class OutboxDispatcher : BackgroundService
     private readonly TimeProvider _time;
     private readonly DeliveryOptions _options;
     private readonly ILogger<OutboxDispatcher> _logger;
-    private readonly SendScheduler _scheduler = new();
+    // Rate limits run on real time whatever clock the bot is given: they are about Telegram's wall-clock limits.
+    private readonly SendScheduler _scheduler = new(TimeProvider.System);
     private readonly SendRateGate _gate;
     private readonly ConcurrentDictionary<long, string> _broadcastTexts = new();
     private DateTimeOffset _pausedUntil = DateTimeOffset.MinValue;
@@ -60,7 +61,7 @@ public sealed class OutboxDispatcher : BackgroundService
         _time = time;
         _options = options.Value;
         _logger = logger;
-        _gate = new SendRateGate(_options.MessagesPerSecond, time);
+        _gate = new SendRateGate(_options.MessagesPerSecond, TimeProvider.System);
         MaxInFlight = Math.Clamp(_options.MessagesPerSecond / 4, 4, 32);
     }
 
@@ -102,7 +103,7 @@ public sealed class OutboxDispatcher : BackgroundService
                 var item = _scheduler.Take(now);
                 if (item is null)
                 {
-                    refreshDue = await _outbox.WaitAsync(TimeSpan.FromMilliseconds(100), stoppingToken);
+                    await _outbox.WaitAsync(TimeSpan.FromMilliseconds(100), stoppingToken);
                     continue;
                 }
 
@@ -151,10 +152,10 @@ public sealed class OutboxDispatcher : BackgroundService
 
     private async Task WaitOutPauseAsync(CancellationToken cancellationToken)
     {
-        var pause = _pausedUntil - _time.GetUtcNow();
+        var pause = _pausedUntil - TimeProvider.System.GetUtcNow();
         if (pause > TimeSpan.Zero)
         {
-            await Task.Delay(pause, _time, cancellationToken);
+            await Task.Delay(pause, TimeProvider.System, cancellationToken);
         }
     }
 
@@ -245,6 +246,7 @@ public sealed class OutboxDispatcher : BackgroundService
         finally
         {
             _scheduler.Finished(item, retryAt);
+            _outbox.Nudge();
         }
     }
 
@@ -317,7 +319,7 @@ public sealed class OutboxDispatcher : BackgroundService
         catch (ApiRequestException ex) when (ex.ErrorCode == 429)
         {
             var seconds = ex.Parameters?.RetryAfter ?? 1;
-            var until = _time.GetUtcNow().AddSeconds(seconds);
+            var until = TimeProvider.System.GetUtcNow().AddSeconds(seconds);
             if (until > _pausedUntil)
             {
                 _pausedUntil = until;

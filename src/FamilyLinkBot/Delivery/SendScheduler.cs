@@ -4,21 +4,21 @@ namespace FamilyLinkBot.Delivery;
 /// Chooses what goes out in the next send slot: the highest-priority due item (Interactive, then Notice, then
 /// Bulk; oldest first within a lane) whose chat may take a message now. It holds a bounded window of the outbox's
 /// pending rows, refreshed from the database by <see cref="OutboxDispatcher"/>.
-/// Per chat: one request at a time, order kept within a lane, and a token bucket like Telegram's (about 1 a
-/// second with a burst of 3): a reply may use the burst (a reply is often 2–3 messages), a notice or bulk item
-/// needs a gap of 1 s since the chat's last send and leaves one token in reserve for a reply.
+/// Per chat: one request at a time and order kept within a lane. Replies are not spaced further: a reply is often
+/// 2–3 messages and Telegram tolerates such short bursts (about 1 a second with a small burst); a notice or bulk item
+/// waits until 1 s has passed since the chat's last send of any lane. The spacing runs on <paramref name="clock"/>
+/// (real time in the bot), apart from the item's not-before times, which come from the dispatcher's clock.
 /// </summary>
-internal sealed class SendScheduler
+internal sealed class SendScheduler(TimeProvider clock)
 {
-    internal const double ChatBurst = 3;
-    private const double ChatRate = 1; // per second
+    private static readonly TimeSpan ChatGap = TimeSpan.FromSeconds(1);
 
     private readonly Lock _gate = new();
     private readonly List<DueItem> _window = [];
     private readonly HashSet<long> _inFlight = [];
     private readonly HashSet<string> _busyChats = new(StringComparer.Ordinal);
     private readonly HashSet<long> _finishedSinceRefresh = [];
-    private readonly Dictionary<string, ChatBucket> _chats = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _lastSend = new(StringComparer.Ordinal);
 
     public int WindowCount
     {
@@ -66,11 +66,11 @@ internal sealed class SendScheduler
             }
 
             _window.Sort(Order);
-            // Buckets refill in 3 s; a chat not sent to for longer needs no entry.
-            foreach (var (chat, bucket) in _chats.Where(c => now - c.Value.LastSend > TimeSpan.FromSeconds(ChatBurst / ChatRate) && !_busyChats.Contains(c.Key)).ToList())
+            // A chat not sent to for longer than the gap needs no entry: the map stays as small as the last second's sends.
+            var stamp = clock.GetTimestamp();
+            foreach (var chat in _lastSend.Where(c => clock.GetElapsedTime(c.Value, stamp) >= ChatGap).Select(c => c.Key).ToList())
             {
-                _ = bucket;
-                _chats.Remove(chat);
+                _lastSend.Remove(chat);
             }
         }
     }
@@ -89,7 +89,7 @@ internal sealed class SendScheduler
                     continue;
                 }
 
-                if (item.NotBefore > now || _busyChats.Contains(item.ChatRef) || !ChatAllows(item, now))
+                if (item.NotBefore > now || _busyChats.Contains(item.ChatRef) || !ChatAllows(item))
                 {
                     // The chat's later items wait behind this one: per-chat order.
                     (held ??= new HashSet<string>(StringComparer.Ordinal)).Add(item.ChatRef);
@@ -99,9 +99,7 @@ internal sealed class SendScheduler
                 _window.RemoveAt(i);
                 _inFlight.Add(item.Id);
                 _busyChats.Add(item.ChatRef);
-                var bucket = Bucket(item.ChatRef, now);
-                bucket.Tokens -= 1;
-                bucket.LastSend = now;
+                _lastSend[item.ChatRef] = clock.GetTimestamp();
                 return item;
             }
 
@@ -129,42 +127,13 @@ internal sealed class SendScheduler
         }
     }
 
-    private bool ChatAllows(DueItem item, DateTimeOffset now)
-    {
-        if (!_chats.TryGetValue(item.ChatRef, out var bucket))
-        {
-            return true;
-        }
-
-        var tokens = Math.Min(ChatBurst, bucket.Tokens + ((now - bucket.LastSend).TotalSeconds * ChatRate));
-        return item.Lane == Lane.Interactive
-            ? tokens >= 1
-            : tokens >= 2 && now - bucket.LastSend >= TimeSpan.FromSeconds(1 / ChatRate);
-    }
-
-    private ChatBucket Bucket(string chatRef, DateTimeOffset now)
-    {
-        if (!_chats.TryGetValue(chatRef, out var bucket))
-        {
-            bucket = new ChatBucket { Tokens = ChatBurst, LastSend = now };
-            _chats[chatRef] = bucket;
-            return bucket;
-        }
-
-        bucket.Tokens = Math.Min(ChatBurst, bucket.Tokens + ((now - bucket.LastSend).TotalSeconds * ChatRate));
-        bucket.LastSend = now;
-        return bucket;
-    }
+    private bool ChatAllows(DueItem item) =>
+        item.Lane == Lane.Interactive
+        || !_lastSend.TryGetValue(item.ChatRef, out var last)
+        || clock.GetElapsedTime(last) >= ChatGap;
 
     private static readonly Comparer<DueItem> Order = Comparer<DueItem>.Create((a, b) =>
         a.Lane != b.Lane ? a.Lane.CompareTo(b.Lane) : a.Id.CompareTo(b.Id));
-
-    private sealed class ChatBucket
-    {
-        public double Tokens { get; set; }
-
-        public DateTimeOffset LastSend { get; set; }
-    }
 }
 
 /// <summary>A pending outbox row as the scheduler sees it (no payload: that stays encrypted in the database).</summary>

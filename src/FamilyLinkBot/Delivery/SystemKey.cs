@@ -7,51 +7,44 @@ namespace FamilyLinkBot.Delivery;
 /// The bot's own data key, for identifying text that belongs to no one family (broadcast texts). Created once,
 /// kept wrapped by the master key in <c>meta</c>, so it rotates with the master key like every family's key.
 /// </summary>
-public sealed class SystemKey(Database database, KeyStore keys) : IDisposable
+public sealed class SystemKey(KeyStore keys) : IDisposable
 {
     internal const string MetaName = "system_data_key";
     private const string Owner = "system";
 
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Lock _gate = new();
     private DataKey? _key;
 
-    public async Task<DataKey> GetAsync(CancellationToken cancellationToken)
+    /// <summary>The key, read (or created) inside the caller's transaction.</summary>
+    public async Task<DataKey> GetAsync(UnitOfWork db, CancellationToken cancellationToken)
     {
         if (_key is { } ready)
         {
             return ready;
         }
 
-        await _gate.WaitAsync(cancellationToken);
-        try
+        var wrapped = await MetaStore.GetAsync(db, MetaName, cancellationToken);
+        if (wrapped is null)
+        {
+            // Not cached: the caller's transaction may still roll back, and then the next call creates it again.
+            var created = DataKey.Create(keys.Ring, Owner, out var newWrapped);
+            await MetaStore.SetAsync(db, MetaName, newWrapped, cancellationToken);
+            return created;
+        }
+
+        var key = DataKey.Unwrap(keys.Ring, Owner, wrapped);
+        lock (_gate)
         {
             if (_key is null)
             {
-                await using var db = await database.BeginAsync(cancellationToken);
-                var wrapped = await MetaStore.GetAsync(db, MetaName, cancellationToken);
-                if (wrapped is null)
-                {
-                    _key = DataKey.Create(keys.Ring, Owner, out var created);
-                    await MetaStore.SetAsync(db, MetaName, created, cancellationToken);
-                    await db.CommitAsync(cancellationToken);
-                }
-                else
-                {
-                    _key = DataKey.Unwrap(keys.Ring, Owner, wrapped);
-                }
+                _key = key;
+                return key;
             }
+        }
 
-            return _key;
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        key.Dispose();
+        return _key;
     }
 
-    public void Dispose()
-    {
-        _key?.Dispose();
-        _gate.Dispose();
-    }
+    public void Dispose() => _key?.Dispose();
 }
