@@ -42,29 +42,74 @@ public sealed class BroadcastKillTests : IAsyncLifetime
         }
 
         var maxInFlight = Math.Clamp(100 / 4, 4, 32);
-        using (var first = StartChild(adminUser))
+        using (var first = new ChildProcess(StartChild(adminUser)))
         {
             await admin.Says("/broadcast");
             await admin.Says(Announcement);
             await admin.Presses(CaseFlowTests.En("button.bc_all"));
             await admin.Presses(CaseFlowTests.En("button.bc_send"));
             await _emulator.WaitUntilAsync(() => Delivered() >= 300, TimeSpan.FromSeconds(30));
-            first.Kill(); // SIGKILL
-            await first.WaitForExitAsync();
+            first.Process.Kill(); // SIGKILL
+            await first.Process.WaitForExitAsync();
         }
 
         var atKill = Delivered();
         Assert.True(atKill < RecipientCount, "the kill came before the end");
-        using (var second = StartChild(adminUser))
+        using (var second = new ChildProcess(StartChild(adminUser)))
         {
             await _emulator.WaitUntilAsync(() => users.All(u => Recipients.Received(_emulator, u, Announcement) >= 1), TimeSpan.FromSeconds(40));
             await Task.Delay(1000);
-            second.Kill();
-            await second.WaitForExitAsync();
+            second.Process.Kill();
+            await second.Process.WaitForExitAsync();
         }
 
         var duplicates = users.Sum(u => Math.Max(0, Recipients.Received(_emulator, u, Announcement) - 1));
         Assert.True(duplicates <= maxInFlight, $"{duplicates} duplicates; at most {maxInFlight} sends can be in flight");
+    }
+
+    [Fact]
+    public async Task BroadcastSurvivesSigtermWithExitWithinTenSecondsAndNoDuplicate()
+    {
+        var adminUser = _emulator.CreateUser(languageCode: "en");
+        var admin = _emulator.Driver(adminUser);
+        List<EmulatedUser> users;
+        var settings = new Dictionary<string, string?> { ["Admins:UserIds:0"] = adminUser.Id.ToString(CultureInfo.InvariantCulture) };
+        await using (var seeding = await TestBot.StartAsync(_emulator, _folder.Path, settings))
+        {
+            await admin.Says("/start");
+            await admin.Presses("English");
+            users = await Recipients.SeedAsync(_emulator, seeding.Service<Database>(), seeding.Service<ChatRepository>(), RecipientCount, Language.En);
+        }
+
+        using (var first = new ChildProcess(StartChild(adminUser)))
+        {
+            await admin.Says("/broadcast");
+            await admin.Says(Announcement);
+            await admin.Presses(CaseFlowTests.En("button.bc_all"));
+            await admin.Presses(CaseFlowTests.En("button.bc_send"));
+            await _emulator.WaitUntilAsync(() => Delivered() >= 300, TimeSpan.FromSeconds(30));
+            var stopping = Stopwatch.StartNew();
+            using (var term = Process.Start("kill", ["-TERM", first.Process.Id.ToString(CultureInfo.InvariantCulture)]))
+            {
+                await term.WaitForExitAsync();
+            }
+
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            await first.Process.WaitForExitAsync(limit.Token);
+            Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(10), $"stopping took {stopping.Elapsed.TotalSeconds:0.0} s");
+            Assert.Equal(0, first.Process.ExitCode);
+        }
+
+        Assert.True(Delivered() < RecipientCount, "SIGTERM came before the end");
+        using (var second = new ChildProcess(StartChild(adminUser)))
+        {
+            await _emulator.WaitUntilAsync(() => users.All(u => Recipients.Received(_emulator, u, Announcement) >= 1), TimeSpan.FromSeconds(40));
+            await Task.Delay(1000);
+            second.Process.Kill();
+            await second.Process.WaitForExitAsync();
+        }
+
+        Assert.All(users, u => Assert.Equal(1, Recipients.Received(_emulator, u, Announcement)));
     }
 
     private int Delivered() =>
@@ -96,5 +141,22 @@ public sealed class BroadcastKillTests : IAsyncLifetime
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
+    }
+}
+
+/// <summary>A child process that is killed when the test ends, whatever happened, so none outlives its test.</summary>
+internal sealed class ChildProcess(Process process) : IDisposable
+{
+    public Process Process { get; } = process;
+
+    public void Dispose()
+    {
+        if (!Process.HasExited)
+        {
+            Process.Kill(entireProcessTree: true);
+            Process.WaitForExit(5000);
+        }
+
+        Process.Dispose();
     }
 }
