@@ -2,6 +2,7 @@ using System.Globalization;
 using FamilyLinkBot.Cases;
 using FamilyLinkBot.Conversations;
 using FamilyLinkBot.Resources;
+using FamilyLinkBot.Storage;
 
 namespace FamilyLinkBot.Delivery;
 
@@ -154,10 +155,28 @@ public sealed class BroadcastActions(BroadcastStore store, Outbox outbox, Broadc
         {
             turn.CallbackAnswer = turn.F("broadcast.stopped", ("id", id));
             turn.Reply(turn.F("broadcast.stopped", ("id", id)));
+            await EditProgressAsync(turn, id, cancellationToken);
         }
         else
         {
             turn.CallbackAnswer = turn.T("broadcast.not_running");
+        }
+    }
+
+    /// <summary>Turns the progress message into the final "cancelled" counts, when the admin who started it cancels.</summary>
+    private static async Task EditProgressAsync(Turn turn, long id, CancellationToken cancellationToken)
+    {
+        var broadcast = await BroadcastStore.GetAsync(turn.Db, id, cancellationToken);
+        if (broadcast?.ProgressItem is not { } item || broadcast.CreatedBy != turn.Chat.Id)
+        {
+            return;
+        }
+
+        await using var read = turn.Db.Command("SELECT message_id FROM outbox WHERE id = $id;").With("$id", item);
+        if (await read.ExecuteScalarAsync(cancellationToken) is long messageId)
+        {
+            var text = BroadcastText.Progress(turn.Texts, turn.Language, broadcast, new BroadcastCounts(broadcast.Sent, broadcast.Failed, 0));
+            await Outbox.EnqueueAsync(turn.Db, turn.Chat, Lane.Interactive, new OutgoingMessage { Text = text, EditMessageId = (int)messageId }, turn.Now, cancellationToken);
         }
     }
 }

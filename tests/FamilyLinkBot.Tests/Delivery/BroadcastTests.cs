@@ -192,6 +192,10 @@ public sealed class BroadcastTests : IAsyncLifetime
         Assert.True(atCancel < 200, $"{atCancel} were sent before the cancel took effect");
         var info = await Recipients.InfoAsync(_bot.Service<Database>(), 1);
         Assert.Equal(BroadcastState.Cancelled, info.State);
+        Assert.InRange(info.Sent, atCancel - 10, atCancel); // sends in flight at the cancel finish after the counts are taken
+        var cancelled = FirstContactTests.Rendered(Texts.Shared.Format(Language.En, "broadcast.progress_cancelled",
+            ("id", 1), ("audience", new SafeHtml(Texts.Shared.Get(Language.En, "broadcast.audience_all"))), ("sent", info.Sent), ("failed", 0)));
+        await _emulator.WaitUntilAsync(() => _emulator.MessagesIn(adminUser.ChatId).Any(m => m.Text == cancelled), TimeSpan.FromSeconds(5));
     }
 
     private static int Sent(BotApiEmulator emulator) =>
