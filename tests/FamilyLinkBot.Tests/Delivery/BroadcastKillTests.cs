@@ -16,6 +16,7 @@ public sealed class BroadcastKillTests : IAsyncLifetime
     private const string Announcement = "Border news for every family";
 
     private readonly TempFolder _folder = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _childOutput = new();
     private BotApiEmulator _emulator = null!;
 
     public async Task InitializeAsync() =>
@@ -23,6 +24,13 @@ public sealed class BroadcastKillTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        // The child's own log lines (SPEC §2): no chat id, no token, no broadcast text.
+        var secrets = _emulator.Users.Select(u => u.Id.ToString(CultureInfo.InvariantCulture)).Append(_emulator.Token).Append(Announcement).ToList();
+        foreach (var line in _childOutput)
+        {
+            Assert.DoesNotContain(secrets, secret => line.Contains(secret, StringComparison.Ordinal));
+        }
+
         await _emulator.DisposeAsync();
         _folder.Dispose();
     }
@@ -112,6 +120,14 @@ public sealed class BroadcastKillTests : IAsyncLifetime
         Assert.All(users, u => Assert.Equal(1, Recipients.Received(_emulator, u, Announcement)));
     }
 
+    private void Keep(string? line)
+    {
+        if (line is not null)
+        {
+            _childOutput.Enqueue(line);
+        }
+    }
+
     private int Delivered() =>
         _emulator.AllBotMessages.Count(m => m.Text.Contains(Announcement, StringComparison.Ordinal) && !m.Text.Contains("Preview", StringComparison.Ordinal));
 
@@ -134,10 +150,10 @@ public sealed class BroadcastKillTests : IAsyncLifetime
         start.Environment["Admins__UserIds__0"] = admin.Id.ToString(CultureInfo.InvariantCulture);
         start.Environment["Delivery__AllowPaidBroadcast"] = "true";
         start.Environment["Delivery__MessagesPerSecond"] = "100";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Logging__LogLevel__Default"] = "Information";
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;

@@ -16,6 +16,7 @@ public sealed class BroadcastTests : IAsyncLifetime
     private readonly TempFolder _folder = new();
     private BotApiEmulator? _emulator;
     private TestBot? _bot;
+    private LogSink? _stoppedLogs;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -29,9 +30,9 @@ public sealed class BroadcastTests : IAsyncLifetime
         if (_emulator is not null)
         {
             await _emulator.DisposeAsync();
-            if (_bot is not null)
+            if ((_bot?.Logs ?? _stoppedLogs) is { } logs)
             {
-                LogSafety.AssertClean(_bot.Logs, _emulator, [Announcement, "Mi-rae"]);
+                LogSafety.AssertClean(logs, _emulator, [Announcement, "Mi-rae"]);
             }
         }
 
@@ -151,6 +152,12 @@ public sealed class BroadcastTests : IAsyncLifetime
 
         var list = await admin.Says("/broadcasts");
         Assert.Contains(Texts.Shared.Get(Language.Ko, "broadcast.state_done"), list.Text);
+
+        // The text is encrypted at rest (SPEC §2): no form of it is in the database or its WAL.
+        await _bot.DisposeAsync();
+        _stoppedLogs = _bot.Logs;
+        _bot = null;
+        FileScan.AssertNoneOf(FileScan.DatabaseFiles(Path.Combine(_folder.Path, "bot.db")), FileScan.TextForms([Announcement, "Mi-rae's song"]));
     }
 
     [Fact]
