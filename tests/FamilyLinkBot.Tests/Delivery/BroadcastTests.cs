@@ -54,7 +54,7 @@ public sealed class BroadcastTests : IAsyncLifetime
             {
                 GlobalMessagesPerSecond = 30,
                 PerChatMessagesPerSecond = 1,
-                RandomFaults = new FaultProfile(Rate429: 0.002, Rate502: 0.02, RateDrop: 0.02, Seed: 7),
+                RandomFaults = new FaultProfile(Rate429: 0.004, Rate502: 0.02, RateDrop: 0.02, Seed: 7),
             },
             new() { ["Delivery:AllowPaidBroadcast"] = "true", ["Delivery:MessagesPerSecond"] = "400" });
         var emulator = _emulator!;
@@ -158,6 +158,29 @@ public sealed class BroadcastTests : IAsyncLifetime
         _stoppedLogs = _bot.Logs;
         _bot = null;
         FileScan.AssertNoneOf(FileScan.DatabaseFiles(Path.Combine(_folder.Path, "bot.db")), FileScan.TextForms([Announcement, "Mi-rae's song"]));
+    }
+
+    [Fact]
+    public async Task NoticeToFamilyWithPhraseBeginsWithItAndRepliesDoNot()
+    {
+        var bot = await StartAsync(new BotApiEmulatorOptions());
+        var family = await CaseFlowTests.OnboardAsync(_emulator!);
+        await family.Says("/privacy");
+        await family.Presses(CaseFlowTests.En("button.set_phrase"));
+        await family.Says("<Mi-rae> & me");
+
+        await using (var db = await bot.Service<Database>().BeginAsync())
+        {
+            using var chat = (await bot.Service<ChatRepository>().FindAsync(db, family.ChatId, CancellationToken.None))!;
+            await Outbox.EnqueueAsync(db, chat, Lane.Notice, new Conversations.OutgoingMessage { Text = "There is an update." }, DateTimeOffset.UtcNow, CancellationToken.None);
+            await db.CommitAsync();
+        }
+
+        bot.Service<Outbox>().Wake();
+        await _emulator!.WaitUntilAsync(() => family.LastReply().Text.EndsWith("There is an update.", StringComparison.Ordinal), TimeSpan.FromSeconds(5));
+
+        Assert.Equal("<Mi-rae> & me\n\nThere is an update.", family.LastReply().Text);
+        Assert.DoesNotContain(_emulator.MessagesIn(family.ChatId), m => m.IsFromBot && m.Text.StartsWith("<Mi-rae>", StringComparison.Ordinal) && !m.Text.Contains("update", StringComparison.Ordinal));
     }
 
     [Fact]
