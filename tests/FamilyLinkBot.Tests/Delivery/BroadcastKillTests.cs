@@ -39,7 +39,9 @@ public sealed class BroadcastKillTests : IAsyncLifetime
     public async Task BroadcastSurvivesKillWithNoRecipientMissed()
     {
         var adminUser = _emulator.CreateUser(languageCode: "en");
+        // A child process answers a button before its edit goes out; under a loaded test run the gap can pass 150 ms.
         var admin = _emulator.Driver(adminUser);
+        admin.QuietPeriod = TimeSpan.FromSeconds(1);
         List<EmulatedUser> users;
         var settings = new Dictionary<string, string?> { ["Admins:UserIds:0"] = adminUser.Id.ToString(CultureInfo.InvariantCulture) };
         await using (var seeding = await TestBot.StartAsync(_emulator, _folder.Path, settings))
@@ -79,7 +81,9 @@ public sealed class BroadcastKillTests : IAsyncLifetime
     public async Task BroadcastSurvivesSigtermWithExitWithinTenSecondsAndNoDuplicate()
     {
         var adminUser = _emulator.CreateUser(languageCode: "en");
+        // A child process answers a button before its edit goes out; under a loaded test run the gap can pass 150 ms.
         var admin = _emulator.Driver(adminUser);
+        admin.QuietPeriod = TimeSpan.FromSeconds(1);
         List<EmulatedUser> users;
         var settings = new Dictionary<string, string?> { ["Admins:UserIds:0"] = adminUser.Id.ToString(CultureInfo.InvariantCulture) };
         await using (var seeding = await TestBot.StartAsync(_emulator, _folder.Path, settings))

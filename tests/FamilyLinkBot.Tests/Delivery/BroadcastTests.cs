@@ -119,6 +119,7 @@ public sealed class BroadcastTests : IAsyncLifetime
         var adminUser = _emulator.CreateUser(languageCode: "en");
         _bot = await TestBot.StartAsync(_emulator, _folder.Path, new Dictionary<string, string?> { ["Admins:UserIds:0"] = adminUser.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         var admin = _emulator.Driver(adminUser);
+        admin.QuietPeriod = TimeSpan.FromMilliseconds(500); // a button's answer can come before its edit
         await admin.Says("/start");
         await admin.Presses("한국어");
 
@@ -201,6 +202,7 @@ public sealed class BroadcastTests : IAsyncLifetime
         var adminUser = _emulator.CreateUser(languageCode: "en");
         _bot = await TestBot.StartAsync(_emulator, _folder.Path, new Dictionary<string, string?> { ["Admins:UserIds:0"] = adminUser.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         var admin = _emulator.Driver(adminUser);
+        admin.QuietPeriod = TimeSpan.FromMilliseconds(500); // a button's answer can come before its edit
         await admin.Says("/start");
         await admin.Presses("English");
         await Recipients.SeedAsync(_emulator, _bot.Service<Database>(), _bot.Service<ChatRepository>(), 400, Language.En);
