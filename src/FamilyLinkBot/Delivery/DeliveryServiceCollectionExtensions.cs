@@ -1,3 +1,4 @@
+using FamilyLinkBot.Conversations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -13,7 +14,21 @@ public static class DeliveryServiceCollectionExtensions
             .Validate(o => o.MaxAttempts is >= 1 and <= 100, "Delivery:MaxAttempts must be between 1 and 100.")
             .ValidateOnStart();
         builder.Services.AddSingleton<Outbox>();
-        builder.Services.AddHostedService<OutboxDispatcher>();
+        builder.Services.AddSingleton<SystemKey>();
+        builder.Services.AddSingleton<IAudienceQuery, AllAudienceQuery>();
+        builder.Services.AddSingleton<IAudienceQuery, LanguageAudienceQuery>();
+        builder.Services.AddSingleton<IAudienceQuery>(new EmptyAudienceQuery(AudienceKind.Topic));
+        builder.Services.AddSingleton<IAudienceQuery>(new EmptyAudienceQuery(AudienceKind.Region));
+        builder.Services.AddSingleton<BroadcastStore>();
+        builder.Services.AddSingleton<OutboxDispatcher>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<OutboxDispatcher>());
+        builder.Services.AddSingleton<BroadcastRunner>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<BroadcastRunner>());
+        builder.Services.AddSingleton<IBotCommand, BroadcastCommand>();
+        builder.Services.AddSingleton<IBotCommand, BroadcastsCommand>();
+        builder.Services.AddSingleton<BroadcastActions>();
+        builder.Services.AddSingleton<IMenuAction>(s => s.GetRequiredService<BroadcastActions>());
+        builder.Services.AddSingleton<IFlow>(s => s.GetRequiredService<BroadcastActions>());
         return builder;
     }
 }

@@ -12,6 +12,7 @@ namespace FamilyLinkBot.Delivery;
 public sealed class Outbox : IDisposable
 {
     private readonly SemaphoreSlim _signal = new(0);
+    private int _newWork;
 
     public static FieldContext PayloadField(long itemId) =>
         new("outbox", "payload", itemId.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -44,6 +45,13 @@ public sealed class Outbox : IDisposable
     /// <summary>Tells the dispatcher there is work; call after the transaction that enqueued it commits.</summary>
     public void Wake()
     {
+        Interlocked.Exchange(ref _newWork, 1);
+        Nudge();
+    }
+
+    /// <summary>Wakes the dispatcher without new rows to read (a send finished: the chat's next item may go).</summary>
+    internal void Nudge()
+    {
         if (_signal.CurrentCount == 0)
         {
             _signal.Release();
@@ -51,6 +59,9 @@ public sealed class Outbox : IDisposable
     }
 
     public void Dispose() => _signal.Dispose();
+
+    /// <summary>True (once) when work was announced since the last look.</summary>
+    public bool TakeSignal() => Interlocked.Exchange(ref _newWork, 0) == 1;
 
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
 }

@@ -1,7 +1,9 @@
-using System.Threading.RateLimiting;
+using System.Collections.Concurrent;
+using System.Globalization;
 using FamilyLinkBot.Conversations;
 using FamilyLinkBot.Privacy;
 using FamilyLinkBot.Storage;
+using FamilyLinkBot.Telegram;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,57 +16,123 @@ using Telegram.Bot.Types.ReplyMarkups;
 namespace FamilyLinkBot.Delivery;
 
 /// <summary>
-/// Sends what the outbox holds, oldest first within each lane, one message at a time per chat, under the
-/// global rate limit. Telegram's answers are handled as SPEC §8 says: 429 pauses all sending, 5xx and
-/// network errors retry with back-off and jitter, 403 marks the chat inactive, 400 fails the item.
+/// Sends what the outbox holds (SPEC §8). One scheduling loop hands each send slot of the global rate to the
+/// highest-priority due item (see <see cref="SendScheduler"/>) and starts its request; up to
+/// <see cref="MaxInFlight"/> requests run at once. Telegram's answers: 429 pauses all sending for retry_after,
+/// 5xx and network errors retry with back-off and jitter, 403 marks the chat inactive, 400 fails the item.
+/// On shutdown it stops taking work and lets requests in flight finish (for at most 5 s).
 /// </summary>
-public sealed class OutboxDispatcher(
-    Database database,
-    ChatRepository chats,
-    Outbox outbox,
-    ITelegramBotClient bot,
-    TimeProvider time,
-    IOptions<DeliveryOptions> options,
-    ILogger<OutboxDispatcher> logger) : BackgroundService
+public sealed class OutboxDispatcher : BackgroundService
 {
-    private const int BatchSize = 200;
-    private const int ParallelChats = 8;
+    internal const int WindowSize = 1000;
+    private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan PurgeAfter = TimeSpan.FromDays(7);
 
-    private readonly TokenBucketRateLimiter _limiter = new(new TokenBucketRateLimiterOptions
-    {
-        TokenLimit = Math.Max(1, options.Value.MessagesPerSecond),
-        TokensPerPeriod = Math.Max(1, options.Value.MessagesPerSecond),
-        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-        QueueLimit = int.MaxValue,
-        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        AutoReplenishment = true,
-    });
-
+    private readonly Database _database;
+    private readonly ChatRepository _chats;
+    private readonly Outbox _outbox;
+    private readonly BroadcastStore _broadcasts;
+    private readonly ITelegramBotClient _bot;
+    private readonly TimeProvider _time;
+    private readonly DeliveryOptions _options;
+    private readonly ILogger<OutboxDispatcher> _logger;
+    // Rate limits run on real time whatever clock the bot is given: they are about Telegram's wall-clock limits.
+    private readonly SendScheduler _scheduler = new(TimeProvider.System);
+    private readonly SendRateGate _gate;
+    private readonly ConcurrentDictionary<long, string> _broadcastTexts = new();
     private DateTimeOffset _pausedUntil = DateTimeOffset.MinValue;
 
-    public override void Dispose()
+    public OutboxDispatcher(
+        Database database,
+        ChatRepository chats,
+        Outbox outbox,
+        BroadcastStore broadcasts,
+        ITelegramBotClient bot,
+        TimeProvider time,
+        IOptions<DeliveryOptions> options,
+        ILogger<OutboxDispatcher> logger)
     {
-        _limiter.Dispose();
-        base.Dispose();
+        _database = database;
+        _chats = chats;
+        _outbox = outbox;
+        _broadcasts = broadcasts;
+        _bot = bot;
+        _time = time;
+        _options = options.Value;
+        _logger = logger;
+        _gate = new SendRateGate(_options.MessagesPerSecond, TimeProvider.System);
+        MaxInFlight = Math.Clamp(_options.MessagesPerSecond / 4, 4, 32);
     }
+
+    /// <summary>Requests at once: enough to keep the rate with Telegram's ~100–300 ms answers; also the most a kill can duplicate.</summary>
+    public int MaxInFlight { get; }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        using var slots = new SemaphoreSlim(MaxInFlight, MaxInFlight);
+        using var sendCancel = new CancellationTokenSource();
+        await using var drain = stoppingToken.Register(() => sendCancel.CancelAfter(DrainLimit));
+        var running = new ConcurrentDictionary<long, Task>();
+        var refreshDue = true;
+        var lastFull = false;
+        var lastRefresh = DateTimeOffset.MinValue;
+        var lastPurge = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var pause = _pausedUntil - time.GetUtcNow();
-                if (pause > TimeSpan.Zero)
+                await WaitOutPauseAsync(stoppingToken);
+                var now = _time.GetUtcNow();
+                refreshDue |= _outbox.TakeSignal()
+                    || now - lastRefresh >= RefreshInterval
+                    || (lastFull && _scheduler.WindowCount < WindowSize / 2);
+                if (refreshDue)
                 {
-                    await Task.Delay(pause, time, stoppingToken);
+                    lastFull = await RefreshAsync(stoppingToken) >= WindowSize;
+                    lastRefresh = now;
+                    refreshDue = false;
                 }
 
-                var sent = await DispatchBatchAsync(stoppingToken);
-                if (sent == 0)
+                if (now - lastPurge > TimeSpan.FromHours(1))
                 {
-                    await outbox.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
+                    await PurgeAsync(now, stoppingToken);
+                    lastPurge = now;
                 }
+
+                var item = _scheduler.Take(now);
+                if (item is null)
+                {
+                    await _outbox.WaitAsync(TimeSpan.FromMilliseconds(100), stoppingToken);
+                    continue;
+                }
+
+                try
+                {
+                    await slots.WaitAsync(stoppingToken);
+                    await _gate.TakeAsync(stoppingToken);
+                    await WaitOutPauseAsync(stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    _scheduler.Finished(item, item.NotBefore);
+                    throw;
+                }
+
+                running[item.Id] = Task.Run(
+                    async () =>
+                    {
+                        try
+                        {
+                            await SendAndRecordAsync(item, sendCancel.Token);
+                        }
+                        finally
+                        {
+                            running.TryRemove(item.Id, out _);
+                            slots.Release();
+                        }
+                    },
+                    CancellationToken.None);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -72,101 +140,151 @@ public sealed class OutboxDispatcher(
             }
             catch (Exception ex)
             {
-                logger.LogError("Outbox dispatch failed with {ErrorType} {Code}; retrying shortly.", ex.GetType().Name, (ex as Microsoft.Data.Sqlite.SqliteException)?.SqliteExtendedErrorCode);
-                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                _logger.LogError("Outbox dispatch failed with {ErrorType}; retrying shortly.", ex.GetType().Name);
+                await Task.Delay(TimeSpan.FromSeconds(1), _time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
+
+        // Shutdown: no new work; the requests in flight finish (or are cut off after DrainLimit and retried next start).
+        await Task.WhenAll(running.Values).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _logger.LogInformation("Outbox dispatcher stopped.");
     }
 
-    /// <summary>Sends one batch of due items; returns how many were attempted.</summary>
-    internal async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
+    private async Task WaitOutPauseAsync(CancellationToken cancellationToken)
     {
-        var due = await LoadDueAsync(cancellationToken);
-        if (due.Count == 0)
-        {
-            return 0;
-        }
-
-        var byChat = due.GroupBy(item => item.ChatRef).ToList();
-        await Parallel.ForEachAsync(
-            byChat,
-            new ParallelOptions { MaxDegreeOfParallelism = ParallelChats, CancellationToken = cancellationToken },
-            async (group, ct) =>
-            {
-                foreach (var item in group)
-                {
-                    if (!await SendOneAsync(item, ct))
-                    {
-                        break; // keep this chat's order: later items wait for the one that could not go.
-                    }
-                }
-            });
-        return due.Count;
-    }
-
-    private async Task<List<DueItem>> LoadDueAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText =
-            "SELECT id, chat_ref, lane, attempts, not_before FROM outbox WHERE state = 0 ORDER BY lane, id LIMIT $limit;";
-        command.With("$limit", BatchSize);
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var items = new List<DueItem>();
-        var blockedChats = new HashSet<string>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var item = new DueItem(reader.GetInt64(0), reader.GetString(1), (Lane)reader.GetInt32(2), reader.GetInt32(3));
-            // An item waiting for its back-off holds back the later items of its chat, to keep their order.
-            if (reader.GetInt64(4) > now || blockedChats.Contains(item.ChatRef))
-            {
-                blockedChats.Add(item.ChatRef);
-                continue;
-            }
-
-            items.Add(item);
-        }
-
-        return items;
-    }
-
-    /// <summary>Sends one item and records the outcome; false when the chat's later items must wait.</summary>
-    private async Task<bool> SendOneAsync(DueItem item, CancellationToken cancellationToken)
-    {
-        using var lease = await _limiter.AcquireAsync(1, cancellationToken);
-        var pause = _pausedUntil - time.GetUtcNow();
+        var pause = _pausedUntil - TimeProvider.System.GetUtcNow();
         if (pause > TimeSpan.Zero)
         {
-            await Task.Delay(pause, time, cancellationToken);
+            await Task.Delay(pause, TimeProvider.System, cancellationToken);
         }
-
-        await using var db = await database.BeginAsync(cancellationToken);
-        await using var read = db.Command("SELECT payload, state FROM outbox WHERE id = $id;").With("$id", item.Id);
-        await using var reader = await read.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken) || reader.GetInt64(1) != 0)
-        {
-            return true; // erased or handled meanwhile
-        }
-
-        var payload = reader.GetBlobOrNull(0)!;
-        await reader.DisposeAsync();
-        using var chat = await chats.GetAsync(db, item.ChatRef, cancellationToken);
-        if (chat is null)
-        {
-            return true;
-        }
-
-        var message = Outbox.Decrypt(chat.Key, item.Id, payload);
-        // The transaction is not held across the HTTP call: other writers must not wait on Telegram.
-        await db.CommitAsync(cancellationToken);
-
-        var outcome = await TrySendAsync(chat.TelegramChatId, message, cancellationToken);
-        await RecordAsync(item, chat, outcome, cancellationToken);
-        return outcome.Kind is OutcomeKind.Sent or OutcomeKind.Failed or OutcomeKind.Blocked;
     }
 
-    private async Task<Outcome> TrySendAsync(long chatId, OutgoingMessage message, CancellationToken cancellationToken)
+    /// <summary>Reads the first pending rows by (lane, id) into the scheduler's window; returns how many were read.</summary>
+    private async Task<int> RefreshAsync(CancellationToken cancellationToken)
+    {
+        _scheduler.BeginRefresh();
+        var items = new List<DueItem>(WindowSize);
+        await using (var connection = await _database.OpenAsync(cancellationToken))
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText =
+                "SELECT id, chat_ref, lane, attempts, not_before, broadcast_id FROM outbox WHERE state = 0 ORDER BY lane, id LIMIT $limit;";
+            command.With("$limit", WindowSize);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                items.Add(new DueItem(
+                    reader.GetInt64(0),
+                    reader.GetString(1),
+                    (Lane)reader.GetInt32(2),
+                    reader.GetInt32(3),
+                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
+                    reader.IsDBNull(5) ? null : reader.GetInt64(5)));
+            }
+        }
+
+        if (!items.Any(i => i.BroadcastId is not null))
+        {
+            _broadcastTexts.Clear(); // no broadcast text stays in memory longer than its sending
+        }
+
+        _scheduler.Replace(items, _time.GetUtcNow());
+        return items.Count;
+    }
+
+    private async Task SendAndRecordAsync(DueItem item, CancellationToken cancellationToken)
+    {
+        DateTimeOffset? retryAt = null;
+        try
+        {
+            ChatRecord? chat;
+            OutgoingMessage? message;
+            await using (var db = await ReadAsync(cancellationToken))
+            {
+                await using (var read = db.Command("SELECT payload, state FROM outbox WHERE id = $id;").With("$id", item.Id))
+                await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+                {
+                    if (!await reader.ReadAsync(cancellationToken) || reader.GetInt64(1) != 0)
+                    {
+                        return; // erased, cancelled or handled meanwhile
+                    }
+
+                    chat = await _chats.GetAsync(db, item.ChatRef, cancellationToken);
+                    if (chat is null)
+                    {
+                        return;
+                    }
+
+                    message = item.BroadcastId is { } broadcastId
+                        ? await BroadcastMessageAsync(db, broadcastId, cancellationToken)
+                        : Outbox.Decrypt(chat.Key, item.Id, reader.GetBlobOrNull(0)!);
+                }
+            }
+
+            using (chat)
+            {
+                if (message is null)
+                {
+                    await RecordAsync(item, chat, new Outcome(OutcomeKind.Failed, null, "broadcast gone"), CancellationToken.None);
+                    return;
+                }
+
+                message = WithPhrase(item.Lane, chat, message);
+                var outcome = await TrySendAsync(chat.TelegramChatId, item.Lane, message, cancellationToken);
+                retryAt = await RecordAsync(item, chat, outcome, CancellationToken.None);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            retryAt = item.NotBefore; // cut off at shutdown: still pending, sent again after restart
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError("Sending outbox item {ItemId} failed with {ErrorType}.", item.Id, ex.GetType().Name);
+            retryAt = _time.GetUtcNow().AddSeconds(5);
+        }
+        finally
+        {
+            _scheduler.Finished(item, retryAt);
+            _outbox.Nudge();
+        }
+    }
+
+    /// <summary>A read-only (deferred) transaction: reading a payload must not take SQLite's write lock.</summary>
+    private async Task<UnitOfWork> ReadAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _database.OpenAsync(cancellationToken);
+        return new UnitOfWork(connection, connection.BeginTransaction(deferred: true));
+    }
+
+    private async Task<OutgoingMessage?> BroadcastMessageAsync(UnitOfWork db, long broadcastId, CancellationToken cancellationToken)
+    {
+        if (!_broadcastTexts.TryGetValue(broadcastId, out var text))
+        {
+            text = await _broadcasts.TextAsync(db, broadcastId, cancellationToken);
+            if (text is null)
+            {
+                return null;
+            }
+
+            _broadcastTexts[broadcastId] = text;
+        }
+
+        return new OutgoingMessage { Text = Html.Escape(text) };
+    }
+
+    /// <summary>SPEC §6: every push the family did not ask for begins with its security phrase, when set.</summary>
+    internal static OutgoingMessage WithPhrase(Lane lane, ChatRecord chat, OutgoingMessage message)
+    {
+        if (lane == Lane.Interactive || PrivacySettings.Phrase(chat) is not { } phrase)
+        {
+            return message;
+        }
+
+        return message with { Text = "<b>" + Html.Escape(phrase) + "</b>\n\n" + message.Text };
+    }
+
+    private async Task<Outcome> TrySendAsync(long chatId, Lane lane, OutgoingMessage message, CancellationToken cancellationToken)
     {
         try
         {
@@ -177,36 +295,37 @@ public sealed class OutboxDispatcher(
             {
                 try
                 {
-                    await bot.EditMessageText(chatId, editId, message.Text, ParseMode.Html, markup, cancellationToken: cancellationToken);
+                    await _bot.EditMessageText(chatId, editId, message.Text, ParseMode.Html, markup, cancellationToken: cancellationToken);
                 }
                 catch (ApiRequestException ex) when (ex.ErrorCode == 400 && ex.Message.Contains("not modified", StringComparison.OrdinalIgnoreCase))
                 {
-                    // Pressing the same button twice: nothing to change, which is success.
+                    // Pressing the same button twice, or progress that did not move: nothing to change, which is success.
                 }
 
                 return new Outcome(OutcomeKind.Sent, editId, null) { Edited = true };
             }
 
-            var sent = await bot.SendMessage(
+            var sent = await _bot.SendMessage(
                 chatId,
                 message.Text,
                 ParseMode.Html,
                 replyMarkup: markup,
                 linkPreviewOptions: new LinkPreviewOptions { IsDisabled = true },
                 protectContent: message.Protect,
+                allowPaidBroadcast: lane == Lane.Bulk && _options.AllowPaidBroadcast,
                 cancellationToken: cancellationToken);
             return new Outcome(OutcomeKind.Sent, sent.MessageId, null) { DisappearAfterSeconds = message.DisappearAfterSeconds };
         }
         catch (ApiRequestException ex) when (ex.ErrorCode == 429)
         {
             var seconds = ex.Parameters?.RetryAfter ?? 1;
-            var until = time.GetUtcNow().AddSeconds(seconds);
+            var until = TimeProvider.System.GetUtcNow().AddSeconds(seconds);
             if (until > _pausedUntil)
             {
                 _pausedUntil = until;
             }
 
-            logger.LogWarning("Telegram asked to slow down: all sending pauses for {Seconds} s.", seconds);
+            _logger.LogWarning("Telegram asked to slow down: all sending pauses for {Seconds} s.", seconds);
             return new Outcome(OutcomeKind.RetryNow, null, null);
         }
         catch (ApiRequestException ex) when (ex.ErrorCode == 403)
@@ -219,11 +338,11 @@ public sealed class OutboxDispatcher(
         }
         catch (ApiRequestException ex)
         {
-            return new Outcome(OutcomeKind.Retry, null, ex.ErrorCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return new Outcome(OutcomeKind.Retry, null, ex.ErrorCode.ToString(CultureInfo.InvariantCulture));
         }
         catch (HttpRequestException ex)
         {
-            return new Outcome(OutcomeKind.Retry, null, ex.StatusCode is { } code ? ((int)code).ToString(System.Globalization.CultureInfo.InvariantCulture) : "network");
+            return new Outcome(OutcomeKind.Retry, null, ex.StatusCode is { } code ? ((int)code).ToString(CultureInfo.InvariantCulture) : "network");
         }
         catch (RequestException)
         {
@@ -235,53 +354,68 @@ public sealed class OutboxDispatcher(
         }
     }
 
-    private async Task RecordAsync(DueItem item, ChatRecord chat, Outcome outcome, CancellationToken cancellationToken)
+    /// <summary>Stores the outcome; returns when to try again, or null when the item is settled.</summary>
+    private async Task<DateTimeOffset?> RecordAsync(DueItem item, ChatRecord chat, Outcome outcome, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        await using var db = await database.BeginAsync(CancellationToken.None);
+        var now = _time.GetUtcNow();
+        DateTimeOffset? retryAt = null;
+        await using var db = await _database.BeginAsync(cancellationToken);
         switch (outcome.Kind)
         {
             case OutcomeKind.Sent:
                 // The payload is blanked at once: sent text does not linger in the database.
-                await ExecAsync(db, "UPDATE outbox SET state = 1, payload = x'', error = NULL WHERE id = $id;", item.Id, null);
+                await ExecAsync(db, "UPDATE outbox SET state = 1, payload = x'', error = NULL, message_id = $message WHERE id = $id;", item.Id, null, message: outcome.MessageId);
                 if (outcome.MessageId is { } messageId && !outcome.Edited)
                 {
-                    await TrackedMessages.TrackAsync(db, chat.Id, messageId, now, outcome.DisappearAfterSeconds, CancellationToken.None);
+                    await TrackedMessages.TrackAsync(db, chat.Id, messageId, now, outcome.DisappearAfterSeconds, cancellationToken);
                 }
 
                 break;
             case OutcomeKind.Failed:
                 await ExecAsync(db, "UPDATE outbox SET state = 2, payload = x'', error = $error WHERE id = $id;", item.Id, outcome.Error);
-                logger.LogWarning("Message {ItemId} to chat {Chat} was refused by Telegram: {Reason}", item.Id, chat.Pseudonym, outcome.Error);
+                _logger.LogWarning("Message {ItemId} to chat {Chat} was refused by Telegram: {Reason}", item.Id, chat.Pseudonym, outcome.Error);
                 break;
             case OutcomeKind.Blocked:
                 await ExecAsync(db, "UPDATE outbox SET state = 2, payload = x'', error = 'blocked' WHERE state = 0 AND chat_ref = $chat;", null, null, chat.Id);
-                await ChatRepository.SetActiveAsync(db, chat.Id, active: false, CancellationToken.None);
-                logger.LogInformation("Chat {Chat} blocked the bot or was deactivated; it is marked inactive.", chat.Pseudonym);
+                await ChatRepository.SetActiveAsync(db, chat.Id, active: false, cancellationToken);
+                _logger.LogInformation("Chat {Chat} blocked the bot or was deactivated; it is marked inactive.", chat.Pseudonym);
                 break;
             case OutcomeKind.Retry:
                 var attempts = item.Attempts + 1;
-                if (attempts >= options.Value.MaxAttempts)
+                if (attempts >= _options.MaxAttempts)
                 {
                     await ExecAsync(db, "UPDATE outbox SET state = 2, payload = x'', attempts = attempts + 1, error = $error WHERE id = $id;", item.Id, outcome.Error);
-                    logger.LogWarning("Message {ItemId} to chat {Chat} failed after {Attempts} attempts ({Reason}).", item.Id, chat.Pseudonym, attempts, outcome.Error);
+                    _logger.LogWarning("Message {ItemId} to chat {Chat} failed after {Attempts} attempts ({Reason}).", item.Id, chat.Pseudonym, attempts, outcome.Error);
                 }
                 else
                 {
-                    var delay = Backoff(attempts);
+                    retryAt = now.Add(Backoff(attempts));
                     await using var command = db.Command("UPDATE outbox SET attempts = attempts + 1, not_before = $at, error = $error WHERE id = $id;")
-                        .With("$at", now.Add(delay).ToUnixTimeMilliseconds())
+                        .With("$at", retryAt.Value.ToUnixTimeMilliseconds())
                         .With("$error", outcome.Error)
                         .With("$id", item.Id);
-                    await command.ExecuteNonQueryAsync(CancellationToken.None);
+                    await command.ExecuteNonQueryAsync(cancellationToken);
                 }
 
                 break;
             case OutcomeKind.RetryNow:
+                retryAt = item.NotBefore; // the global pause holds everything back
                 break;
         }
 
-        await db.CommitAsync(CancellationToken.None);
+        await db.CommitAsync(cancellationToken);
+        return retryAt;
+    }
+
+    /// <summary>Settled rows are kept a week (delivery statistics), then go.</summary>
+    private async Task PurgeAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var db = await _database.BeginAsync(cancellationToken);
+        await using var command = db.Command(
+                "DELETE FROM outbox WHERE state <> 0 AND created_at < $before AND (broadcast_id IS NULL OR broadcast_id IN (SELECT id FROM broadcasts WHERE state <> 0));")
+            .With("$before", now.Subtract(PurgeAfter).ToUnixTimeMilliseconds());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        await db.CommitAsync(cancellationToken);
     }
 
     /// <summary>Exponential back-off with full jitter: 1 s, 2 s, 4 s … up to 5 min.</summary>
@@ -301,7 +435,7 @@ public sealed class OutboxDispatcher(
         return "400 " + (reason.Length > 80 ? reason[..80] : reason);
     }
 
-    private static async Task ExecAsync(UnitOfWork db, string sql, long? id, string? error, string? chatRef = null)
+    private static async Task ExecAsync(UnitOfWork db, string sql, long? id, string? error, string? chatRef = null, int? message = null)
     {
         await using var command = db.Command(sql);
         if (id is not null)
@@ -314,6 +448,11 @@ public sealed class OutboxDispatcher(
             command.With("$error", error);
         }
 
+        if (sql.Contains("$message", StringComparison.Ordinal))
+        {
+            command.With("$message", message);
+        }
+
         if (chatRef is not null)
         {
             command.With("$chat", chatRef);
@@ -321,8 +460,6 @@ public sealed class OutboxDispatcher(
 
         await command.ExecuteNonQueryAsync(CancellationToken.None);
     }
-
-    private sealed record DueItem(long Id, string ChatRef, Lane Lane, int Attempts);
 
     private enum OutcomeKind
     {

@@ -23,7 +23,7 @@ public sealed class KeyRotation(Database database)
     /// <summary>The wrapped secrets in <c>meta</c> besides the index root, with the owner id their data key is bound to.</summary>
     public static IReadOnlyDictionary<string, string> MetaDataKeys { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["system_key"] = "system",
+        ["system_data_key"] = "system",
     };
 
     public async Task<RotationResult> RotateAsync(CryptoOptions current, string newKeyPath, CancellationToken cancellationToken)

@@ -1,0 +1,21 @@
+using FamilyLinkBot.Conversations;
+
+namespace FamilyLinkBot.Delivery;
+
+/// <summary>/broadcast (admins, SPEC §4.5): compose, choose the audience, preview with the count, Send or Cancel.</summary>
+public sealed class BroadcastCommand : IBotCommand
+{
+    public string Name => "broadcast";
+
+    public Role Role => Role.Admin;
+
+    public string? DescriptionKey => null;
+
+    public Task HandleAsync(Turn turn, string arguments, CancellationToken cancellationToken)
+    {
+        turn.CloseMenu();
+        turn.Session.StartFlow(BroadcastActions.FlowName, "text", turn.Now);
+        turn.Reply(turn.F("broadcast.prompt", ("limit", BroadcastStore.TextLimit)));
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,140 @@
+namespace FamilyLinkBot.Delivery;
+
+/// <summary>
+/// Chooses what goes out in the next send slot: the highest-priority due item (Interactive, then Notice, then
+/// Bulk; oldest first within a lane) whose chat may take a message now. It holds a bounded window of the outbox's
+/// pending rows, refreshed from the database by <see cref="OutboxDispatcher"/>.
+/// Per chat: one request at a time and order kept within a lane. Replies are not spaced further: a reply is often
+/// 2–3 messages and Telegram tolerates such short bursts (about 1 a second with a small burst); a notice or bulk item
+/// waits until 1 s has passed since the chat's last send of any lane. The spacing runs on <paramref name="clock"/>
+/// (real time in the bot), apart from the item's not-before times, which come from the dispatcher's clock.
+/// </summary>
+internal sealed class SendScheduler(TimeProvider clock)
+{
+    private static readonly TimeSpan ChatGap = TimeSpan.FromSeconds(1);
+
+    private readonly Lock _gate = new();
+    private readonly List<DueItem> _window = [];
+    private readonly HashSet<long> _inFlight = [];
+    private readonly HashSet<string> _busyChats = new(StringComparer.Ordinal);
+    private readonly HashSet<long> _finishedSinceRefresh = [];
+    private readonly Dictionary<string, long> _lastSend = new(StringComparer.Ordinal);
+
+    public int WindowCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _window.Count;
+            }
+        }
+    }
+
+    public int InFlight
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _inFlight.Count;
+            }
+        }
+    }
+
+    /// <summary>Call before reading the outbox: items finished after this are not taken back from a stale read.</summary>
+    public void BeginRefresh()
+    {
+        lock (_gate)
+        {
+            _finishedSinceRefresh.Clear();
+        }
+    }
+
+    /// <summary>Replaces the window with a fresh read of pending rows (ordered by lane, id).</summary>
+    public void Replace(IEnumerable<DueItem> pending, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            _window.Clear();
+            foreach (var item in pending)
+            {
+                if (!_inFlight.Contains(item.Id) && !_finishedSinceRefresh.Contains(item.Id))
+                {
+                    _window.Add(item);
+                }
+            }
+
+            _window.Sort(Order);
+            // A chat not sent to for longer than the gap needs no entry: the map stays as small as the last second's sends.
+            var stamp = clock.GetTimestamp();
+            foreach (var chat in _lastSend.Where(c => clock.GetElapsedTime(c.Value, stamp) >= ChatGap).Select(c => c.Key).ToList())
+            {
+                _lastSend.Remove(chat);
+            }
+        }
+    }
+
+    /// <summary>Takes the item for the next send slot, or null (with the earliest time something may be due).</summary>
+    public DueItem? Take(DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            HashSet<string>? held = null;
+            for (var i = 0; i < _window.Count; i++)
+            {
+                var item = _window[i];
+                if (held?.Contains(item.ChatRef) == true)
+                {
+                    continue;
+                }
+
+                if (item.NotBefore > now || _busyChats.Contains(item.ChatRef) || !ChatAllows(item))
+                {
+                    // The chat's later items wait behind this one: per-chat order.
+                    (held ??= new HashSet<string>(StringComparer.Ordinal)).Add(item.ChatRef);
+                    continue;
+                }
+
+                _window.RemoveAt(i);
+                _inFlight.Add(item.Id);
+                _busyChats.Add(item.ChatRef);
+                _lastSend[item.ChatRef] = clock.GetTimestamp();
+                return item;
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>The send is over. An item to try again goes back into the window, keeping its chat's order.</summary>
+    public void Finished(DueItem item, DateTimeOffset? retryAt)
+    {
+        lock (_gate)
+        {
+            _inFlight.Remove(item.Id);
+            _busyChats.Remove(item.ChatRef);
+            if (retryAt is { } at)
+            {
+                var again = item with { NotBefore = at, Attempts = item.Attempts };
+                var index = _window.BinarySearch(again, Order);
+                _window.Insert(index < 0 ? ~index : index, again);
+            }
+            else
+            {
+                _finishedSinceRefresh.Add(item.Id);
+            }
+        }
+    }
+
+    private bool ChatAllows(DueItem item) =>
+        item.Lane == Lane.Interactive
+        || !_lastSend.TryGetValue(item.ChatRef, out var last)
+        || clock.GetElapsedTime(last) >= ChatGap;
+
+    private static readonly Comparer<DueItem> Order = Comparer<DueItem>.Create((a, b) =>
+        a.Lane != b.Lane ? a.Lane.CompareTo(b.Lane) : a.Id.CompareTo(b.Id));
+}
+
+/// <summary>A pending outbox row as the scheduler sees it (no payload: that stays encrypted in the database).</summary>
+internal sealed record DueItem(long Id, string ChatRef, Lane Lane, int Attempts, DateTimeOffset NotBefore, long? BroadcastId);

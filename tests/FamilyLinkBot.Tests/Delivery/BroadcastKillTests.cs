@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using System.Globalization;
+using FamilyLinkBot.Delivery;
+using FamilyLinkBot.Resources;
+using FamilyLinkBot.Storage;
+using FamilyLinkBot.Testing;
+using FamilyLinkBot.Tests.EndToEnd;
+using FamilyLinkBot.Tests.Support;
+
+namespace FamilyLinkBot.Tests.Delivery;
+
+/// <summary>The real program as a child process, killed with SIGKILL in the middle of a broadcast and restarted (SPEC §8, §9).</summary>
+public sealed class BroadcastKillTests : IAsyncLifetime
+{
+    private const int RecipientCount = 1000;
+    private const string Announcement = "Border news for every family";
+
+    private readonly TempFolder _folder = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _childOutput = new();
+    private BotApiEmulator _emulator = null!;
+
+    public async Task InitializeAsync() =>
+        _emulator = await BotApiEmulator.StartAsync(new BotApiEmulatorOptions { GlobalMessagesPerSecond = 30 });
+
+    public async Task DisposeAsync()
+    {
+        // The child's own log lines (SPEC §2): no chat id, no token, no broadcast text.
+        var secrets = _emulator.Users.Select(u => u.Id.ToString(CultureInfo.InvariantCulture)).Append(_emulator.Token).Append(Announcement).ToList();
+        foreach (var line in _childOutput)
+        {
+            Assert.DoesNotContain(secrets, secret => line.Contains(secret, StringComparison.Ordinal));
+        }
+
+        await _emulator.DisposeAsync();
+        _folder.Dispose();
+    }
+
+    [Fact]
+    public async Task BroadcastSurvivesKillWithNoRecipientMissed()
+    {
+        var adminUser = _emulator.CreateUser(languageCode: "en");
+        // A child process answers a button before its edit goes out; under a loaded test run the gap can pass 150 ms.
+        var admin = _emulator.Driver(adminUser);
+        admin.QuietPeriod = TimeSpan.FromSeconds(1);
+        List<EmulatedUser> users;
+        var settings = new Dictionary<string, string?> { ["Admins:UserIds:0"] = adminUser.Id.ToString(CultureInfo.InvariantCulture) };
+        await using (var seeding = await TestBot.StartAsync(_emulator, _folder.Path, settings))
+        {
+            await admin.Says("/start");
+            await admin.Presses("English");
+            users = await Recipients.SeedAsync(_emulator, seeding.Service<Database>(), seeding.Service<ChatRepository>(), RecipientCount, Language.En);
+        }
+
+        var maxInFlight = Math.Clamp(100 / 4, 4, 32);
+        using (var first = new ChildProcess(StartChild(adminUser)))
+        {
+            await admin.Says("/broadcast");
+            await admin.Says(Announcement);
+            await admin.Presses(CaseFlowTests.En("button.bc_all"));
+            await admin.Presses(CaseFlowTests.En("button.bc_send"));
+            await _emulator.WaitUntilAsync(() => Delivered() >= 300, TimeSpan.FromSeconds(30));
+            first.Process.Kill(); // SIGKILL
+            await first.Process.WaitForExitAsync();
+        }
+
+        var atKill = Delivered();
+        Assert.True(atKill < RecipientCount, "the kill came before the end");
+        using (var second = new ChildProcess(StartChild(adminUser)))
+        {
+            await _emulator.WaitUntilAsync(() => users.All(u => Recipients.Received(_emulator, u, Announcement) >= 1), TimeSpan.FromSeconds(40));
+            await Task.Delay(1000);
+            second.Process.Kill();
+            await second.Process.WaitForExitAsync();
+        }
+
+        var duplicates = users.Sum(u => Math.Max(0, Recipients.Received(_emulator, u, Announcement) - 1));
+        Assert.True(duplicates <= maxInFlight, $"{duplicates} duplicates; at most {maxInFlight} sends can be in flight");
+    }
+
+    [Fact]
+    public async Task BroadcastSurvivesSigtermWithExitWithinTenSecondsAndNoDuplicate()
+    {
+        var adminUser = _emulator.CreateUser(languageCode: "en");
+        // A child process answers a button before its edit goes out; under a loaded test run the gap can pass 150 ms.
+        var admin = _emulator.Driver(adminUser);
+        admin.QuietPeriod = TimeSpan.FromSeconds(1);
+        List<EmulatedUser> users;
+        var settings = new Dictionary<string, string?> { ["Admins:UserIds:0"] = adminUser.Id.ToString(CultureInfo.InvariantCulture) };
+        await using (var seeding = await TestBot.StartAsync(_emulator, _folder.Path, settings))
+        {
+            await admin.Says("/start");
+            await admin.Presses("English");
+            users = await Recipients.SeedAsync(_emulator, seeding.Service<Database>(), seeding.Service<ChatRepository>(), RecipientCount, Language.En);
+        }
+
+        using (var first = new ChildProcess(StartChild(adminUser)))
+        {
+            await admin.Says("/broadcast");
+            await admin.Says(Announcement);
+            await admin.Presses(CaseFlowTests.En("button.bc_all"));
+            await admin.Presses(CaseFlowTests.En("button.bc_send"));
+            await _emulator.WaitUntilAsync(() => Delivered() >= 300, TimeSpan.FromSeconds(30));
+            var stopping = Stopwatch.StartNew();
+            using (var term = Process.Start("kill", ["-TERM", first.Process.Id.ToString(CultureInfo.InvariantCulture)]))
+            {
+                await term.WaitForExitAsync();
+            }
+
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            await first.Process.WaitForExitAsync(limit.Token);
+            Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(10), $"stopping took {stopping.Elapsed.TotalSeconds:0.0} s");
+            Assert.Equal(0, first.Process.ExitCode);
+        }
+
+        Assert.True(Delivered() < RecipientCount, "SIGTERM came before the end");
+        using (var second = new ChildProcess(StartChild(adminUser)))
+        {
+            await _emulator.WaitUntilAsync(() => users.All(u => Recipients.Received(_emulator, u, Announcement) >= 1), TimeSpan.FromSeconds(40));
+            await Task.Delay(1000);
+            second.Process.Kill();
+            await second.Process.WaitForExitAsync();
+        }
+
+        Assert.All(users, u => Assert.Equal(1, Recipients.Received(_emulator, u, Announcement)));
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is not null)
+        {
+            _childOutput.Enqueue(line);
+        }
+    }
+
+    private int Delivered() =>
+        _emulator.AllBotMessages.Count(m => m.Text.Contains(Announcement, StringComparison.Ordinal) && !m.Text.Contains("Preview", StringComparison.Ordinal));
+
+    private Process StartChild(EmulatedUser admin)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = _folder.Path,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("exec");
+        start.ArgumentList.Add(ProgramStartTests.ProgramPath);
+        start.Environment["Telegram__BotToken"] = _emulator.Token;
+        start.Environment["Telegram__ApiBaseUrl"] = _emulator.BaseUrl;
+        start.Environment["Telegram__PollingTimeoutSeconds"] = "1";
+        start.Environment["Storage__ConnectionString"] = "Data Source=" + Path.Combine(_folder.Path, "bot.db");
+        start.Environment["Crypto__MasterKeyPath"] = Path.Combine(_folder.Path, "master.key");
+        start.Environment["Admins__UserIds__0"] = admin.Id.ToString(CultureInfo.InvariantCulture);
+        start.Environment["Delivery__AllowPaidBroadcast"] = "true";
+        start.Environment["Delivery__MessagesPerSecond"] = "100";
+        start.Environment["Logging__LogLevel__Default"] = "Information";
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+}
+
+/// <summary>A child process that is killed when the test ends, whatever happened, so none outlives its test.</summary>
+internal sealed class ChildProcess(Process process) : IDisposable
+{
+    public Process Process { get; } = process;
+
+    public void Dispose()
+    {
+        if (!Process.HasExited)
+        {
+            Process.Kill(entireProcessTree: true);
+            Process.WaitForExit(5000);
+        }
+
+        Process.Dispose();
+    }
+}

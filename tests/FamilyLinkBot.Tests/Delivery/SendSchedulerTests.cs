@@ -1,0 +1,73 @@
+using FamilyLinkBot.Delivery;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FamilyLinkBot.Tests.Delivery;
+
+public sealed class SendSchedulerTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 5, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private static DueItem Item(long id, string chat, Lane lane) => new(id, chat, lane, 0, Start, lane == Lane.Bulk ? 1 : null);
+
+    [Fact]
+    public void TakeWithBulkWaitingGivesTheSlotToAReply()
+    {
+        var scheduler = new SendScheduler(new FakeTimeProvider());
+        scheduler.Replace([Item(1, "a", Lane.Bulk), Item(2, "b", Lane.Bulk), Item(3, "c", Lane.Notice), Item(9, "d", Lane.Interactive)], Start);
+
+        Assert.Equal(9, scheduler.Take(Start)!.Id);
+        Assert.Equal(3, scheduler.Take(Start)!.Id);
+        Assert.Equal(1, scheduler.Take(Start)!.Id);
+    }
+
+    [Fact]
+    public void TakeWithChatBusyKeepsItsOrderAndServesOthers()
+    {
+        var scheduler = new SendScheduler(new FakeTimeProvider());
+        scheduler.Replace([Item(1, "a", Lane.Interactive), Item(2, "a", Lane.Interactive), Item(3, "b", Lane.Interactive)], Start);
+
+        var first = scheduler.Take(Start)!;
+        Assert.Equal(1, first.Id);
+        Assert.Equal(3, scheduler.Take(Start)!.Id);
+        Assert.Null(scheduler.Take(Start));
+
+        // A failed send goes back ahead of its chat's later items.
+        scheduler.Finished(first, Start.AddSeconds(2));
+        Assert.Null(scheduler.Take(Start.AddSeconds(1)));
+        Assert.Equal(1, scheduler.Take(Start.AddSeconds(2))!.Id);
+    }
+
+    [Fact]
+    public void TakeForOneChatSendsRepliesInARowButBulkOncePerSecond()
+    {
+        var clock = new FakeTimeProvider();
+        var scheduler = new SendScheduler(clock);
+        scheduler.Replace([Item(1, "a", Lane.Interactive), Item(2, "a", Lane.Interactive), Item(3, "a", Lane.Interactive), Item(4, "a", Lane.Bulk)], Start);
+        for (var id = 1; id <= 3; id++)
+        {
+            var item = scheduler.Take(Start)!;
+            Assert.Equal(id, item.Id);
+            scheduler.Finished(item, null);
+        }
+
+        Assert.Null(scheduler.Take(Start)); // bulk waits a second after the chat's last send
+        clock.Advance(TimeSpan.FromMilliseconds(900));
+        Assert.Null(scheduler.Take(Start));
+        clock.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.Equal(4, scheduler.Take(Start)!.Id);
+    }
+
+    [Fact]
+    public void ReplaceWithStaleReadDoesNotBringBackASentItem()
+    {
+        var scheduler = new SendScheduler(new FakeTimeProvider());
+        var item = Item(1, "a", Lane.Bulk);
+        scheduler.Replace([item], Start);
+        var taken = scheduler.Take(Start)!;
+        scheduler.BeginRefresh();
+        scheduler.Finished(taken, null);
+        scheduler.Replace([item], Start.AddSeconds(5)); // read before the send was recorded
+
+        Assert.Null(scheduler.Take(Start.AddSeconds(5)));
+    }
+}
