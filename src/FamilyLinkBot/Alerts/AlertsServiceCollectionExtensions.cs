@@ -18,6 +18,9 @@ public static class AlertsServiceCollectionExtensions
         // The rules are loaded once, at start: a broken rules file stops the bot with a message naming the problem.
         builder.Services.AddSingleton(s => MatchingRules.LoadConfigured(s.GetRequiredService<IOptions<NewsOptions>>().Value));
         builder.Services.AddSingleton(s => new NewsMatcher(s.GetRequiredService<MatchingRules>()));
+        // Registered after AddDelivery's empty placeholders: the last audience query of a kind wins.
+        builder.Services.AddSingleton<Delivery.IAudienceQuery, TopicAudienceQuery>();
+        builder.Services.AddSingleton<Delivery.IAudienceQuery, RegionAudienceQuery>();
 
         // No HttpClient logging: a feed URL may carry an access key in its query string. Redirects are followed only
         // between http and https (SocketsHttpHandler never follows other schemes, nor https to http).

@@ -8,7 +8,7 @@ namespace FamilyLinkBot.Caseworkers;
 /// <summary>/stats (admins): aggregate counts only (SPEC §4.5) — nothing that names or singles out a family.</summary>
 public sealed class StatsCommand : IBotCommand
 {
-    // The topics of SPEC §7; subscriptions do not exist yet, so each counts zero until the alerts feature stores them.
+    // The topics of SPEC §7, each with its number of subscribers.
     private static readonly string[] Topics = ["repatriation", "border", "detention", "rallies", "policy", "resettlement"];
 
     public string Name => "stats";
@@ -48,7 +48,8 @@ public sealed class StatsCommand : IBotCommand
         }
 
         var statusLines = CaseStatuses.All.Select(s => turn.F("cw.stats.line", ("name", CaseText.Status(turn, s)), ("count", byStatus.GetValueOrDefault(s.Code()))));
-        var topicLines = Topics.Select(t => turn.F("cw.stats.line", ("name", turn.T("topic." + t)), ("count", 0)));
+        var subscribers = await Alerts.SubscriptionQueries.CountByTopicAsync(turn.Db, cancellationToken);
+        var topicLines = Topics.Select(t => turn.F("cw.stats.line", ("name", turn.T("topic." + t)), ("count", subscribers.GetValueOrDefault(t))));
         turn.Reply(turn.F(
             "cw.stats.text",
             ("families", families),
