@@ -12,4 +12,13 @@ public sealed class DeliveryOptions
     public int MaxAttempts { get; set; } = 8;
 
     public bool AllowPaidBroadcast { get; set; }
+
+    /// <summary>
+    /// The highest rate allowed: Telegram's limits (30 a second, 1,000 with paid broadcasts), unless the Bot API is
+    /// on this machine's loopback (an emulator, the sandbox, a benchmark), whose only limit is the bot's own speed.
+    /// </summary>
+    public static int MaxRate(bool allowPaidBroadcast, string apiBaseUrl) =>
+        Uri.TryCreate(apiBaseUrl, UriKind.Absolute, out var uri) && uri.IsLoopback
+            ? 100_000
+            : allowPaidBroadcast ? 1000 : 30;
 }

@@ -1,6 +1,8 @@
 using FamilyLinkBot.Conversations;
+using FamilyLinkBot.Telegram;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace FamilyLinkBot.Delivery;
 
@@ -9,8 +11,9 @@ public static class DeliveryServiceCollectionExtensions
     public static IHostApplicationBuilder AddDelivery(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section)
-            .Validate(o => o.MessagesPerSecond >= 1 && o.MessagesPerSecond <= (o.AllowPaidBroadcast ? 1000 : 30),
-                "Delivery:MessagesPerSecond must be between 1 and 30 (up to 1000 with Delivery:AllowPaidBroadcast).")
+            .Validate<IOptions<TelegramOptions>>(
+                (o, telegram) => o.MessagesPerSecond >= 1 && o.MessagesPerSecond <= DeliveryOptions.MaxRate(o.AllowPaidBroadcast, telegram.Value.ApiBaseUrl),
+                "Delivery:MessagesPerSecond must be between 1 and 30 (up to 1000 with Delivery:AllowPaidBroadcast; unlimited only for a Bot API on 127.0.0.1).")
             .Validate(o => o.MaxAttempts is >= 1 and <= 100, "Delivery:MaxAttempts must be between 1 and 100.")
             .ValidateOnStart();
         builder.Services.AddSingleton<Outbox>();

@@ -26,6 +26,9 @@ public sealed class OutboxDispatcher : BackgroundService
 {
     internal const int WindowSize = 1000;
     private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
+    // New rows are read at most this often (real time): a burst of replies wakes the loop per update, and re-reading
+    // the window each time would cost more than the sends.
+    private static readonly TimeSpan RefreshGap = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan PurgeAfter = TimeSpan.FromDays(7);
 
@@ -41,6 +44,7 @@ public sealed class OutboxDispatcher : BackgroundService
     private readonly SendScheduler _scheduler = new(TimeProvider.System);
     private readonly SendRateGate _gate;
     private readonly ConcurrentDictionary<long, string> _broadcastTexts = new();
+    private readonly GroupCommit<Settlement, DateTimeOffset?> _records;
     private DateTimeOffset _pausedUntil = DateTimeOffset.MinValue;
 
     public OutboxDispatcher(
@@ -63,6 +67,7 @@ public sealed class OutboxDispatcher : BackgroundService
         _logger = logger;
         _gate = new SendRateGate(_options.MessagesPerSecond, TimeProvider.System);
         MaxInFlight = Math.Clamp(_options.MessagesPerSecond / 4, 4, 32);
+        _records = new GroupCommit<Settlement, DateTimeOffset?>(database, ApplyAsync);
     }
 
     /// <summary>Requests at once: enough to keep the rate with Telegram's ~100–300 ms answers; also the most a kill can duplicate.</summary>
@@ -74,9 +79,11 @@ public sealed class OutboxDispatcher : BackgroundService
         using var sendCancel = new CancellationTokenSource();
         await using var drain = stoppingToken.Register(() => sendCancel.CancelAfter(DrainLimit));
         var running = new ConcurrentDictionary<long, Task>();
+        var recorder = Task.Run(_records.RunAsync, CancellationToken.None);
         var refreshDue = true;
         var lastFull = false;
         var lastRefresh = DateTimeOffset.MinValue;
+        var lastRefreshStamp = 0L;
         var lastPurge = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -87,10 +94,12 @@ public sealed class OutboxDispatcher : BackgroundService
                 refreshDue |= _outbox.TakeSignal()
                     || now - lastRefresh >= RefreshInterval
                     || (lastFull && _scheduler.WindowCount < WindowSize / 2);
-                if (refreshDue)
+                var sinceRefresh = TimeProvider.System.GetElapsedTime(lastRefreshStamp);
+                if (refreshDue && sinceRefresh >= RefreshGap)
                 {
                     lastFull = await RefreshAsync(stoppingToken) >= WindowSize;
                     lastRefresh = now;
+                    lastRefreshStamp = TimeProvider.System.GetTimestamp();
                     refreshDue = false;
                 }
 
@@ -103,7 +112,7 @@ public sealed class OutboxDispatcher : BackgroundService
                 var item = _scheduler.Take(now);
                 if (item is null)
                 {
-                    await _outbox.WaitAsync(TimeSpan.FromMilliseconds(100), stoppingToken);
+                    await _outbox.WaitAsync(refreshDue ? RefreshGap - sinceRefresh : TimeSpan.FromMilliseconds(100), stoppingToken);
                     continue;
                 }
 
@@ -147,6 +156,8 @@ public sealed class OutboxDispatcher : BackgroundService
 
         // Shutdown: no new work; the requests in flight finish (or are cut off after DrainLimit and retried next start).
         await Task.WhenAll(running.Values).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _records.Complete();
+        await recorder.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _logger.LogInformation("Outbox dispatcher stopped.");
     }
 
@@ -225,13 +236,13 @@ public sealed class OutboxDispatcher : BackgroundService
             {
                 if (message is null)
                 {
-                    await RecordAsync(item, chat, new Outcome(OutcomeKind.Failed, null, "broadcast gone"), CancellationToken.None);
+                    await RecordAsync(item, chat, new Outcome(OutcomeKind.Failed, null, "broadcast gone"));
                     return;
                 }
 
                 message = WithPhrase(item.Lane, chat, message);
                 var outcome = await TrySendAsync(chat.TelegramChatId, item.Lane, message, cancellationToken);
-                retryAt = await RecordAsync(item, chat, outcome, CancellationToken.None);
+                retryAt = await RecordAsync(item, chat, outcome);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -354,12 +365,31 @@ public sealed class OutboxDispatcher : BackgroundService
         }
     }
 
-    /// <summary>Stores the outcome; returns when to try again, or null when the item is settled.</summary>
-    private async Task<DateTimeOffset?> RecordAsync(DueItem item, ChatRecord chat, Outcome outcome, CancellationToken cancellationToken)
+    /// <summary>Stores the outcome (group-committed with other sends' outcomes); returns when to try again, or null when the item is settled.</summary>
+    private async Task<DateTimeOffset?> RecordAsync(DueItem item, ChatRecord chat, Outcome outcome)
     {
-        var now = _time.GetUtcNow();
+        var retryAt = await _records.WriteAsync(new Settlement(item, chat.Id, outcome, _time.GetUtcNow()));
+        switch (outcome.Kind)
+        {
+            case OutcomeKind.Failed:
+                _logger.LogWarning("Message {ItemId} to chat {Chat} was refused by Telegram: {Reason}", item.Id, chat.Pseudonym, outcome.Error);
+                break;
+            case OutcomeKind.Blocked:
+                _logger.LogInformation("Chat {Chat} blocked the bot or was deactivated; it is marked inactive.", chat.Pseudonym);
+                break;
+            case OutcomeKind.Retry when retryAt is null:
+                _logger.LogWarning("Message {ItemId} to chat {Chat} failed after {Attempts} attempts ({Reason}).", item.Id, chat.Pseudonym, item.Attempts + 1, outcome.Error);
+                break;
+        }
+
+        return retryAt;
+    }
+
+    /// <summary>Writes one outcome inside the group commit's transaction; returns when to try again, or null when settled.</summary>
+    private async Task<DateTimeOffset?> ApplyAsync(UnitOfWork db, Settlement settlement)
+    {
+        var (item, chatRef, outcome, now) = settlement;
         DateTimeOffset? retryAt = null;
-        await using var db = await _database.BeginAsync(cancellationToken);
         switch (outcome.Kind)
         {
             case OutcomeKind.Sent:
@@ -367,34 +397,30 @@ public sealed class OutboxDispatcher : BackgroundService
                 await ExecAsync(db, "UPDATE outbox SET state = 1, payload = x'', error = NULL, message_id = $message WHERE id = $id;", item.Id, null, message: outcome.MessageId);
                 if (outcome.MessageId is { } messageId && !outcome.Edited)
                 {
-                    await TrackedMessages.TrackAsync(db, chat.Id, messageId, now, outcome.DisappearAfterSeconds, cancellationToken);
+                    await TrackedMessages.TrackAsync(db, chatRef, messageId, now, outcome.DisappearAfterSeconds, CancellationToken.None);
                 }
 
                 break;
             case OutcomeKind.Failed:
                 await ExecAsync(db, "UPDATE outbox SET state = 2, payload = x'', error = $error WHERE id = $id;", item.Id, outcome.Error);
-                _logger.LogWarning("Message {ItemId} to chat {Chat} was refused by Telegram: {Reason}", item.Id, chat.Pseudonym, outcome.Error);
                 break;
             case OutcomeKind.Blocked:
-                await ExecAsync(db, "UPDATE outbox SET state = 2, payload = x'', error = 'blocked' WHERE state = 0 AND chat_ref = $chat;", null, null, chat.Id);
-                await ChatRepository.SetActiveAsync(db, chat.Id, active: false, cancellationToken);
-                _logger.LogInformation("Chat {Chat} blocked the bot or was deactivated; it is marked inactive.", chat.Pseudonym);
+                await ExecAsync(db, "UPDATE outbox SET state = 2, payload = x'', error = 'blocked' WHERE state = 0 AND chat_ref = $chat;", null, null, chatRef);
+                await ChatRepository.SetActiveAsync(db, chatRef, active: false, CancellationToken.None);
                 break;
             case OutcomeKind.Retry:
-                var attempts = item.Attempts + 1;
-                if (attempts >= _options.MaxAttempts)
+                if (item.Attempts + 1 >= _options.MaxAttempts)
                 {
                     await ExecAsync(db, "UPDATE outbox SET state = 2, payload = x'', attempts = attempts + 1, error = $error WHERE id = $id;", item.Id, outcome.Error);
-                    _logger.LogWarning("Message {ItemId} to chat {Chat} failed after {Attempts} attempts ({Reason}).", item.Id, chat.Pseudonym, attempts, outcome.Error);
                 }
                 else
                 {
-                    retryAt = now.Add(Backoff(attempts));
+                    retryAt = now.Add(Backoff(item.Attempts + 1));
                     await using var command = db.Command("UPDATE outbox SET attempts = attempts + 1, not_before = $at, error = $error WHERE id = $id;")
                         .With("$at", retryAt.Value.ToUnixTimeMilliseconds())
                         .With("$error", outcome.Error)
                         .With("$id", item.Id);
-                    await command.ExecuteNonQueryAsync(cancellationToken);
+                    await command.ExecuteNonQueryAsync(CancellationToken.None);
                 }
 
                 break;
@@ -403,7 +429,6 @@ public sealed class OutboxDispatcher : BackgroundService
                 break;
         }
 
-        await db.CommitAsync(cancellationToken);
         return retryAt;
     }
 
@@ -469,6 +494,8 @@ public sealed class OutboxDispatcher : BackgroundService
         Retry,
         RetryNow,
     }
+
+    private sealed record Settlement(DueItem Item, string ChatRef, Outcome Outcome, DateTimeOffset At);
 
     private sealed record Outcome(OutcomeKind Kind, int? MessageId, string? Error)
     {

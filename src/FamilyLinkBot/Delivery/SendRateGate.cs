@@ -7,6 +7,8 @@ namespace FamilyLinkBot.Delivery;
 /// </summary>
 internal sealed class SendRateGate(double rate, TimeProvider time)
 {
+    private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(1);
+
     private readonly double _capacity = Math.Max(1, rate / 5);
     private double _tokens = Math.Max(1, rate / 5);
     private long _last = time.GetTimestamp();
@@ -24,7 +26,10 @@ internal sealed class SendRateGate(double rate, TimeProvider time)
                 return;
             }
 
-            await Task.Delay(TimeSpan.FromSeconds((1 - _tokens) / rate), time, cancellationToken);
+            // At least a millisecond: a shorter timer fires at once, and the loop would spin a core at high rates.
+            // Tokens accrue by elapsed time, so a longer sleep is made up by the burst that follows.
+            var wait = TimeSpan.FromSeconds((1 - _tokens) / rate);
+            await Task.Delay(wait < MinimumWait ? MinimumWait : wait, time, cancellationToken);
         }
     }
 }

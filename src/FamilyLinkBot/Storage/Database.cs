@@ -8,12 +8,19 @@ namespace FamilyLinkBot.Storage;
 /// WAL (set once by <see cref="Migrator"/>), a busy timeout, foreign keys, and secure_delete
 /// so erased rows are overwritten rather than left in free pages (SPEC §5).
 /// </summary>
-public sealed class Database
+public sealed class Database : IDisposable
 {
     private const string ConnectionPragmas =
         "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA synchronous = NORMAL;";
 
+    private static readonly TimeSpan WriterWait = TimeSpan.FromSeconds(10); // as long as busy_timeout
+
     private readonly string _connectionString;
+
+    // SQLite has one write lock, and its busy handler polls for it with sleeps of up to 100 ms. Writers of this
+    // process queue here instead, in order and without sleeping; other processes still meet busy_timeout.
+    private readonly SemaphoreSlim _writer = new(1, 1);
+    private bool _directoryReady;
 
     public Database(IOptions<StorageOptions> options)
         : this(options.Value.ConnectionString)
@@ -44,15 +51,18 @@ public sealed class Database
         _connectionString = builder.ToString();
     }
 
+    public void Dispose() => _writer.Dispose();
+
     /// <summary>The full path of the database file; the WAL lives beside it as <c>-wal</c>.</summary>
     public string FilePath { get; }
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
         var directory = Path.GetDirectoryName(FilePath);
-        if (!string.IsNullOrEmpty(directory))
+        if (!_directoryReady && !string.IsNullOrEmpty(directory))
         {
             Directory.CreateDirectory(directory);
+            _directoryReady = true;
         }
 
         var connection = new SqliteConnection(_connectionString);
@@ -74,16 +84,27 @@ public sealed class Database
     /// <summary>Opens a connection and begins an immediate (write-locking) transaction on it.</summary>
     public async Task<UnitOfWork> BeginAsync(CancellationToken cancellationToken = default)
     {
-        var connection = await OpenAsync(cancellationToken);
+        if (!await _writer.WaitAsync(WriterWait, cancellationToken))
+        {
+            throw new TimeoutException("The database stayed busy with another write for too long.");
+        }
+
+        SqliteConnection? connection = null;
         try
         {
+            connection = await OpenAsync(cancellationToken);
             // BEGIN IMMEDIATE takes the write lock up front, so two writers never deadlock on upgrade.
             var transaction = connection.BeginTransaction(deferred: false);
-            return new UnitOfWork(connection, transaction);
+            return new UnitOfWork(connection, transaction, () => _writer.Release());
         }
         catch
         {
-            await connection.DisposeAsync();
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
+
+            _writer.Release();
             throw;
         }
     }

@@ -5,10 +5,13 @@ namespace FamilyLinkBot.Storage;
 /// <summary>One connection with one open transaction; disposing without <see cref="CommitAsync"/> rolls back.</summary>
 public sealed class UnitOfWork : IAsyncDisposable
 {
-    internal UnitOfWork(SqliteConnection connection, SqliteTransaction transaction)
+    private Action? _release;
+
+    internal UnitOfWork(SqliteConnection connection, SqliteTransaction transaction, Action? release = null)
     {
         Connection = connection;
         Transaction = transaction;
+        _release = release;
     }
 
     public SqliteConnection Connection { get; }
@@ -27,7 +30,14 @@ public sealed class UnitOfWork : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Transaction.DisposeAsync();
-        await Connection.DisposeAsync();
+        try
+        {
+            await Transaction.DisposeAsync();
+            await Connection.DisposeAsync();
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _release, null)?.Invoke();
+        }
     }
 }

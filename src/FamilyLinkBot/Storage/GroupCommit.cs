@@ -1,0 +1,103 @@
+using System.Threading.Channels;
+
+namespace FamilyLinkBot.Storage;
+
+/// <summary>
+/// Group commit: many small writes from concurrent callers go through one writer, which applies whatever is waiting
+/// in one transaction. SQLite has a single write lock and its busy handler sleeps (up to 100 ms at a time) while
+/// another connection holds it, so dozens of concurrent one-row transactions form a convoy that also blocks
+/// thread-pool threads; one writer committing batches keeps the lock short and uncontended.
+/// A caller's task completes only after its write is committed. When a batch fails, each of its writes is tried
+/// again in a transaction of its own, so one bad write fails alone.
+/// </summary>
+internal sealed class GroupCommit<TItem, TResult>
+{
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Database _database;
+    private readonly Func<UnitOfWork, TItem, Task<TResult>> _apply;
+    private readonly int _maxBatch;
+
+    public GroupCommit(Database database, Func<UnitOfWork, TItem, Task<TResult>> apply, int maxBatch = 256)
+    {
+        _database = database;
+        _apply = apply;
+        _maxBatch = maxBatch;
+    }
+
+    /// <summary>Queues a write; the task completes with its result once committed, or faults with its error.</summary>
+    public Task<TResult> WriteAsync(TItem item)
+    {
+        var pending = new Pending(item, new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            pending.Done.SetException(new InvalidOperationException("The writer has stopped."));
+        }
+
+        return pending.Done.Task;
+    }
+
+    /// <summary>No more writes: <see cref="RunAsync"/> ends once the queued ones are committed.</summary>
+    public void Complete() => _queue.Writer.TryComplete();
+
+    /// <summary>The writer loop; runs until <see cref="Complete"/> and the queue is empty.</summary>
+    public async Task RunAsync()
+    {
+        var batch = new List<Pending>(_maxBatch);
+        var results = new List<TResult>(_maxBatch);
+        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            batch.Clear();
+            while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+            }
+
+            results.Clear();
+            try
+            {
+                await using (var db = await _database.BeginAsync(CancellationToken.None))
+                {
+                    foreach (var pending in batch)
+                    {
+                        results.Add(await _apply(db, pending.Item));
+                    }
+
+                    await db.CommitAsync(CancellationToken.None);
+                }
+
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Done.SetResult(results[i]);
+                }
+            }
+            catch (Exception) when (batch.Count > 1)
+            {
+                foreach (var pending in batch)
+                {
+                    await WriteAloneAsync(pending);
+                }
+            }
+            catch (Exception ex)
+            {
+                batch[0].Done.SetException(ex);
+            }
+        }
+    }
+
+    private async Task WriteAloneAsync(Pending pending)
+    {
+        try
+        {
+            await using var db = await _database.BeginAsync(CancellationToken.None);
+            var result = await _apply(db, pending.Item);
+            await db.CommitAsync(CancellationToken.None);
+            pending.Done.SetResult(result);
+        }
+        catch (Exception ex)
+        {
+            pending.Done.SetException(ex);
+        }
+    }
+
+    private sealed record Pending(TItem Item, TaskCompletionSource<TResult> Done);
+}
