@@ -30,10 +30,9 @@ public sealed class CaseCommand(CaseLookup lookup, CaseReference references) : I
             return;
         }
 
-        using var found = await lookup.FindAsync(turn, tokenText, cancellationToken);
+        using var found = await lookup.FindOrAnswerAsync(turn, tokenText, cancellationToken);
         if (found is null)
         {
-            turn.Reply(turn.T("cw.not_found"));
             return;
         }
 

@@ -13,11 +13,23 @@ public sealed record FoundCase(CaseSummary Case, ChatRecord Family) : IDisposabl
 
 /// <summary>
 /// Finds a case by the token a caseworker typed. Every attempt counts against the per-user limit; a malformed
-/// token, an unknown or erased case and a limited attempt all give null, so they answer alike ("not found").
+/// token, an unknown or erased case and a limited attempt all give null and the same "not found" answer.
 /// </summary>
 public sealed class CaseLookup(CaseRepository cases, ChatRepository chats, TokenLookupLimiter limiter)
 {
-    public async Task<FoundCase?> FindAsync(Turn turn, string tokenText, CancellationToken cancellationToken)
+    /// <summary>The case, or null after replying "not found" (one answer for every kind of miss).</summary>
+    public async Task<FoundCase?> FindOrAnswerAsync(Turn turn, string tokenText, CancellationToken cancellationToken)
+    {
+        var found = await FindAsync(turn, tokenText, cancellationToken);
+        if (found is null)
+        {
+            turn.Reply(turn.T("cw.not_found"));
+        }
+
+        return found;
+    }
+
+    private async Task<FoundCase?> FindAsync(Turn turn, string tokenText, CancellationToken cancellationToken)
     {
         if (!limiter.TryAcquire(turn.Chat.Id, turn.Now) || !CaseToken.TryParse(tokenText, out var token))
         {

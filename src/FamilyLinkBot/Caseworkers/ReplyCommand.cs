@@ -31,10 +31,9 @@ public sealed class ReplyCommand(CaseLookup lookup, CaseReference references) : 
             return;
         }
 
-        using var found = await lookup.FindAsync(turn, tokenText, cancellationToken);
+        using var found = await lookup.FindOrAnswerAsync(turn, tokenText, cancellationToken);
         if (found is null)
         {
-            turn.Reply(turn.T("cw.not_found"));
             return;
         }
 

@@ -35,21 +35,25 @@ public sealed class BroadcastKillTests : IAsyncLifetime
         _folder.Dispose();
     }
 
-    [Fact]
-    public async Task BroadcastSurvivesKillWithNoRecipientMissed()
+    /// <summary>An English-speaking admin (driven with a longer quiet period) and the recipients, seeded in-process.</summary>
+    private async Task<(EmulatedUser AdminUser, ChatDriver Admin, List<EmulatedUser> Users)> SeedAsync()
     {
         var adminUser = _emulator.CreateUser(languageCode: "en");
         // A child process answers a button before its edit goes out; under a loaded test run the gap can pass 150 ms.
         var admin = _emulator.Driver(adminUser);
         admin.QuietPeriod = TimeSpan.FromSeconds(1);
-        List<EmulatedUser> users;
         var settings = new Dictionary<string, string?> { ["Admins:UserIds:0"] = adminUser.Id.ToString(CultureInfo.InvariantCulture) };
-        await using (var seeding = await TestBot.StartAsync(_emulator, _folder.Path, settings))
-        {
-            await admin.Says("/start");
-            await admin.Presses("English");
-            users = await Recipients.SeedAsync(_emulator, seeding.Service<Database>(), seeding.Service<ChatRepository>(), RecipientCount, Language.En);
-        }
+        await using var seeding = await TestBot.StartAsync(_emulator, _folder.Path, settings);
+        await admin.Says("/start");
+        await admin.Presses("English");
+        var users = await Recipients.SeedAsync(_emulator, seeding.Service<Database>(), seeding.Service<ChatRepository>(), RecipientCount, Language.En);
+        return (adminUser, admin, users);
+    }
+
+    [Fact]
+    public async Task BroadcastSurvivesKillWithNoRecipientMissed()
+    {
+        var (adminUser, admin, users) = await SeedAsync();
 
         var maxInFlight = Math.Clamp(100 / 4, 4, 32);
         using (var first = new ChildProcess(StartChild(adminUser)))
@@ -80,18 +84,7 @@ public sealed class BroadcastKillTests : IAsyncLifetime
     [Fact]
     public async Task BroadcastSurvivesSigtermWithExitWithinTenSecondsAndNoDuplicate()
     {
-        var adminUser = _emulator.CreateUser(languageCode: "en");
-        // A child process answers a button before its edit goes out; under a loaded test run the gap can pass 150 ms.
-        var admin = _emulator.Driver(adminUser);
-        admin.QuietPeriod = TimeSpan.FromSeconds(1);
-        List<EmulatedUser> users;
-        var settings = new Dictionary<string, string?> { ["Admins:UserIds:0"] = adminUser.Id.ToString(CultureInfo.InvariantCulture) };
-        await using (var seeding = await TestBot.StartAsync(_emulator, _folder.Path, settings))
-        {
-            await admin.Says("/start");
-            await admin.Presses("English");
-            users = await Recipients.SeedAsync(_emulator, seeding.Service<Database>(), seeding.Service<ChatRepository>(), RecipientCount, Language.En);
-        }
+        var (adminUser, admin, users) = await SeedAsync();
 
         using (var first = new ChildProcess(StartChild(adminUser)))
         {

@@ -111,24 +111,33 @@ public sealed class BroadcastTests : IAsyncLifetime
         Assert.Equal(before429, emulator.Count429);
     }
 
-    [Fact]
-    public async Task AdminBroadcastToOneLanguageShowsCountSendsWithPhraseAndReportsProgress()
+    /// <summary>
+    /// Starts the emulator with the global limit on (the per-chat limit off, so that onboarding's burst of replies meets
+    /// no 429 pause) and the bot with one admin, who picks <paramref name="language"/>.
+    /// </summary>
+    private async Task<ChatDriver> StartWithAdminAsync(string language)
     {
-        // Global limit on; the per-chat limit off, so that onboarding's burst of replies meets no 429 pause.
         _emulator = await BotApiEmulator.StartAsync(new BotApiEmulatorOptions { GlobalMessagesPerSecond = 30 });
         var adminUser = _emulator.CreateUser(languageCode: "en");
         _bot = await TestBot.StartAsync(_emulator, _folder.Path, new Dictionary<string, string?> { ["Admins:UserIds:0"] = adminUser.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         var admin = _emulator.Driver(adminUser);
         admin.QuietPeriod = TimeSpan.FromMilliseconds(500); // a button's answer can come before its edit
         await admin.Says("/start");
-        await admin.Presses("한국어");
+        await admin.Presses(language);
+        return admin;
+    }
 
-        var english = await CaseFlowTests.OnboardAsync(_emulator);
-        var withPhrase = await CaseFlowTests.OnboardAsync(_emulator);
+    [Fact]
+    public async Task AdminBroadcastToOneLanguageShowsCountSendsWithPhraseAndReportsProgress()
+    {
+        var admin = await StartWithAdminAsync("한국어");
+
+        var english = await CaseFlowTests.OnboardAsync(_emulator!);
+        var withPhrase = await CaseFlowTests.OnboardAsync(_emulator!);
         await withPhrase.Says("/privacy");
         await withPhrase.Presses(CaseFlowTests.En("button.set_phrase"));
         await withPhrase.Says("Mi-rae's song");
-        var korean = await CaseFlowTests.OnboardAsync(_emulator, "한국어");
+        var korean = await CaseFlowTests.OnboardAsync(_emulator!, "한국어");
 
         Assert.Equal(
             FirstContactTests.Rendered(Texts.Shared.Format(Language.Ko, "broadcast.prompt", ("limit", BroadcastStore.TextLimit))),
@@ -139,7 +148,7 @@ public sealed class BroadcastTests : IAsyncLifetime
         Assert.Contains("2", preview.Text);
         await admin.Presses(Texts.Shared.Get(Language.Ko, "button.bc_send"));
 
-        await _emulator.WaitUntilAsync(
+        await _emulator!.WaitUntilAsync(
             () => Recipients.Received(_emulator, english.User, "Rally on Monday") == 1 && Recipients.Received(_emulator, withPhrase.User, "Rally on Monday") == 1,
             TimeSpan.FromSeconds(10));
         Assert.Equal(Announcement, english.LastReply().Text);
@@ -149,13 +158,13 @@ public sealed class BroadcastTests : IAsyncLifetime
         // The progress message is edited into the final counts.
         var done = FirstContactTests.Rendered(Texts.Shared.Format(Language.Ko, "broadcast.progress_done",
             ("id", 1), ("audience", new SafeHtml(BroadcastText.Audience(Texts.Shared, Language.Ko, new Audience(AudienceKind.Language, "en")))), ("sent", 2), ("failed", 0)));
-        await _emulator.WaitUntilAsync(() => _emulator.MessagesIn(adminUser.ChatId).Any(m => m.Text == done), TimeSpan.FromSeconds(10));
+        await _emulator.WaitUntilAsync(() => _emulator.MessagesIn(admin.ChatId).Any(m => m.Text == done), TimeSpan.FromSeconds(10));
 
         var list = await admin.Says("/broadcasts");
         Assert.Contains(Texts.Shared.Get(Language.Ko, "broadcast.state_done"), list.Text);
 
         // The text is encrypted at rest (SPEC §2): no form of it is in the database or its WAL.
-        await _bot.DisposeAsync();
+        await _bot!.DisposeAsync();
         _stoppedLogs = _bot.Logs;
         _bot = null;
         FileScan.AssertNoneOf(FileScan.DatabaseFiles(Path.Combine(_folder.Path, "bot.db")), FileScan.TextForms([Announcement, "Mi-rae's song"]));
@@ -197,21 +206,14 @@ public sealed class BroadcastTests : IAsyncLifetime
     [Fact]
     public async Task CancelFromBroadcastsStopsARunningBroadcastWithinSeconds()
     {
-        // Global limit on; the per-chat limit off, so that onboarding's burst of replies meets no 429 pause.
-        _emulator = await BotApiEmulator.StartAsync(new BotApiEmulatorOptions { GlobalMessagesPerSecond = 30 });
-        var adminUser = _emulator.CreateUser(languageCode: "en");
-        _bot = await TestBot.StartAsync(_emulator, _folder.Path, new Dictionary<string, string?> { ["Admins:UserIds:0"] = adminUser.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-        var admin = _emulator.Driver(adminUser);
-        admin.QuietPeriod = TimeSpan.FromMilliseconds(500); // a button's answer can come before its edit
-        await admin.Says("/start");
-        await admin.Presses("English");
-        await Recipients.SeedAsync(_emulator, _bot.Service<Database>(), _bot.Service<ChatRepository>(), 400, Language.En);
+        var admin = await StartWithAdminAsync("English");
+        await Recipients.SeedAsync(_emulator!, _bot!.Service<Database>(), _bot!.Service<ChatRepository>(), 400, Language.En);
 
         await admin.Says("/broadcast");
         await admin.Says(Announcement);
         await admin.Presses(CaseFlowTests.En("button.bc_all"));
         await admin.Presses(CaseFlowTests.En("button.bc_send"));
-        await _emulator.WaitUntilAsync(() => Sent(_emulator) >= 30, TimeSpan.FromSeconds(10));
+        await _emulator!.WaitUntilAsync(() => Sent(_emulator!) >= 30, TimeSpan.FromSeconds(10));
 
         var list = await admin.Says("/broadcasts");
         Assert.Contains(CaseFlowTests.En("broadcast.state_running"), list.Text);
@@ -227,7 +229,7 @@ public sealed class BroadcastTests : IAsyncLifetime
         Assert.InRange(info.Sent, atCancel - 10, atCancel); // sends in flight at the cancel finish after the counts are taken
         var cancelled = FirstContactTests.Rendered(Texts.Shared.Format(Language.En, "broadcast.progress_cancelled",
             ("id", 1), ("audience", new SafeHtml(Texts.Shared.Get(Language.En, "broadcast.audience_all"))), ("sent", info.Sent), ("failed", 0)));
-        await _emulator.WaitUntilAsync(() => _emulator.MessagesIn(adminUser.ChatId).Any(m => m.Text == cancelled), TimeSpan.FromSeconds(5));
+        await _emulator.WaitUntilAsync(() => _emulator.MessagesIn(admin.ChatId).Any(m => m.Text == cancelled), TimeSpan.FromSeconds(5));
     }
 
     private static int Sent(BotApiEmulator emulator) =>
