@@ -243,15 +243,15 @@ public sealed class FeedPoller : BackgroundService
                 case FeedFetchStatus.Ok:
                     (alerts, dropped) = await RecordStoriesAsync(db, feed, result.Items, now, cancellationToken);
                     decision = _backoff.AfterSuccess(feed.Health, now);
-                    summary = feed.Primed ? $"ok: {result.Items.Count} items, {alerts} new alerts" : $"ok: {result.Items.Count} items recorded as seen (first fetch)";
+                    summary = feed.Primed ? FeedResult.Ok(result.Items.Count, alerts) : FeedResult.Seen(result.Items.Count);
                     break;
                 case FeedFetchStatus.NotModified:
                     decision = _backoff.AfterSuccess(feed.Health, now);
-                    summary = "not modified";
+                    summary = FeedResult.NotModified;
                     break;
                 case FeedFetchStatus.Failed:
                     decision = _backoff.AfterFailure(feed.Health, now);
-                    summary = "failed: " + result.Error;
+                    summary = FeedResult.Failed(result.Error);
                     break;
                 default:
                     throw new InvalidOperationException("Unknown fetch status.");

@@ -105,7 +105,7 @@ public sealed class FeedsCommand(FeedPoller poller) : IBotCommand, IMenuAction
         {
             var feed = feeds[i];
             var result = feed.LastPolledAt is { } at
-                ? turn.F("feeds.result", ("time", at.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)), ("result", feed.LastResult))
+                ? turn.F("feeds.result", ("time", at.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)), ("result", FeedResult.Describe(turn.Texts, turn.Language, feed.LastResult)))
                 : turn.T("feeds.never");
             lines.Add(turn.F(
                 "feeds.item",
