@@ -18,10 +18,18 @@ public sealed class BotProcess : IDisposable
 
     public int Id => _process.Id;
 
-    public static BotProcess Start(BotApiEmulator emulator, IDictionary<string, string>? settings = null)
+    /// <summary>A fresh temporary folder for one bot's data; the <see cref="BotProcess"/> started in it deletes it.</summary>
+    public static string NewFolder()
     {
         var folder = Path.Combine(Path.GetTempPath(), "flb-bench", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
+        return folder;
+    }
+
+    /// <summary>Starts the bot in <paramref name="folder"/> (default: a new one), its working directory.</summary>
+    public static BotProcess Start(BotApiEmulator emulator, IDictionary<string, string>? settings = null, string? folder = null)
+    {
+        folder ??= NewFolder();
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = folder,
@@ -56,6 +64,17 @@ public sealed class BotProcess : IDisposable
         return (Read("VmRSS"), Read("VmHWM"));
     }
 
+    /// <summary>Sends SIGTERM and waits up to <paramref name="timeout"/>; the exit code, or null if it did not exit.</summary>
+    public async Task<int?> TerminateAsync(TimeSpan timeout)
+    {
+        using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await term.WaitForExitAsync();
+        }
+
+        return _process.WaitForExit(timeout) ? _process.ExitCode : null;
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited)
@@ -65,6 +84,7 @@ public sealed class BotProcess : IDisposable
         }
 
         _process.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools(); // a seeding host in this process may hold the file open
         try
         {
             Directory.Delete(Folder, recursive: true);

@@ -3,8 +3,8 @@ using BenchmarkDotNet.Running;
 namespace FamilyLinkBot.Benchmarks;
 
 /// <summary>
-/// SPEC §10 measurements. `crypto` runs BenchmarkDotNet; the others run the real program as a child process against
-/// the Bot API emulator in this process, on loopback, and print their figures.
+/// SPEC §10 measurements. `crypto` runs BenchmarkDotNet; `updates`, `startup` and `broadcast` run the real program as
+/// a child process against the Bot API emulator in this process, on loopback, and print their figures.
 /// </summary>
 public static class Program
 {
@@ -20,8 +20,11 @@ public static class Program
                 return await UpdatesRun.RunAsync(Arg(args, "--updates", 20_000), Arg(args, "--users", 20_000));
             case "startup":
                 return await StartupRun.RunAsync(Arg(args, "--runs", 5), Arg(args, "--idle-seconds", 15));
+            case "broadcast":
+                return await BroadcastRun.RunAsync(
+                    Arg(args, "--recipients", 10_000), Arg(args, "--rate", 25), args.Contains("--paid"), args.Contains("--unlimited"));
             default:
-                Console.WriteLine("usage: crypto [BenchmarkDotNet args] | updates [--updates N --users N] | startup [--runs N --idle-seconds N]");
+                Console.WriteLine("usage: crypto [BenchmarkDotNet args] | updates [--updates N --users N] | startup [--runs N --idle-seconds N] | broadcast [--recipients N --rate R --paid --unlimited]");
                 return mode == "help" ? 0 : 2;
         }
     }

@@ -139,6 +139,44 @@ public sealed class NewsAlertTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AKoreanOnlyAndAChineseOnlyStoryAreMatchedToTheirTopicsAndRegions()
+    {
+        const string korean = "중국 공안, 단둥서 탈북민 10여명 체포…강제북송 우려";
+        const string chinese = "吉林图们边境 又有一批脱北者被遣返";
+        _feeds.SetRss("/asia", []);
+        await StartBotAsync(requireApproval: false, ["/asia"]);
+        var liaoning = await SubscribedFamilyAsync(En("region.liaoning"));
+        var jilin = await SubscribedFamilyAsync(En("region.jilin"));
+        var detention = await SubscribedFamilyAsync(En("topic.detention"));
+        await PollAsync(); // the first fetch only primes
+
+        _feeds.SetRss("/asia", [Story(korean, "ko/1"), Story(chinese, "zh/9")]);
+        await PollAsync();
+        await DeliverAllAsync();
+
+        await using (var db = await _bot!.Service<Database>().BeginAsync())
+        {
+            await using var command = db.Command("SELECT title, topics, regions FROM alerts ORDER BY title;");
+            await using var reader = await command.ExecuteReaderAsync();
+            var rows = new Dictionary<string, (string Topics, string Regions)>();
+            while (await reader.ReadAsync())
+            {
+                rows[reader.GetString(0)] = (reader.GetString(1), reader.GetString(2));
+            }
+
+            Assert.Equal(2, rows.Count);
+            Assert.Equal(["detention", "repatriation"], System.Text.Json.JsonSerializer.Deserialize<string[]>(rows[korean].Topics)!.Order());
+            Assert.Equal(["liaoning"], System.Text.Json.JsonSerializer.Deserialize<string[]>(rows[korean].Regions)!);
+            Assert.Equal(["border", "repatriation"], System.Text.Json.JsonSerializer.Deserialize<string[]>(rows[chinese].Topics)!.Order());
+            Assert.Equal(["jilin"], System.Text.Json.JsonSerializer.Deserialize<string[]>(rows[chinese].Regions)!);
+        }
+
+        Assert.Equal((1, 0), (Received(liaoning, korean), Received(liaoning, chinese)));
+        Assert.Equal((0, 1), (Received(jilin, korean), Received(jilin, chinese)));
+        Assert.Equal((1, 0), (Received(detention, korean), Received(detention, chinese)));
+    }
+
+    [Fact]
     public async Task BrokenSlowMalformedAndHugeFeedsDoNotDelayAGoodFeed()
     {
         _feeds.SetRss("/good", []);
