@@ -14,6 +14,7 @@ public static class PrivacyServiceCollectionExtensions
         builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section)
             .Validate(o => o.InactiveFamilyDays >= 1, "Retention:InactiveFamilyDays must be at least 1.")
             .Validate(o => o.ClosedCaseDays >= 1, "Retention:ClosedCaseDays must be at least 1.")
+            .Validate(o => o.BroadcastDays >= 1, "Retention:BroadcastDays must be at least 1.")
             .Validate(o => o.SweepInterval >= TimeSpan.FromMinutes(1), "Retention:SweepInterval must be at least 00:01:00.")
             .ValidateOnStart();
         builder.Services.AddSingleton<MessageDeleter>();

@@ -11,6 +11,9 @@ public sealed class RetentionOptions
     /// <summary>Cases closed this many days ago are erased.</summary>
     public int ClosedCaseDays { get; set; } = 180;
 
+    /// <summary>Finished or cancelled broadcasts (their encrypted text and counts) are deleted this many days after they end.</summary>
+    public int BroadcastDays { get; set; } = 30;
+
     /// <summary>How often the retention sweep runs.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromDays(1);
 }

@@ -7,7 +7,8 @@ namespace FamilyLinkBot.Privacy;
 
 /// <summary>
 /// The daily retention sweep (SPEC §5): erases families inactive for Retention:InactiveFamilyDays and cases closed
-/// for Retention:ClosedCaseDays, then checkpoints the WAL so nothing of them lingers in the log.
+/// for Retention:ClosedCaseDays, deletes broadcasts that ended Retention:BroadcastDays ago (an announcement may name
+/// people), then checkpoints the WAL so nothing of them lingers in the log.
 /// </summary>
 public sealed class RetentionSweeper(
     Database database,
@@ -32,7 +33,7 @@ public sealed class RetentionSweeper(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    public async Task<(int Families, int Cases)> SweepAsync(CancellationToken cancellationToken)
+    public async Task<(int Families, int Cases, int Broadcasts)> SweepAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var inactiveSince = now.AddDays(-options.Value.InactiveFamilyDays).ToUnixTimeSeconds();
@@ -54,13 +55,25 @@ public sealed class RetentionSweeper(
             await db.CommitAsync(cancellationToken);
         }
 
-        if (families.Count + cases.Count > 0)
+        int broadcasts;
+        await using (var db = await database.BeginAsync(cancellationToken))
         {
-            await database.CheckpointAsync(cancellationToken);
-            logger.LogInformation("Retention sweep erased {Families} inactive families and {Cases} closed cases.", families.Count, cases.Count);
+            // Their outbox rows go with them (ON DELETE CASCADE); a running broadcast is never touched.
+            await using var command = db.Command("DELETE FROM broadcasts WHERE state <> 0 AND finished_at < $since;")
+                .With("$since", now.AddDays(-options.Value.BroadcastDays).ToUnixTimeMilliseconds());
+            broadcasts = await command.ExecuteNonQueryAsync(cancellationToken);
+            await db.CommitAsync(cancellationToken);
         }
 
-        return (families.Count, cases.Count);
+        if (families.Count + cases.Count + broadcasts > 0)
+        {
+            await database.CheckpointAsync(cancellationToken);
+            logger.LogInformation(
+                "Retention sweep erased {Families} inactive families and {Cases} closed cases, and deleted {Broadcasts} ended broadcasts.",
+                families.Count, cases.Count, broadcasts);
+        }
+
+        return (families.Count, cases.Count, broadcasts);
     }
 
     private async Task<List<string>> IdsAsync(string sql, long since, CancellationToken cancellationToken)

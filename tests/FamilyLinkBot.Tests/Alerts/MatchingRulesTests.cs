@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using FamilyLinkBot.Alerts;
 
+using FamilyLinkBot.Tests.Support;
+
 namespace FamilyLinkBot.Tests.Alerts;
 
 public sealed class MatchingRulesTests : IDisposable
@@ -23,7 +25,7 @@ public sealed class MatchingRulesTests : IDisposable
     [Fact]
     public void ShippedFileIsTheEmbeddedOne()
     {
-        var source = Path.Combine(RepositoryRoot(), "src", "FamilyLinkBot", "Alerts", "matching-rules.json");
+        var source = Path.Combine(Repository.Root, "src", "FamilyLinkBot", "Alerts", "matching-rules.json");
 
         Assert.Equal(File.ReadAllText(source), RulesJson.Default());
     }
@@ -125,16 +127,5 @@ public sealed class MatchingRulesTests : IDisposable
         var path = Path.Combine(_folder, name);
         File.WriteAllText(path, json);
         return path;
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "FamilyLinkBot.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("Repository root not found.");
     }
 }

@@ -177,6 +177,31 @@ public sealed class PrivacyTests : IAsyncLifetime
         Assert.Equal(0, await GroupAndRestartTests.CountAsync(_bot.DatabasePath, "cases"));
     }
 
+    [Fact]
+    public async Task RetentionDeletesBroadcastsThirtyDaysAfterTheyEndAndNeverARunningOne()
+    {
+        long ended;
+        long running;
+        var store = _bot.Service<FamilyLinkBot.Delivery.BroadcastStore>();
+        await using (var db = await _bot.Service<Database>().BeginAsync())
+        {
+            // No recipients exist, so the running one stays running with nothing to send.
+            ended = await store.CreateAsync(db, "Rally on Monday", FamilyLinkBot.Delivery.Audience.All, null, _time.GetUtcNow(), CancellationToken.None);
+            await FamilyLinkBot.Delivery.BroadcastStore.FinishAsync(db, ended, FamilyLinkBot.Delivery.BroadcastState.Cancelled, _time.GetUtcNow(), CancellationToken.None);
+            running = await store.CreateAsync(db, "Legal aid on Tuesday", FamilyLinkBot.Delivery.Audience.All, null, _time.GetUtcNow(), CancellationToken.None);
+            await db.CommitAsync();
+        }
+
+        _time.Advance(TimeSpan.FromDays(29));
+        Assert.Equal(0, (await _bot.Service<RetentionSweeper>().SweepAsync(CancellationToken.None)).Broadcasts);
+        Assert.Equal(2L, await ScalarAsync<long>("SELECT COUNT(*) FROM broadcasts;"));
+
+        _time.Advance(TimeSpan.FromDays(2));
+        await _bot.Service<RetentionSweeper>().SweepAsync(CancellationToken.None); // the timer's own run may have done it
+        Assert.Equal(0L, await ScalarAsync<long>($"SELECT COUNT(*) FROM broadcasts WHERE id = {ended};"));
+        Assert.Equal(1L, await ScalarAsync<long>($"SELECT COUNT(*) FROM broadcasts WHERE id = {running} AND state = 0;"));
+    }
+
     private async Task<T> ScalarAsync<T>(string sql)
     {
         await using var connection = new SqliteConnection($"Data Source={_bot.DatabasePath};Mode=ReadOnly;Pooling=False");

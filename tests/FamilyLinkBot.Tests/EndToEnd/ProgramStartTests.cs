@@ -46,9 +46,46 @@ public sealed class ProgramStartTests : IDisposable
         Assert.DoesNotContain("SECRET", error);
     }
 
+    [Fact]
+    public async Task TheShippedSettingsExampleIsValidAsItIs()
+    {
+        // An operator copies appsettings.example.json to appsettings.json and adds only the token.
+        await using var emulator = await FamilyLinkBot.Testing.BotApiEmulator.StartAsync();
+        File.Copy(Path.Combine(Repository.Root, "appsettings.example.json"), Path.Combine(_folder.Path, "appsettings.json"));
+        var start = StartInfo(new Dictionary<string, string>
+        {
+            ["Telegram__BotToken"] = emulator.Token,
+            ["Telegram__ApiBaseUrl"] = emulator.BaseUrl,
+        });
+
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        try
+        {
+            await emulator.WaitUntilAsync(() => process.HasExited || emulator.Requests.Any(r => r.Method == "getUpdates"), TimeSpan.FromSeconds(30));
+            Assert.False(process.HasExited, "the bot stopped at start: " + (process.HasExited ? await error : ""));
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
     internal static string ProgramPath => Path.Combine(AppContext.BaseDirectory, "FamilyLinkBot.dll");
 
     private async Task<(int ExitCode, string Output, string Error)> RunAsync(Dictionary<string, string> environment)
+    {
+        using var process = Process.Start(StartInfo(environment))!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await error);
+    }
+
+    private ProcessStartInfo StartInfo(Dictionary<string, string> environment)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -69,11 +106,6 @@ public sealed class ProgramStartTests : IDisposable
             start.Environment[key] = value;
         }
 
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await error);
+        return start;
     }
 }

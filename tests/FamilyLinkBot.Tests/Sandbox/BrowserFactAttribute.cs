@@ -1,3 +1,5 @@
+using FamilyLinkBot.Tests.Support;
+
 namespace FamilyLinkBot.Tests.Sandbox;
 
 /// <summary>
@@ -20,21 +22,7 @@ public static class BrowserSetup
 {
     public static string ChromiumPath => Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
 
-    public static string RepositoryRoot
-    {
-        get
-        {
-            for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-            {
-                if (File.Exists(Path.Combine(folder.FullName, "FamilyLinkBot.sln")))
-                {
-                    return folder.FullName;
-                }
-            }
-
-            throw new InvalidOperationException("FamilyLinkBot.sln not found above the test folder.");
-        }
-    }
+    public static string RepositoryRoot => Repository.Root;
 
     public static string BrowserFolder => Path.Combine(RepositoryRoot, "tests", "browser");
 
