@@ -1,6 +1,7 @@
 using System.Globalization;
 using FamilyLinkBot.Conversations;
 using FamilyLinkBot.Crypto;
+using FamilyLinkBot.Resources;
 using FamilyLinkBot.Storage;
 using FamilyLinkBot.Testing;
 using FamilyLinkBot.Tests.Support;
@@ -99,7 +100,31 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         }
 
         Assert.Empty(failures);
+
+        // /help lists each role's own commands, and nobody else's.
+        Assert.Equal(En("help.text"), (await family.Says("/help")).Text);
+        Assert.Equal(En("help.text"), (await revoked.Says("/help")).Text);
+        var caseworkerHelp = (await caseworker.Says("/help")).Text;
+        Assert.Contains("/mycases", caseworkerHelp, StringComparison.Ordinal);
+        Assert.DoesNotContain("/broadcast", caseworkerHelp, StringComparison.Ordinal);
+        var adminHelp = (await admin.Says("/help")).Text;
+        foreach (var command in new[] { "/mycases", "/invite", "/caseworkers", "/broadcasts", "/review", "/feeds", "/stats" })
+        {
+            Assert.Contains(command, adminHelp, StringComparison.Ordinal);
+        }
+
         Assert.DoesNotContain(_emulator.Requests, r => r.StatusCode >= 400);
+    }
+
+    [Theory]
+    [InlineData(Language.Ko)]
+    [InlineData(Language.En)]
+    [InlineData(Language.Zh)]
+    public void AnAdminsHelpFitsInOneTelegramMessage(Language language)
+    {
+        var raw = Texts.Shared.Get(language, "help.text") + "\n\n" + Texts.Shared.Get(language, "cw.help") + "\n\n" + Texts.Shared.Get(language, "admin.help");
+
+        Assert.True(raw.Length <= 4096, $"{raw.Length} characters");
     }
 
     private static bool Allowed(Role have, Role need) => need switch

@@ -11,8 +11,15 @@ public sealed class HelpCommand : IBotCommand
 
     public Task HandleAsync(Turn turn, string arguments, CancellationToken cancellationToken)
     {
-        // Staff also get their own commands; families never see that these exist.
-        turn.Reply(turn.Role is Role.Caseworker or Role.Admin ? turn.T("help.text") + "\n\n" + turn.T("cw.help") : turn.T("help.text"));
+        // Staff also get their own commands; families never see that these exist. Staff commands are deliberately
+        // not in Telegram's command menu: a menu on a staff member's phone would show what the person is.
+        var text = turn.Role switch
+        {
+            Role.Admin => turn.T("help.text") + "\n\n" + turn.T("cw.help") + "\n\n" + turn.T("admin.help"),
+            Role.Caseworker => turn.T("help.text") + "\n\n" + turn.T("cw.help"),
+            _ => turn.T("help.text"),
+        };
+        turn.Reply(text);
         return Task.CompletedTask;
     }
 }
