@@ -368,6 +368,11 @@ public sealed class OutboxDispatcher : BackgroundService
     /// <summary>Stores the outcome (group-committed with other sends' outcomes); returns when to try again, or null when the item is settled.</summary>
     private async Task<DateTimeOffset?> RecordAsync(DueItem item, ChatRecord chat, Outcome outcome)
     {
+        if (outcome.Kind == OutcomeKind.RetryNow)
+        {
+            return item.NotBefore; // nothing to write: the global pause holds everything back
+        }
+
         var retryAt = await _records.WriteAsync(new Settlement(item, chat.Id, outcome, _time.GetUtcNow()));
         switch (outcome.Kind)
         {
@@ -385,7 +390,10 @@ public sealed class OutboxDispatcher : BackgroundService
         return retryAt;
     }
 
-    /// <summary>Writes one outcome inside the group commit's transaction; returns when to try again, or null when settled.</summary>
+    /// <summary>
+    /// Writes one outcome inside the group commit's transaction; returns when to try again, or null when settled.
+    /// A 429 (<see cref="OutcomeKind.RetryNow"/>) writes nothing and never comes here.
+    /// </summary>
     private async Task<DateTimeOffset?> ApplyAsync(UnitOfWork db, Settlement settlement)
     {
         var (item, chatRef, outcome, now) = settlement;
@@ -409,13 +417,14 @@ public sealed class OutboxDispatcher : BackgroundService
                 await ChatRepository.SetActiveAsync(db, chatRef, active: false, CancellationToken.None);
                 break;
             case OutcomeKind.Retry:
-                if (item.Attempts + 1 >= _options.MaxAttempts)
+                var attempts = item.Attempts + 1;
+                if (attempts >= _options.MaxAttempts)
                 {
                     await ExecAsync(db, "UPDATE outbox SET state = 2, payload = x'', attempts = attempts + 1, error = $error WHERE id = $id;", item.Id, outcome.Error);
                 }
                 else
                 {
-                    retryAt = now.Add(Backoff(item.Attempts + 1));
+                    retryAt = now.Add(Backoff(attempts));
                     await using var command = db.Command("UPDATE outbox SET attempts = attempts + 1, not_before = $at, error = $error WHERE id = $id;")
                         .With("$at", retryAt.Value.ToUnixTimeMilliseconds())
                         .With("$error", outcome.Error)
@@ -423,9 +432,6 @@ public sealed class OutboxDispatcher : BackgroundService
                     await command.ExecuteNonQueryAsync(CancellationToken.None);
                 }
 
-                break;
-            case OutcomeKind.RetryNow:
-                retryAt = item.NotBefore; // the global pause holds everything back
                 break;
         }
 
