@@ -11,15 +11,15 @@ namespace FamilyLinkBot.Alerts;
 public static class FeedResult
 {
     public const string NotModified = "not-modified";
-    private const string OkPrefix = "ok ";
-    private const string SeenPrefix = "seen ";
+    private const string OkWord = "ok";
+    private const string SeenWord = "seen";
     private const string FailedPrefix = "failed: ";
 
     public static string Ok(int items, int alerts) =>
-        string.Create(CultureInfo.InvariantCulture, $"{OkPrefix}{items} {alerts}");
+        string.Create(CultureInfo.InvariantCulture, $"{OkWord} {items} {alerts}");
 
     /// <summary>A feed's first fetch: its stories are recorded as seen without alerting.</summary>
-    public static string Seen(int items) => SeenPrefix + items.ToString(CultureInfo.InvariantCulture);
+    public static string Seen(int items) => string.Create(CultureInfo.InvariantCulture, $"{SeenWord} {items}");
 
     public static string Failed(string? reason) => FailedPrefix + (reason ?? "unknown");
 
@@ -44,13 +44,13 @@ public static class FeedResult
         }
 
         var parts = stored.Split(' ');
-        if (parts.Length == 3 && parts[0] + " " == OkPrefix && int.TryParse(parts[1], CultureInfo.InvariantCulture, out var items)
+        if (parts.Length == 3 && parts[0] == OkWord && int.TryParse(parts[1], CultureInfo.InvariantCulture, out var items)
             && int.TryParse(parts[2], CultureInfo.InvariantCulture, out var alerts))
         {
             return texts.Format(language, "feeds.result.ok", ("items", items), ("alerts", alerts));
         }
 
-        if (parts.Length == 2 && parts[0] + " " == SeenPrefix && int.TryParse(parts[1], CultureInfo.InvariantCulture, out var seen))
+        if (parts.Length == 2 && parts[0] == SeenWord && int.TryParse(parts[1], CultureInfo.InvariantCulture, out var seen))
         {
             return texts.Format(language, "feeds.result.seen", ("items", seen));
         }
