@@ -16,7 +16,7 @@ namespace FamilyLinkBot.Alerts;
 /// page in its own transaction that also moves the alert's cursor, so memory does not grow with the audience and a
 /// restart resumes where the last committed page ended: nobody is missed and nobody gets the alert twice.
 /// </summary>
-public sealed class AlertFanOut(Database database, ChatRepository chats, Outbox outbox, TimeProvider time, ILogger<AlertFanOut> logger)
+public sealed class AlertFanOut(Database database, ChatRepository chats, Outbox outbox, TimeProvider time, Monitoring.BotMetrics metrics, ILogger<AlertFanOut> logger)
     : BackgroundService
 {
     internal const int PageSize = 200;
@@ -61,6 +61,7 @@ public sealed class AlertFanOut(Database database, ChatRepository chats, Outbox 
             {
                 var (queued, more, alertId) = await DeliverPageAsync(cancellationToken);
                 total += queued;
+                metrics.AlertsSent(queued);
                 if (queued > 0)
                 {
                     outbox.Wake();

@@ -31,6 +31,7 @@ public sealed class FeedPoller : BackgroundService
     private readonly AdminNotifier _admins;
     private readonly AlertFanOut _fanOut;
     private readonly Outbox _outbox;
+    private readonly Monitoring.BotMetrics _metrics;
     private readonly ILogger<FeedPoller> _logger;
     private readonly FeedBackoff _backoff;
     private readonly ConcurrentDictionary<long, Task> _inFlight = new();
@@ -40,7 +41,7 @@ public sealed class FeedPoller : BackgroundService
 
     public FeedPoller(
         Database database, IHttpClientFactory http, TimeProvider time, IOptions<NewsOptions> options, NewsMatcher matcher,
-        AdminNotifier admins, AlertFanOut fanOut, Outbox outbox, ILogger<FeedPoller> logger)
+        AdminNotifier admins, AlertFanOut fanOut, Outbox outbox, Monitoring.BotMetrics metrics, ILogger<FeedPoller> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _database = database;
@@ -51,6 +52,7 @@ public sealed class FeedPoller : BackgroundService
         _admins = admins;
         _fanOut = fanOut;
         _outbox = outbox;
+        _metrics = metrics;
         _logger = logger;
         _backoff = new FeedBackoff(_options.PollInterval);
     }
@@ -208,6 +210,7 @@ public sealed class FeedPoller : BackgroundService
                 var fetcher = new FeedFetcher(_http.CreateClient(AlertsServiceCollectionExtensions.HttpClientName), _time, Options.Create(_options));
                 var result = await fetcher.FetchAsync(feed.Source, feed.Validators, cancellationToken);
                 await RecordAsync(feed, result, cancellationToken);
+                _metrics.FeedFetched(result.Status);
             }
             finally
             {

@@ -1,5 +1,6 @@
 using FamilyLinkBot.Conversations;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace FamilyLinkBot.Caseworkers;
@@ -15,6 +16,10 @@ public static class CaseworkersServiceCollectionExtensions
         builder.Services.AddSingleton<CaseworkerRepository>();
         builder.Services.AddSingleton<CaseReference>();
         builder.Services.AddSingleton<TokenLookupLimiter>();
+        builder.Services.AddSingleton<AdminSetupCode>();
+        builder.Services.TryAddSingleton(new SetupCodeConsole(Console.Out));
+        builder.Services.AddHostedService<FirstAdminSetup>();
+        builder.Services.AddSingleton<IBotCommand, SetupCommand>();
         builder.Services.AddSingleton<CaseLookup>();
         builder.Services.AddSingleton<IBotCommand, InviteCommand>();
         builder.Services.AddSingleton<IBotCommand, JoinCommand>();

@@ -3,6 +3,7 @@ using FamilyLinkBot.Cases;
 using FamilyLinkBot.Caseworkers;
 using FamilyLinkBot.Conversations;
 using FamilyLinkBot.Delivery;
+using FamilyLinkBot.Monitoring;
 using FamilyLinkBot.Privacy;
 using FamilyLinkBot.Storage;
 using FamilyLinkBot.Telegram;
@@ -23,6 +24,8 @@ public static class HostingExtensions
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(8));
 
         builder.AddStorage();
+        builder.AddMonitoring();
+        builder.AddTelegramStartCheck();
         builder.AddConversations();
         builder.AddCases();
         builder.AddCaseworkers();

@@ -13,12 +13,11 @@ namespace FamilyLinkBot.Hosting;
 
 /// <summary>
 /// The program's sub-commands (SPEC §9): <c>keygen</c>, <c>rotate-key --new PATH</c>, <c>check</c> and <c>sandbox</c> (§11). Each prints
-/// what it did or what is wrong, never a key or the token, and returns the process exit code.
+/// what it did or what is wrong, never a key or the token, and returns the process exit code. The arguments were
+/// checked by <see cref="CommandLine"/> first.
 /// </summary>
 public static class SubCommands
 {
-    public static bool IsSubCommand(string[] args) => args.Length > 0 && args[0] is "keygen" or "rotate-key" or "check" or "sandbox";
-
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         try
@@ -31,9 +30,14 @@ public static class SubCommands
                 _ => await CheckAsync(args, output, cancellationToken),
             };
         }
-        catch (Exception ex) when (ex is StartupException or MasterKeyException or OptionsValidationException)
+        catch (Exception ex) when (ConfigurationValidation.Describe(ex) is { Count: > 0 } failures)
         {
-            await error.WriteLineAsync(ex is OptionsValidationException v ? string.Join(Environment.NewLine, v.Failures) : ex.Message);
+            await error.WriteLineAsync(string.Join(Environment.NewLine, failures.Select(f => "Configuration error: " + f)));
+            return 2;
+        }
+        catch (Exception ex) when (ex is StartupException or MasterKeyException)
+        {
+            await error.WriteLineAsync(ex.Message);
             return 2;
         }
     }
@@ -75,7 +79,10 @@ public static class SubCommands
         return 0;
     }
 
-    /// <summary>Checks configuration, key, database and the Bot API; prints each problem; non-zero when any.</summary>
+    /// <summary>
+    /// Checks configuration, key, database and the Bot API; prints each problem; non-zero when any. Read-only: it
+    /// creates no key, no database and no folder, and judges the configuration with the host's own validators.
+    /// </summary>
     private static async Task<int> CheckAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
         var problems = 0;
@@ -91,83 +98,115 @@ public static class SubCommands
         var builder = Program.CreateBuilder(args.Skip(1).ToArray());
         using var host = builder.Build();
         var services = host.Services;
-        try
+        var failures = ConfigurationValidation.Failures(services);
+        foreach (var failure in failures)
         {
-            foreach (var validate in OptionValidations(services))
-            {
-                validate();
-            }
+            Report(false, "configuration: " + failure);
+        }
 
+        if (failures.Count == 0)
+        {
             Report(true, "configuration");
         }
-        catch (OptionsValidationException ex)
-        {
-            foreach (var failure in ex.Failures)
-            {
-                Report(false, "configuration: " + failure);
-            }
 
-            return 1;
-        }
-
-        var database = services.GetRequiredService<Database>();
+        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        var crypto = CryptoOptionsFrom(builder.Configuration);
         try
         {
-            var exists = File.Exists(database.FilePath);
-            await services.GetRequiredService<Migrator>().MigrateAsync(cancellationToken);
-            await using (var connection = await database.OpenAsync(cancellationToken))
-            await using (var integrity = connection.CreateCommand())
-            {
-                integrity.CommandText = "PRAGMA quick_check;";
-                var result = await integrity.ExecuteScalarAsync(cancellationToken) as string;
-                Report(result == "ok", $"database {database.FilePath}" + (exists ? "" : " (created now, empty)") + (result == "ok" ? "" : ": " + result));
-            }
-
-            var keys = services.GetRequiredService<KeyStore>();
-            var keyExisted = MasterKeySource.TryLoad(services.GetRequiredService<IOptions<CryptoOptions>>().Value) is not null;
-            await keys.InitializeAsync(cancellationToken);
-            Report(true, keyExisted ? "master key matches the database" : "master key created (the database was empty)");
+            await CheckStoreAsync(storage, crypto, Report, cancellationToken);
         }
         catch (Exception ex) when (ex is StartupException or MasterKeyException or SqliteException or InvalidOperationException)
         {
-            Report(false, ex is SqliteException ? "database: " + ex.GetType().Name + " " + ((SqliteException)ex).SqliteErrorCode : "key: " + ex.Message);
-        }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
+            Report(false, ex is SqliteException sqlite ? "database: SQLite error " + sqlite.SqliteErrorCode : ex.Message);
         }
 
-        try
+        if (failures.Any(f => f.StartsWith("Telegram:", StringComparison.Ordinal)))
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(15));
-            var me = await services.GetRequiredService<ITelegramBotClient>().GetMe(timeout.Token);
-            Report(true, "Bot API reachable; the token belongs to @" + me.Username);
+            Report(false, "Bot API: not checked until the Telegram settings are valid.");
         }
-        catch (ApiRequestException ex) when (ex.ErrorCode == 401)
+        else
         {
-            Report(false, "Bot API: the token was refused (401). Copy it again from @BotFather.");
-        }
-        catch (Exception ex) when (ex is HttpRequestException or RequestException or OperationCanceledException)
-        {
-            Report(false, "Bot API unreachable (" + ex.GetType().Name + "). Check Telegram:ApiBaseUrl and the network.");
+            var (ok, message) = await TelegramStartCheck.ProbeAsync(services.GetRequiredService<ITelegramBotClient>(), TimeSpan.FromSeconds(15), cancellationToken);
+            Report(ok, message);
         }
 
         output.WriteLine(problems == 0 ? "All checks passed." : $"{problems} problem(s) found.");
         return problems == 0 ? 0 : 1;
     }
 
-    private static IEnumerable<Action> OptionValidations(IServiceProvider services) =>
-    [
-        () => _ = services.GetRequiredService<IOptions<TelegramOptions>>().Value,
-        () => _ = services.GetRequiredService<IOptions<StorageOptions>>().Value,
-        () => _ = services.GetRequiredService<IOptions<CryptoOptions>>().Value,
-        () => _ = services.GetRequiredService<IOptions<Conversations.ConversationOptions>>().Value,
-        () => _ = services.GetRequiredService<IOptions<Delivery.DeliveryOptions>>().Value,
-        () => _ = services.GetRequiredService<IOptions<Privacy.PrivacyOptions>>().Value,
-        () => _ = services.GetRequiredService<IOptions<Privacy.RetentionOptions>>().Value,
-        () => _ = services.GetRequiredService<IOptions<AdminOptions>>().Value,
-    ];
+    /// <summary>The database (opened read-only, never created or migrated) and whether the key matches it.</summary>
+    private static async Task CheckStoreAsync(StorageOptions storage, CryptoOptions crypto, Action<bool, string> report, CancellationToken cancellationToken)
+    {
+        var path = new Database(storage.ConnectionString).FilePath;
+        byte[]? keyCheck = null;
+        byte[]? rotationCheck = null;
+        var hasData = false;
+        if (!File.Exists(path))
+        {
+            report(true, $"database {path} does not exist yet; the first start creates it");
+        }
+        else
+        {
+            var readOnly = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
+            await using var connection = new SqliteConnection(readOnly);
+            await connection.OpenAsync(cancellationToken);
+            var integrity = await ScalarAsync(connection, "PRAGMA quick_check;", cancellationToken) as string;
+            var version = Convert.ToInt32(await ScalarAsync(connection, "PRAGMA user_version;", cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+            report(integrity == "ok", $"database {path}" + (integrity == "ok" ? "" : ": " + integrity));
+            report(version <= Migrator.LatestVersion, version == Migrator.LatestVersion
+                ? $"schema version {version}"
+                : version < Migrator.LatestVersion
+                    ? $"schema version {version}; the next start migrates it to {Migrator.LatestVersion} (back up first)"
+                    : $"schema version {version} is newer than this program ({Migrator.LatestVersion}): upgrade the program");
+            if (version > 0)
+            {
+                keyCheck = await MetaAsync(connection, KeyStore.KeyCheckName, cancellationToken);
+                rotationCheck = await MetaAsync(connection, KeyStore.RotationKeyCheckName, cancellationToken);
+                hasData = keyCheck is not null || Convert.ToInt64(await ScalarAsync(connection, "SELECT EXISTS (SELECT 1 FROM chats);", cancellationToken), System.Globalization.CultureInfo.InvariantCulture) != 0;
+            }
+        }
+
+        var key = MasterKeySource.TryLoad(crypto);
+        if (key is null)
+        {
+            report(!hasData, hasData
+                ? $"key: the database holds data but no master key was found at '{crypto.MasterKeyPath}' (Crypto:MasterKeyPath) or in Crypto:MasterKey"
+                : $"master key: none yet; the first start creates {Path.GetFullPath(crypto.MasterKeyPath)} (mode 0600)");
+            return;
+        }
+
+        using var ring = KeyRing.FromMasterKey(key);
+        Array.Clear(key);
+        if (keyCheck is null)
+        {
+            report(true, "master key found; the database holds no data yet");
+        }
+        else if (ring.Matches(keyCheck))
+        {
+            report(true, "master key matches the database");
+        }
+        else
+        {
+            report(false, rotationCheck is not null && ring.Matches(rotationCheck)
+                ? "key: a rotation to this key is still in progress; finish it with rotate-key"
+                : "key: the master key does not match this database (Crypto:MasterKeyPath or Crypto:MasterKey)");
+        }
+    }
+
+    private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    private static async Task<byte[]?> MetaAsync(SqliteConnection connection, string key, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT value FROM meta WHERE key = $key;";
+        command.Parameters.AddWithValue("$key", key);
+        return await command.ExecuteScalarAsync(cancellationToken) as byte[];
+    }
 
     private static CryptoOptions CryptoOptionsFrom(string[] args) => CryptoOptionsFrom(Program.CreateBuilder(args.Skip(1).ToArray()).Configuration);
 

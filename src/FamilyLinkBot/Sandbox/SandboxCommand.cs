@@ -75,7 +75,7 @@ public static class SandboxCommand
             await error.WriteLineAsync("Cannot start the sandbox: " + ex.Message);
             return 3;
         }
-        catch (IOException ex) when (ex.InnerException is System.Net.Sockets.SocketException || ex.GetType().Name == "AddressInUseException")
+        catch (Exception ex) when (StartupException.IsAddressInUse(ex))
         {
             await error.WriteLineAsync($"Cannot start the sandbox: {options.ListenUrl} is in use. Choose another port: -- sandbox --Sandbox:ListenUrl=http://127.0.0.1:5081");
             return 3;

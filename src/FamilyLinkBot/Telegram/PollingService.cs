@@ -24,6 +24,7 @@ public sealed class PollingService(
     ITelegramBotClient bot,
     IHttpClientFactory httpClients,
     TimeProvider time,
+    TelegramReachability reachability,
     IOptions<TelegramOptions> options,
     ILogger<PollingService> logger) : BackgroundService
 {
@@ -48,6 +49,7 @@ public sealed class PollingService(
             {
                 var updates = await bot.GetUpdates(offset, 100, options.Value.PollingTimeoutSeconds, AllowedUpdates, stoppingToken);
                 failures = 0;
+                reachability.Succeeded();
                 if (updates.Length == 0)
                 {
                     continue;
@@ -72,7 +74,15 @@ public sealed class PollingService(
             {
                 failures++;
                 var delay = RetryDelay(ex, failures);
-                logger.LogWarning("getUpdates failed ({Reason}); trying again in {Seconds:0.#} s.", Describe(ex), delay.TotalSeconds);
+                if (TelegramReachability.IsTransient(ex))
+                {
+                    reachability.Failed(ex); // at most once a minute
+                }
+                else
+                {
+                    logger.LogWarning("getUpdates failed ({Reason}); trying again in {Seconds:0.#} s.", Describe(ex), delay.TotalSeconds);
+                }
+
                 await Task.Delay(delay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }

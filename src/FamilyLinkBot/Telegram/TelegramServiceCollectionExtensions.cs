@@ -19,6 +19,7 @@ public static partial class TelegramServiceCollectionExtensions
         // No HttpClient logging: request URLs carry the bot token (/bot<token>/method).
         builder.Services.AddHttpClient(HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(90))
             .RemoveAllLoggers()
+            .AddHttpMessageHandler<Monitoring.TelegramCallRecorder>()
             .AddTypedClient<ITelegramBotClient>((http, services) =>
             {
                 var options = services.GetRequiredService<IOptions<TelegramOptions>>().Value;
@@ -28,11 +29,22 @@ public static partial class TelegramServiceCollectionExtensions
                 return new TelegramBotClient(new TelegramBotClientOptions(options.BotToken, baseUrl) { RetryThreshold = 0, RetryCount = 0 }, http);
             });
 
+        builder.Services.AddSingleton<TelegramReachability>();
         builder.Services.AddSingleton<UpdatePipeline>();
         builder.Services.AddSingleton<BotCommandsPublisher>();
         builder.Services.AddHostedService<PollingService>();
         builder.Services.AddSingleton<WebhookReceiver>();
         builder.Services.AddHostedService(s => s.GetRequiredService<WebhookReceiver>());
+        return builder;
+    }
+
+    /// <summary>
+    /// getMe before anything else talks to Telegram: called right after storage, so that the outbox never tries a
+    /// refused token (which would fail every pending message) and polling never loops on it.
+    /// </summary>
+    public static IHostApplicationBuilder AddTelegramStartCheck(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddHostedService<TelegramStartCheck>();
         return builder;
     }
 

@@ -28,6 +28,7 @@ public sealed class UpdatePipeline(
     ITelegramBotClient bot,
     TimeProvider time,
     IOptions<ConversationOptions> conversationOptions,
+    Monitoring.BotMetrics metrics,
     ILogger<UpdatePipeline> logger)
 {
     private readonly Texts _texts = Texts.Shared;
@@ -64,6 +65,8 @@ public sealed class UpdatePipeline(
             // polling offset is not advanced (or the webhook answers 500) and the whole batch comes again.
             await ApplyPrivateAsync(privateUpdates, cancellationToken);
         }
+
+        metrics.UpdatesProcessed(updates.Count);
     }
 
     private async Task ApplyPrivateAsync(List<Update> updates, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using FamilyLinkBot.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -60,7 +61,15 @@ public sealed class WebhookReceiver(
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return Task.CompletedTask;
         });
-        await _app.StartAsync(cancellationToken);
+        try
+        {
+            await _app.StartAsync(cancellationToken);
+        }
+        catch (Exception ex) when (StartupException.IsAddressInUse(ex))
+        {
+            throw StartupException.AddressInUse("Telegram:ListenUrl", settings.ListenUrl, ex);
+        }
+
         BoundUrl = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
 
         await commands.PublishAsync(cancellationToken);
