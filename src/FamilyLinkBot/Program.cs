@@ -77,6 +77,10 @@ public static class Program
             await Console.Error.WriteLineAsync("Cannot start: " + ex.Message);
             return 3;
         }
+        catch (OperationCanceledException)
+        {
+            return 0; // Ctrl+C or SIGTERM while starting (e.g. while Telegram could not be reached): a normal stop
+        }
         finally
         {
             host.Dispose();

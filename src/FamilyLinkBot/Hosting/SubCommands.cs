@@ -189,7 +189,7 @@ public static class SubCommands
         {
             report(false, rotationCheck is not null && ring.Matches(rotationCheck)
                 ? "key: a rotation to this key is still in progress; finish it with rotate-key"
-                : "key: the master key does not match this database (Crypto:MasterKeyPath or Crypto:MasterKey)");
+                : "key: The master key does not match this database (Crypto:MasterKeyPath or Crypto:MasterKey)");
         }
     }
 
