@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace FamilyLinkBot.Monitoring;
 
@@ -24,7 +25,9 @@ public static class MonitoringServiceCollectionExtensions
         if (bool.TryParse(builder.Configuration["Monitoring:Enabled"], out var enabled) && enabled)
         {
             // The exporter only when it is asked for: no metric collection runs in a bot that nobody scrapes.
-            builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(BotMetrics.MeterName).AddPrometheusExporter());
+            builder.Services.AddOpenTelemetry()
+                .ConfigureResource(resource => resource.AddService("familylinkbot", serviceVersion: Hosting.CommandLine.Version))
+                .WithMetrics(metrics => metrics.AddMeter(BotMetrics.MeterName).AddPrometheusExporter());
             builder.Services.AddSingleton<MonitoringServer>();
             builder.Services.AddHostedService(s => s.GetRequiredService<MonitoringServer>());
         }
