@@ -77,6 +77,11 @@ public static class Program
             await Console.Error.WriteLineAsync("Cannot start: " + ex.Message);
             return 3;
         }
+        catch (Alerts.MatchingRulesException ex)
+        {
+            await Console.Error.WriteLineAsync("Configuration error: News:RulesPath: " + ex.Message);
+            return 2;
+        }
         catch (OperationCanceledException)
         {
             return 0; // Ctrl+C or SIGTERM while starting (e.g. while Telegram could not be reached): a normal stop

@@ -106,7 +106,15 @@ public static class SubCommands
 
         if (failures.Count == 0)
         {
-            Report(true, "configuration");
+            try
+            {
+                _ = services.GetRequiredService<Alerts.MatchingRules>(); // loaded at start; a broken rules file stops the bot
+                Report(true, "configuration");
+            }
+            catch (Alerts.MatchingRulesException ex)
+            {
+                Report(false, "configuration: News:RulesPath: " + ex.Message);
+            }
         }
 
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();

@@ -53,6 +53,20 @@ public sealed class Database : IDisposable
 
     public void Dispose() => _writer.Dispose();
 
+    /// <summary>Whether the connection string names a database file (checked with the options, so a bad one is a configuration error).</summary>
+    public static bool IsUsable(string connectionString)
+    {
+        try
+        {
+            _ = new Database(connectionString);
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The full path of the database file; the WAL lives beside it as <c>-wal</c>.</summary>
     public string FilePath { get; }
 

@@ -144,6 +144,22 @@ public sealed class OperatorStartTests : IDisposable
         Assert.DoesNotContain("Exception", run.Error + run.Output);
     }
 
+    [Theory]
+    [InlineData("Storage__ConnectionString", "Data Source=:memory:", "Storage:ConnectionString")]
+    [InlineData("News__RulesPath", "/nonexistent/rules.json", "News:RulesPath")]
+    [InlineData("Crypto__MasterKey", "not-base64", "Crypto:MasterKey")]
+    [InlineData("Monitoring__Enabled", "sometimes", "Monitoring:Enabled")]
+    public async Task EveryKindOfBadSettingIsOneLineNamingTheKey(string variable, string value, string key)
+    {
+        var run = await RunAsync([], new() { ["Telegram__BotToken"] = WellFormedToken, ["Telegram__ApiBaseUrl"] = "http://127.0.0.1:9", [variable] = value });
+
+        Assert.NotEqual(0, run.ExitCode);
+        var lines = Lines(run.Error);
+        Assert.Single(lines);
+        Assert.Contains(key, lines[0]);
+        Assert.DoesNotContain("   at ", run.Error + run.Output);
+    }
+
     [Fact]
     public async Task UnreadableValueNamesTheKeyButNotTheValue()
     {
