@@ -1,0 +1,45 @@
+using FamilyLinkBot.Storage;
+using FamilyLinkBot.Testing;
+
+namespace FamilyLinkBot.Tests.EndToEnd;
+
+/// <summary>Defects a security review found (issue 13), each driven the way a family, caseworker or operator meets it.</summary>
+public sealed class SecurityReviewTests : CaseworkerTestBase
+{
+    [Fact]
+    public async Task ANewTokenEndsTheOldFollowerUntilTheyOpenTheCaseWithTheNewOne()
+    {
+        var family = await CaseFlowTests.OnboardAsync(Emulator);
+        var oldToken = await CaseFlowTests.RegisterAsync(family, "Mi-rae");
+        var oldFollower = await CaseworkerAsync();
+        var colleague = await CaseworkerAsync();
+        var reference = ReferencePattern().Match((await oldFollower.Says("/case " + oldToken)).Text).Value;
+        Assert.Contains(reference, (await oldFollower.Says("/mycases")).Text);
+
+        await family.Says("/cases");
+        await family.Presses(En("button.new_token"));
+        await family.Presses(En("button.make_new_token"));
+        var newToken = CaseFlowTests.TokenIn(family.LastReply());
+
+        Assert.DoesNotContain(reference, (await oldFollower.Says("/mycases")).Text);
+        await SendToCaseworkerAsync(family, "First after the new token");
+        await NextInAsync(colleague, m => m.Text.Contains("First after the new token", StringComparison.Ordinal));
+
+        // Opened again with the new token, the case is theirs to follow again.
+        Assert.Contains(reference, (await oldFollower.Says("/case " + newToken)).Text);
+        Assert.Contains(reference, (await oldFollower.Says("/mycases")).Text);
+        await SendToCaseworkerAsync(family, "Second after the new token");
+        await NextInAsync(oldFollower, m => m.Text.Contains("Second after the new token", StringComparison.Ordinal));
+        // The /case view shows the conversation so far; the relayed copy of the first message never reached them.
+        var firstCopy = EnF("cw.relay.from_family", ("ref", reference), ("text", "First after the new token"));
+        Assert.Contains(Emulator.MessagesIn(colleague.ChatId), m => m.Text == firstCopy);
+        Assert.DoesNotContain(Emulator.MessagesIn(oldFollower.ChatId), m => m.Text == firstCopy);
+    }
+
+    private static async Task SendToCaseworkerAsync(ChatDriver family, string text)
+    {
+        await family.Says("/cases");
+        await family.Presses(En("button.message_caseworker"));
+        Assert.Equal(En("relay.sent"), (await family.Says(text)).Text);
+    }
+}
