@@ -36,6 +36,30 @@ public sealed class SecurityReviewTests : CaseworkerTestBase
         Assert.DoesNotContain(Emulator.MessagesIn(oldFollower.ChatId), m => m.Text == firstCopy);
     }
 
+    [Fact]
+    public async Task TypedAnswersToRegisterStepsDisappearLikePressedOnes()
+    {
+        var family = await CaseFlowTests.OnboardAsync(Emulator);
+        await family.Says("/register");
+        await family.Says("Spouse");
+        await family.Says("Mi-rae");
+        await family.Says("Liaoning");
+        await family.Says("Skip");
+        await family.Says("Unknown");
+        Assert.Contains("Mi-rae", family.LastReply().Text);
+
+        var typed = Emulator.MessagesIn(family.ChatId).Where(m => !m.IsFromBot && m.Text is "Spouse" or "Mi-rae" or "Liaoning" or "Skip" or "Unknown").ToList();
+        Assert.Equal(5, typed.Count);
+        foreach (var message in typed)
+        {
+            Assert.NotNull(await ExpiryAsync(family, message.MessageId));
+        }
+
+        // Past the family's timer they are gone from the phone, typed choices included.
+        Time.Advance(TimeSpan.FromHours(25));
+        await Emulator.WaitUntilAsync(() => typed.All(m => Emulator.MessagesIn(family.ChatId).Single(s => s.MessageId == m.MessageId).IsDeleted), TimeSpan.FromSeconds(30));
+    }
+
     private static async Task SendToCaseworkerAsync(ChatDriver family, string text)
     {
         await family.Says("/cases");
