@@ -60,6 +60,29 @@ public sealed class SecurityReviewTests : CaseworkerTestBase
         await Emulator.WaitUntilAsync(() => typed.All(m => Emulator.MessagesIn(family.ChatId).Single(s => s.MessageId == m.MessageId).IsDeleted), TimeSpan.FromSeconds(30));
     }
 
+    [Fact]
+    public async Task CaseworkersCopiesOfRelayedTextFollowTheFamilysTimerNotTheirOwn()
+    {
+        var family = await CaseFlowTests.OnboardAsync(Emulator);
+        var token = await CaseFlowTests.RegisterAsync(family, "Mi-rae");
+        await family.Says("/privacy");
+        await family.Presses(En("button.timer_1h"));
+        var caseworker = await CaseworkerAsync();
+        await caseworker.Says("/privacy");
+        await caseworker.Presses(En("button.timer_off"));
+        await caseworker.Says("/case " + token);
+
+        var sentAt = Time.GetUtcNow().ToUnixTimeSeconds();
+        await SendToCaseworkerAsync(family, FamilyText);
+        var copy = await NextInAsync(caseworker, m => m.Text.Contains(FamilyText, StringComparison.Ordinal));
+
+        // The send's outcome (and with it the tracking row) is committed a moment after the message arrives.
+        long? expires = null;
+        await Emulator.WaitUntilAsync(() => (expires = ExpiryAsync(caseworker, copy.MessageId).GetAwaiter().GetResult()) is not null, TimeSpan.FromSeconds(10));
+        Assert.NotNull(expires);
+        Assert.InRange(expires.Value - sentAt, 3600, 3600 + 60);
+    }
+
     private static async Task SendToCaseworkerAsync(ChatDriver family, string text)
     {
         await family.Says("/cases");
