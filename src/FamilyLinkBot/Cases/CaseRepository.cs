@@ -100,7 +100,7 @@ public sealed class CaseRepository(KeyStore keys)
         return await reader.ReadAsync(cancellationToken) ? (reader.GetString(0), reader.GetString(1)) : null;
     }
 
-    /// <summary>Gives the case a new token; the old one stops working at once.</summary>
+    /// <summary>Gives the case a new token; the old one stops working at once, and so does every follow made through it.</summary>
     public async Task<CaseToken> RotateTokenAsync(UnitOfWork db, ChatRecord family, string caseId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var token = CaseToken.NewToken();
@@ -114,6 +114,13 @@ public sealed class CaseRepository(KeyStore keys)
             throw new InvalidOperationException("The case to give a new token does not belong to this chat.");
         }
 
+        // Every follow was made through the old token (SPEC §4.4): end them all, and remember whose ended, so those
+        // caseworkers are not reached through "every caseworker" either until they open the case with the new token.
+        await using var endFollows = db.Command(
+                "INSERT OR IGNORE INTO ended_follows (case_ref, caseworker_ref) SELECT case_ref, caseworker_ref FROM case_follows WHERE case_ref = $id; " +
+                "DELETE FROM case_follows WHERE case_ref = $id;")
+            .With("$id", caseId);
+        await endFollows.ExecuteNonQueryAsync(cancellationToken);
         return token;
     }
 

@@ -46,6 +46,8 @@ public sealed partial class RegisterFlow(CaseRepository cases) : IFlow, IMenuAct
             return;
         }
 
+        MarkAnswerSensitive(turn); // a choice typed ("Child", "Jilin") rather than pressed is an answer too
+
         switch (parts[0])
         {
             case Relation when step == Relation && parts.Length == 2 && CaseChoices.Relations.Contains(parts[1]):
@@ -78,6 +80,7 @@ public sealed partial class RegisterFlow(CaseRepository cases) : IFlow, IMenuAct
 
     public Task HandleTextAsync(Turn turn, string text, CancellationToken cancellationToken)
     {
+        MarkAnswerSensitive(turn);
         switch (turn.Session.Step)
         {
             case Alias:
@@ -190,6 +193,12 @@ public sealed partial class RegisterFlow(CaseRepository cases) : IFlow, IMenuAct
         turn.Reply(turn.F("reg.done", ("status", CaseText.Status(turn, summary.Status))), sensitive: true);
         turn.Reply(turn.F("reg.token", ("token", token.ToString())), sensitive: true);
     }
+
+    /// <summary>
+    /// Every step of the register flow is sensitive (SPEC §6): whatever the family sends to it, typed or pressed, valid or
+    /// not, disappears with their timer and goes with /panic.
+    /// </summary>
+    private static void MarkAnswerSensitive(Turn turn) => turn.IncomingIsSensitive = true;
 
     private static void MoveTo(Turn turn, string step)
     {

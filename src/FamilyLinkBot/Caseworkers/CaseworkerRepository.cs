@@ -96,16 +96,22 @@ public sealed class CaseworkerRepository(KeyStore keys)
         return changed == 1;
     }
 
+    /// <summary>Follows the case (opened with its current token), which also undoes a follow ended by an earlier new token.</summary>
     public static async Task FollowAsync(UnitOfWork db, string caseId, string caseworkerRef, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = db.Command("INSERT OR IGNORE INTO case_follows (case_ref, caseworker_ref, since) VALUES ($case, $chat, $now);")
+        await using var command = db.Command(
+                "DELETE FROM ended_follows WHERE case_ref = $case AND caseworker_ref = $chat; " +
+                "INSERT OR IGNORE INTO case_follows (case_ref, caseworker_ref, since) VALUES ($case, $chat, $now);")
             .With("$case", caseId)
             .With("$chat", caseworkerRef)
             .With("$now", now.ToUnixTimeSeconds());
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Who gets a family's message: the active caseworkers following the case, or every active caseworker if none do.</summary>
+    /// <summary>
+    /// Who gets a family's message: the active caseworkers following the case, or, if none do, every active caseworker
+    /// except those whose follow a new token ended (SPEC §4.4).
+    /// </summary>
     public static async Task<List<string>> RecipientsAsync(UnitOfWork db, string caseId, CancellationToken cancellationToken)
     {
         var following = await ChatRefsAsync(
@@ -116,7 +122,12 @@ public sealed class CaseworkerRepository(KeyStore keys)
             cancellationToken);
         return following.Count > 0
             ? following
-            : await ChatRefsAsync(db, "SELECT chat_ref FROM caseworkers WHERE revoked_at IS NULL ORDER BY joined_at, chat_ref;", null, cancellationToken);
+            : await ChatRefsAsync(
+                db,
+                "SELECT chat_ref FROM caseworkers WHERE revoked_at IS NULL " +
+                "AND chat_ref NOT IN (SELECT caseworker_ref FROM ended_follows WHERE case_ref = $case) ORDER BY joined_at, chat_ref;",
+                caseId,
+                cancellationToken);
     }
 
     public static async Task<List<FollowedCase>> FollowedAsync(UnitOfWork db, string caseworkerRef, CancellationToken cancellationToken)

@@ -9,8 +9,8 @@ namespace FamilyLinkBot.Caseworkers;
 /// <summary>
 /// The family's message to the caseworkers (SPEC §4.4): text only, at most 3,000 characters. It is stored encrypted
 /// with the family's key and sent to the caseworkers following the case (all active caseworkers if none follow it),
-/// labelled with the case reference, never with anything of the family's chat. The family's own message disappears
-/// with the family's timer.
+/// labelled with the case reference, never with anything of the family's chat. The family's own message and the
+/// caseworkers' copies disappear with the family's timer, whatever the caseworkers' own setting.
 /// </summary>
 public sealed class RelayFlow(ChatRepository chats, CaseReference references) : IFlow
 {
@@ -70,7 +70,8 @@ public sealed class RelayFlow(ChatRepository chats, CaseReference references) : 
             {
                 Text = Texts.Shared.Format(language, "cw.relay.from_family", ("ref", reference), ("text", message)),
                 Protect = true,
-                DisappearAfterSeconds = caseworker.DisappearAfter is { } after ? (int)after.TotalSeconds : null,
+                // The family's timer, not the caseworker's: their words must not outlive it on another phone (SPEC §4.4).
+                DisappearAfterSeconds = turn.SensitiveTtl,
             };
             await Outbox.EnqueueAsync(turn.Db, caseworker, Lane.Notice, copy, turn.Now, cancellationToken);
         }

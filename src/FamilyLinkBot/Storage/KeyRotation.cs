@@ -10,7 +10,8 @@ namespace FamilyLinkBot.Storage;
 /// Safe while the bot runs and safe to re-run: it first records the target (its key check value and file path) in
 /// <c>meta</c>, so a running bot can read keys wrapped under either master key and wraps new ones under the new key;
 /// it re-wraps in small transactions; and its last transaction re-wraps any stragglers and switches the key check value,
-/// after which the old key file is not needed.
+/// after which the old key file is not needed. It leaves the new key's path behind, so a bot that runs on through the
+/// rotation follows it (<see cref="KeyStore"/>).
 /// </summary>
 public sealed class KeyRotation(Database database)
 {
@@ -100,6 +101,9 @@ public sealed class KeyRotation(Database database)
             {
                 await clear.ExecuteNonQueryAsync(cancellationToken);
             }
+
+            // A bot still running on the old key finds the new one here, so it never wraps anything under the retired key.
+            await MetaStore.SetAsync(db, KeyStore.RotatedPathName, Encoding.UTF8.GetBytes(Path.GetFullPath(newKeyPath)), cancellationToken);
 
             await db.CommitAsync(cancellationToken);
         }

@@ -13,6 +13,9 @@ namespace FamilyLinkBot.Storage;
 /// generated only for an empty database, and a missing or wrong key for existing data stops the bot.
 /// During a key rotation (<see cref="KeyRotation"/>) it also holds the new key, found through the rotation
 /// marker in <c>meta</c>, so it can read data keys wrapped under either and wraps new ones under the new key.
+/// A rotation that finishes while the bot runs is followed too: before every new wrap the stored key check value is
+/// compared with the key in use, and on a mismatch the new key is loaded from the path the rotation left behind. If it
+/// cannot be, the bot refuses to wrap anything rather than wrap it under the retired key (SPEC §3).
 /// </summary>
 public sealed class KeyStore(Database database, IOptions<CryptoOptions> options, ILogger<KeyStore> logger) : IDisposable
 {
@@ -21,11 +24,14 @@ public sealed class KeyStore(Database database, IOptions<CryptoOptions> options,
     internal const string RotationKeyCheckName = "rotation_key_check";
     internal const string RotationPathName = "rotation_key_path";
 
+    /// <summary>Left by a finished rotation: the path of the key it moved to, so a bot still running on the old key follows.</summary>
+    internal const string RotatedPathName = "rotated_key_path";
+
     private readonly ConcurrentDictionary<uint, KeyRing> _rings = new();
     private KeyRing? _ring;
     private IndexKeys? _index;
 
-    /// <summary>The ring of the configured master key.</summary>
+    /// <summary>The ring of the master key in use: the configured one, or the one a rotation finished while running moved to.</summary>
     public KeyRing Ring => _ring ?? throw new InvalidOperationException("The keys are not loaded yet.");
 
     public IndexKeys Index => _index ?? throw new InvalidOperationException("The keys are not loaded yet.");
@@ -104,16 +110,31 @@ public sealed class KeyStore(Database database, IOptions<CryptoOptions> options,
     /// <summary>Unwraps a chat's data key with whichever loaded master key wrapped it.</summary>
     public async Task<DataKey> UnwrapAsync(UnitOfWork db, string ownerId, byte[] wrapped, CancellationToken cancellationToken)
     {
-        var ring = RingFor(wrapped) ?? await LoadRotationTargetAsync(db, cancellationToken) ?? Ring;
+        var ring = RingFor(wrapped);
+        if (ring is null)
+        {
+            // Wrapped under a key not loaded yet: the target of a rotation under way, or of one finished since the start.
+            ring = await LoadRotationTargetAsync(db, cancellationToken);
+            if (ring is null || ring.KeyId != KeyIdOf(wrapped))
+            {
+                ring = await FollowRotationAsync(db, cancellationToken);
+            }
+
+            ring = RingFor(wrapped) ?? ring ?? Ring;
+        }
+
         return DataKey.Unwrap(ring, ownerId, wrapped);
     }
 
     /// <summary>
-    /// The ring new data keys are wrapped with: the configured key, or the new one while a rotation is under way, so
-    /// that nothing written during a rotation is left behind under the old key.
+    /// The ring new data keys are wrapped with: the new key while a rotation is under way, else the key the database
+    /// is on now, which may be newer than the one the bot started with. Never a retired key: when the database has moved
+    /// to a key this bot cannot load, it throws <see cref="RetiredKeyException"/> and stores nothing.
     /// </summary>
     public async Task<KeyRing> WriteRingAsync(UnitOfWork db, CancellationToken cancellationToken) =>
-        await LoadRotationTargetAsync(db, cancellationToken) ?? Ring;
+        await LoadRotationTargetAsync(db, cancellationToken)
+        ?? await FollowRotationAsync(db, cancellationToken)
+        ?? throw new RetiredKeyException();
 
     /// <summary>The key id in a blob's header (bytes 1–4, big-endian).</summary>
     internal static uint KeyIdOf(ReadOnlySpan<byte> blob) => blob.Length >= 5 ? BinaryPrimitives.ReadUInt32BigEndian(blob[1..5]) : 0;
@@ -125,6 +146,68 @@ public sealed class KeyStore(Database database, IOptions<CryptoOptions> options,
         {
             ring.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The ring of the key the database is on (its key check value), switching to it if a rotation moved the database
+    /// since this bot started; null (logged for the operator) when that key cannot be loaded.
+    /// </summary>
+    private async Task<KeyRing?> FollowRotationAsync(UnitOfWork db, CancellationToken cancellationToken)
+    {
+        var current = Ring;
+        var keyCheck = await MetaStore.GetAsync(db, KeyCheckName, cancellationToken);
+        if (keyCheck is null || current.Matches(keyCheck))
+        {
+            return current;
+        }
+
+        var ring = _rings.Values.FirstOrDefault(loaded => loaded.Matches(keyCheck));
+        if (ring is null)
+        {
+            var path = await MetaStore.GetAsync(db, RotatedPathName, cancellationToken);
+            byte[]? key = null;
+            try
+            {
+                key = path is null ? null : MasterKeySource.TryLoad(new CryptoOptions { MasterKeyPath = Encoding.UTF8.GetString(path) });
+            }
+            catch (Exception ex) when (ex is MasterKeyException or IOException or UnauthorizedAccessException)
+            {
+                logger.LogError("The new master key file left by rotate-key cannot be read ({ErrorType}).", ex.GetType().Name);
+            }
+
+            if (key is not null)
+            {
+                var loaded = KeyRing.FromMasterKey(key);
+                if (loaded.Matches(keyCheck))
+                {
+                    ring = _rings.GetOrAdd(loaded.KeyId, loaded);
+                    if (!ReferenceEquals(ring, loaded))
+                    {
+                        loaded.Dispose();
+                    }
+                }
+                else
+                {
+                    loaded.Dispose();
+                }
+            }
+        }
+
+        if (ring is null)
+        {
+            logger.LogCritical(
+                "The master key was rotated while the bot ran, and the new key cannot be loaded: nothing new is stored under the retired key. " +
+                "Restart the bot with Crypto:MasterKeyPath pointing at the new key file.");
+            return null;
+        }
+
+        if (ReferenceEquals(Interlocked.CompareExchange(ref _ring, ring, current), current))
+        {
+            logger.LogWarning(
+                "The master key was rotated while the bot ran; it now uses the new key. Point Crypto:MasterKeyPath at the new key file before the next start.");
+        }
+
+        return ring;
     }
 
     private KeyRing? RingFor(ReadOnlySpan<byte> blob) => _rings.TryGetValue(KeyIdOf(blob), out var ring) ? ring : null;

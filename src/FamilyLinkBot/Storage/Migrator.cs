@@ -83,6 +83,15 @@ public sealed class Migrator(Database database)
         }
 
         scripts.Sort((a, b) => a.Item1.CompareTo(b.Item1));
+        for (var i = 1; i < scripts.Count; i++)
+        {
+            // Two branches that each added "the next" migration: one would be skipped silently on every database.
+            if (scripts[i].Item1 == scripts[i - 1].Item1)
+            {
+                throw new InvalidOperationException($"Two migrations share version {scripts[i].Item1}; renumber one.");
+            }
+        }
+
         return scripts;
     }
 }

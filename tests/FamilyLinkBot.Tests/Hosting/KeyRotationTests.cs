@@ -104,6 +104,72 @@ public sealed class KeyRotationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ARotationFinishedWhileTheBotRunsIsFollowedSoTheRetiredKeyIsNeverNeeded()
+    {
+        ChatDriver before, after;
+        await using (var bot = await TestBot.StartAsync(_emulator, _folder.Path))
+        {
+            before = await CaseFlowTests.OnboardAsync(_emulator);
+            await CaseFlowTests.RegisterAsync(before, "Alias-before");
+
+            // What an operator does per the docs, while the bot keeps running.
+            Assert.Equal(0, (await RunAsync("keygen", NewKey)).Code);
+            Assert.Equal(0, (await RunAsync("rotate-key", "--new", NewKey, $"--Storage:ConnectionString=Data Source={DatabasePath}", $"--Crypto:MasterKeyPath={OldKey}")).Code);
+
+            after = await CaseFlowTests.OnboardAsync(_emulator);
+            await CaseFlowTests.RegisterAsync(after, "Alias-after");
+            Assert.Contains("Alias-before", (await before.Says("/cases")).Text);
+            Assert.Contains(bot.Logs.Lines, line => line.Contains("rotated while the bot ran; it now uses the new key", StringComparison.Ordinal));
+        }
+
+        Assert.Equal(0, await CountWrappedUnderAsync(OldKey));
+        File.Delete(OldKey);
+        await using (var bot = await TestBot.StartAsync(_emulator, _folder.Path, WithKey(NewKey)))
+        {
+            Assert.Contains("Alias-before", (await before.Says("/cases")).Text);
+            Assert.Contains("Alias-after", (await after.Says("/cases")).Text);
+        }
+    }
+
+    [Fact]
+    public async Task ARunningBotThatCannotLoadTheNewKeyStoresNothingUnderTheRetiredOne()
+    {
+        await using var bot = await TestBot.StartAsync(_emulator, _folder.Path);
+        await CaseFlowTests.OnboardAsync(_emulator);
+        Assert.Equal(0, (await RunAsync("rotate-key", "--new", NewKey, $"--Storage:ConnectionString=Data Source={DatabasePath}", $"--Crypto:MasterKeyPath={OldKey}")).Code);
+        File.Move(NewKey, NewKey + ".offline");
+
+        var newcomer = _emulator.CreateUser(languageCode: "en");
+        _emulator.SendText(newcomer, "/start");
+        await _emulator.WaitUntilAsync(() => bot.Logs.Lines.Any(line => line.Contains("the new key cannot be loaded", StringComparison.Ordinal)), TimeSpan.FromSeconds(30));
+
+        Assert.Equal(0, await CountWrappedUnderAsync(OldKey));
+        await using var db = await bot.Service<Database>().BeginAsync();
+        await using var count = db.Command("SELECT COUNT(*) FROM chats;");
+        Assert.Equal(1L, (long)(await count.ExecuteScalarAsync())!);
+    }
+
+    /// <summary>How many data keys in the database are wrapped under the master key in this file.</summary>
+    private async Task<int> CountWrappedUnderAsync(string keyPath)
+    {
+        using var ring = KeyRing.FromMasterKey(MasterKeySource.TryLoad(new CryptoOptions { MasterKeyPath = keyPath })!);
+        using var database = new Database($"Data Source={DatabasePath}");
+        await using var db = await database.BeginAsync();
+        var wrapped = new List<byte[]>();
+        await using (var command = db.Command("SELECT data_key FROM chats UNION ALL SELECT value FROM meta WHERE key IN ('index_root', 'system_data_key');"))
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                wrapped.Add((byte[])reader.GetValue(0));
+            }
+        }
+
+        SqliteConnection.ClearAllPools();
+        return wrapped.Count(blob => KeyStore.KeyIdOf(blob) == ring.KeyId);
+    }
+
+    [Fact]
     public async Task RotateRefusesTheKeyInUse()
     {
         await using (var bot = await TestBot.StartAsync(_emulator, _folder.Path))
