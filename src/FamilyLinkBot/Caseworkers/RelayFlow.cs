@@ -12,7 +12,7 @@ namespace FamilyLinkBot.Caseworkers;
 /// labelled with the case reference, never with anything of the family's chat. The family's own message disappears
 /// with the family's timer.
 /// </summary>
-public sealed class RelayFlow(ChatRepository chats, CaseReference references) : IFlow
+public sealed class RelayFlow(ChatRepository chats, CaseReference references, OutboxStore outbox) : IFlow
 {
     public const string FlowName = "relay";
     private const string Step = "text";
@@ -72,7 +72,8 @@ public sealed class RelayFlow(ChatRepository chats, CaseReference references) : 
                 Protect = true,
                 DisappearAfterSeconds = caseworker.DisappearAfter is { } after ? (int)after.TotalSeconds : null,
             };
-            await Outbox.EnqueueAsync(turn.Db, caseworker, Lane.Notice, copy, turn.Now, cancellationToken);
+            // Tied to the family: if they erase everything (/forget) before it goes, it goes with them.
+            await outbox.EnqueueRelayedAsync(turn.Db, caseworker, turn.Chat.Id, copy, turn.Now, cancellationToken);
         }
 
         turn.Session.EndFlow();
