@@ -129,7 +129,9 @@ public sealed class BroadcastStore(SystemKey systemKey, OutboxStore outbox, IEnu
             .With("$failed", counts.GetValueOrDefault(OutboxState.Failed))
             .With("$id", broadcastId)
             .With("$running", (int)BroadcastState.Running);
-        return await finish.ExecuteNonQueryAsync(cancellationToken) == 1;
+        var finished = await finish.ExecuteNonQueryAsync(cancellationToken) == 1;
+        await outbox.ForgetBroadcastAsync(db, broadcastId, cancellationToken);
+        return finished;
     }
 
     public static async Task SetProgressItemAsync(UnitOfWork db, long broadcastId, string column, long itemId, CancellationToken cancellationToken)

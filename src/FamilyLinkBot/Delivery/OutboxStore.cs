@@ -10,8 +10,9 @@ namespace FamilyLinkBot.Delivery;
 /// The one owner of the <c>outbox</c> table and of /panic's marks on it (SPEC §8): every statement on them is here.
 /// Features enqueue through it inside their own transaction; the dispatcher claims, settles and purges through it.
 /// The payload (text and buttons) is encrypted with the recipient chat's data key. A row is claimed before it is sent
-/// (a lease of <see cref="ClaimLease"/>), so another process cannot send it too; and a row that settles keeps no
-/// recipient, so a database read without the key cannot tell who received what (SPEC §2).
+/// (a lease of <see cref="ClaimLease"/>), so another process cannot send it too. A row that settles is deleted at
+/// once, unless a running broadcast still needs it, and then it keeps no recipient: a database read without the key
+/// cannot tell who received what (SPEC §2). Delivery statistics are hourly counts that name nobody.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage(
     "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (SPEC §12).")]
@@ -24,13 +25,18 @@ public sealed class OutboxStore
     public static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(3);
 
     private static readonly string Pending = Code(OutboxState.Pending);
-    private static readonly string Sent = Code(OutboxState.Sent);
-    private static readonly string Failed = Code(OutboxState.Failed);
     private static readonly string Cancelled = Code(OutboxState.Cancelled);
     private static readonly string Running = ((int)BroadcastState.Running).ToString(CultureInfo.InvariantCulture);
 
     // A settled row forgets whom it was for and what it said.
     private static readonly string Forget = "chat_ref = NULL, source_ref = NULL, payload = x'', claimed_by = NULL, claimed_until = NULL";
+
+    // Rows a running broadcast still needs once settled: its recipients' (counted until it ends) and its progress
+    // message's (edited later, by its Telegram message id). Every other settled row is deleted at once.
+    private static readonly string Needed =
+        "(broadcast_id IS NOT NULL OR id IN (SELECT progress_item FROM broadcasts UNION SELECT last_edit_item FROM broadcasts))";
+
+    private const long Hour = 3_600_000;
 
     public static FieldContext PayloadField(long itemId) =>
         new("outbox", "payload", itemId.ToString(CultureInfo.InvariantCulture));
@@ -176,13 +182,7 @@ public sealed class OutboxStore
     /// </summary>
     internal async Task<bool> SettleSentAsync(UnitOfWork db, long itemId, string chatRef, int? messageId, CancellationToken cancellationToken)
     {
-        await using (var update = db.Command($"UPDATE outbox SET state = {Sent}, {Forget}, error = NULL, message_id = $message WHERE id = $id;")
-            .With("$message", messageId)
-            .With("$id", itemId))
-        {
-            await update.ExecuteNonQueryAsync(cancellationToken);
-        }
-
+        await SettleAsync(db, "id = $id", ("$id", itemId), OutboxState.Sent, null, messageId, cancellationToken);
         await using var panicked = db.Command("SELECT EXISTS (SELECT 1 FROM outbox_panics WHERE chat_ref = $chat AND last_item >= $id);")
             .With("$chat", chatRef)
             .With("$id", itemId);
@@ -190,21 +190,45 @@ public sealed class OutboxStore
     }
 
     /// <summary>Telegram refused the message itself (400), or it cannot be built: it will not be tried again.</summary>
-    internal async Task SettleFailedAsync(UnitOfWork db, long itemId, string? error, CancellationToken cancellationToken)
-    {
-        await using var update = db.Command($"UPDATE outbox SET state = {Failed}, {Forget}, error = $error WHERE id = $id;")
-            .With("$error", error)
-            .With("$id", itemId);
-        await update.ExecuteNonQueryAsync(cancellationToken);
-    }
+    internal Task SettleFailedAsync(UnitOfWork db, long itemId, string? error, CancellationToken cancellationToken) =>
+        SettleAsync(db, "id = $id", ("$id", itemId), OutboxState.Failed, error, null, cancellationToken);
 
     /// <summary>The chat blocked the bot: everything still pending for it fails.</summary>
-    internal async Task FailPendingForChatAsync(UnitOfWork db, string chatRef, string error, CancellationToken cancellationToken)
+    internal Task FailPendingForChatAsync(UnitOfWork db, string chatRef, string error, CancellationToken cancellationToken) =>
+        SettleAsync(db, "chat_ref = $chat", ("$chat", chatRef), OutboxState.Failed, error, null, cancellationToken);
+
+    /// <summary>
+    /// Settles the pending rows <paramref name="where"/> selects: counted in the hour's statistics (sent, failed),
+    /// deleted, or, where a running broadcast still needs them, stripped of recipient and payload.
+    /// </summary>
+    private static async Task SettleAsync(
+        UnitOfWork db, string where, (string Name, object Value) parameter, OutboxState state, string? error, int? messageId, CancellationToken cancellationToken)
     {
-        await using var update = db.Command($"UPDATE outbox SET state = {Failed}, {Forget}, error = $error WHERE state = {Pending} AND chat_ref = $chat;")
+        if (state is OutboxState.Sent or OutboxState.Failed)
+        {
+            await using var count = db.Command(
+                    $"""
+                    INSERT INTO delivery_counts (hour, state, count)
+                    SELECT created_at / {Hour}, $state, COUNT(*) FROM outbox WHERE {where} AND state = {Pending} GROUP BY created_at / {Hour}
+                    ON CONFLICT (hour, state) DO UPDATE SET count = count + excluded.count;
+                    """)
+                .With(parameter.Name, parameter.Value)
+                .With("$state", (int)state);
+            await count.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var delete = db.Command($"DELETE FROM outbox WHERE {where} AND state = {Pending} AND NOT {Needed};")
+            .With(parameter.Name, parameter.Value))
+        {
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var keep = db.Command($"UPDATE outbox SET state = $state, {Forget}, error = $error, message_id = $message WHERE {where} AND state = {Pending};")
+            .With(parameter.Name, parameter.Value)
+            .With("$state", (int)state)
             .With("$error", error)
-            .With("$chat", chatRef);
-        await update.ExecuteNonQueryAsync(cancellationToken);
+            .With("$message", messageId);
+        await keep.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>
@@ -266,9 +290,21 @@ public sealed class OutboxStore
     /// <summary>Cancels everything still queued for a chat (a revoked caseworker, /panic); returns how many rows.</summary>
     public async Task<int> CancelPendingAsync(UnitOfWork db, string chatRef, CancellationToken cancellationToken)
     {
-        await using var cancel = db.Command($"UPDATE outbox SET state = {Cancelled}, {Forget} WHERE chat_ref = $chat AND state = {Pending};")
-            .With("$chat", chatRef);
-        return await cancel.ExecuteNonQueryAsync(cancellationToken);
+        int pending;
+        await using (var count = db.Command($"SELECT COUNT(*) FROM outbox WHERE chat_ref = $chat AND state = {Pending};").With("$chat", chatRef))
+        {
+            pending = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        }
+
+        await SettleAsync(db, "chat_ref = $chat", ("$chat", chatRef), OutboxState.Cancelled, null, null, cancellationToken);
+        return pending;
+    }
+
+    /// <summary>An ended broadcast's final counts are kept in its own row: its recipients' rows go.</summary>
+    public async Task ForgetBroadcastAsync(UnitOfWork db, long broadcastId, CancellationToken cancellationToken)
+    {
+        await using var delete = db.Command($"DELETE FROM outbox WHERE broadcast_id = $id AND state <> {Pending};").With("$id", broadcastId);
+        await delete.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Cancels a broadcast's rows not sent yet.</summary>
@@ -286,11 +322,18 @@ public sealed class OutboxStore
         return await CountsAsync(command, cancellationToken);
     }
 
-    /// <summary>How many rows created since <paramref name="since"/> are in each state (delivery statistics).</summary>
+    /// <summary>
+    /// Delivery statistics: messages queued since <paramref name="since"/> (to the hour) that were sent or failed, and
+    /// every message pending now.
+    /// </summary>
     public async Task<Dictionary<OutboxState, long>> CountSinceAsync(UnitOfWork db, DateTimeOffset since, CancellationToken cancellationToken)
     {
-        await using var command = db.Command("SELECT state, COUNT(*) FROM outbox WHERE created_at >= $since GROUP BY state;")
-            .With("$since", since.ToUnixTimeMilliseconds());
+        await using var command = db.Command(
+                $"""
+                SELECT state, SUM(count) FROM delivery_counts WHERE hour >= $hour GROUP BY state
+                UNION ALL SELECT {Pending}, COUNT(*) FROM outbox WHERE state = {Pending};
+                """)
+            .With("$hour", since.ToUnixTimeMilliseconds() / Hour);
         return await CountsAsync(command, cancellationToken);
     }
 
@@ -309,8 +352,8 @@ public sealed class OutboxStore
     }
 
     /// <summary>
-    /// Settled rows go after <paramref name="before"/> (kept for delivery statistics; a running broadcast's are kept
-    /// until it ends), and /panic marks once no send of their time can still be in flight.
+    /// What settled rows remain (progress messages of ended broadcasts) and hourly counts go after
+    /// <paramref name="before"/>; /panic marks once no send of their time can still be in flight.
     /// </summary>
     internal async Task PurgeAsync(UnitOfWork db, DateTimeOffset before, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -322,6 +365,11 @@ public sealed class OutboxStore
             .With("$before", before.ToUnixTimeMilliseconds()))
         {
             await rows.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var counts = db.Command("DELETE FROM delivery_counts WHERE hour < $hour;").With("$hour", before.ToUnixTimeMilliseconds() / Hour))
+        {
+            await counts.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await PurgePanicMarksAsync(db, now, cancellationToken);
@@ -336,11 +384,12 @@ public sealed class OutboxStore
     private static async Task<Dictionary<OutboxState, long>> CountsAsync(Microsoft.Data.Sqlite.SqliteCommand command, CancellationToken cancellationToken)
     {
         var counts = new Dictionary<OutboxState, long>();
+        // SUM over no rows is NULL.
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             var state = (OutboxState)reader.GetInt32(0);
-            counts[state] = counts.GetValueOrDefault(state) + reader.GetInt64(1);
+            counts[state] = counts.GetValueOrDefault(state) + (reader.IsDBNull(1) ? 0 : reader.GetInt64(1));
         }
 
         return counts;

@@ -1,10 +1,22 @@
 -- The outbox, rebuilt with one owner in mind (SPEC §8, Delivery/OutboxStore.cs):
 -- * rows are claimed before they are sent (claimed_by, claimed_until: a lease), so a second process cannot send
 --   them too, and a crashed process's claims are sent again once the lease lapses;
--- * a settled row (sent, failed, cancelled) keeps no recipient: chat_ref and source_ref become NULL the moment it
---   settles, so a database read without the key cannot tell who received which alert or broadcast (SPEC §2);
+-- * a settled row (sent, failed, cancelled) is deleted the moment it settles; the few a running broadcast still needs
+--   (its recipients' rows until it ends, its progress message) keep no recipient: chat_ref and source_ref become
+--   NULL. A database read without the key cannot tell who received which alert or broadcast (SPEC §2). Delivery
+--   statistics are hourly counts (delivery_counts) that name nobody;
 -- * source_ref names the family whose words a row relays to a caseworker, so erasing the family (/forget) deletes
 --   its relayed messages still queued for caseworkers (ON DELETE CASCADE).
+-- Sent and failed messages per hour (unix ms / 3 600 000), for /stats; kept a week.
+CREATE TABLE delivery_counts (
+    hour  INTEGER NOT NULL,
+    state INTEGER NOT NULL,  -- OutboxState
+    count INTEGER NOT NULL,
+    PRIMARY KEY (hour, state)
+) STRICT, WITHOUT ROWID;
+INSERT INTO delivery_counts (hour, state, count)
+    SELECT created_at / 3600000, state, COUNT(*) FROM outbox WHERE state IN (1, 2) GROUP BY created_at / 3600000, state;
+
 CREATE TABLE outbox_rebuilt (
     id            INTEGER PRIMARY KEY AUTOINCREMENT,
     chat_ref      TEXT REFERENCES chats(id) ON DELETE CASCADE,  -- recipient; NULL once settled
@@ -23,7 +35,9 @@ CREATE TABLE outbox_rebuilt (
 ) STRICT;
 INSERT INTO outbox_rebuilt (id, chat_ref, lane, payload, state, attempts, not_before, created_at, error, broadcast_id, message_id)
     SELECT id, CASE WHEN state = 0 THEN chat_ref END, lane, payload, state, attempts, not_before, created_at, error, broadcast_id, message_id
-    FROM outbox;
+    FROM outbox
+    WHERE state = 0 OR broadcast_id IN (SELECT id FROM broadcasts WHERE state = 0)
+       OR id IN (SELECT progress_item FROM broadcasts UNION SELECT last_edit_item FROM broadcasts);
 DROP TABLE outbox;
 ALTER TABLE outbox_rebuilt RENAME TO outbox;
 CREATE INDEX outbox_pending ON outbox(lane, id) WHERE state = 0;
