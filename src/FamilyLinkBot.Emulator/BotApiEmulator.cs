@@ -41,6 +41,7 @@ public sealed partial class BotApiEmulator : IAsyncDisposable
     private readonly UpdateQueue _updates;
     private readonly UpdateMethods _updateMethods;
     private readonly FaultInjector _faults;
+    private readonly Outage _outage;
     private readonly RequestLog _log;
     private readonly User _bot;
     private BotApiEndpoint? _endpoint;
@@ -77,6 +78,7 @@ public sealed partial class BotApiEmulator : IAsyncDisposable
         _updates = new UpdateQueue(firstUpdateId: options.FirstUpdateId ?? 600_000_000 + RandomNumberGenerator.GetInt32(100_000_000), _changed);
         _updateMethods = new UpdateMethods(_updates, _shutdown.Token);
         _faults = new FaultInjector(options.RandomFaults);
+        _outage = new Outage(_time);
         _log = new RequestLog(options.RequestHistoryLimit, _changed);
     }
 
@@ -282,6 +284,18 @@ public sealed partial class BotApiEmulator : IAsyncDisposable
     public void DropConnectionNext(string method, int count = 1, bool afterEffect = false) =>
         _faults.Add(method, FaultDecision.DropConnection(afterEffect), count);
 
+    /// <summary>
+    /// Telegram unreachable for <paramref name="duration"/> (or until <see cref="EndOutage"/>): every request, getUpdates
+    /// included, is answered 502 or loses its connection, as in an outage of Telegram or of the server's network.
+    /// </summary>
+    public void BeginOutage(TimeSpan duration, OutageKind kind = OutageKind.BadGateway) => _outage.Begin(kind, duration);
+
+    /// <summary>Ends an outage early.</summary>
+    public void EndOutage() => _outage.End();
+
+    /// <summary>True while an outage is in force.</summary>
+    public bool InOutage => _outage.Now() is not null;
+
     // ---- What the chats show ----
 
     /// <summary>Messages in a chat as it shows now, both sides, in order; deleted ones flagged.</summary>
@@ -456,7 +470,7 @@ public sealed partial class BotApiEmulator : IAsyncDisposable
             : (ILogger)NullLogger.Instance;
         var chatMessages = new MessageMethods(_chats, _time, _bot);
         var methods = new MethodTable(chatMessages, _updateMethods, new BotMethods(_bot, _queries, _chats), new CommandStore());
-        _endpoint = new BotApiEndpoint(Token, methods, _faults, new RateLimits(_options), _log, _time, logger);
+        _endpoint = new BotApiEndpoint(Token, methods, _faults, _outage, new RateLimits(_options), _log, _time, logger);
         _app.Run(_endpoint.HandleAsync);
         await _app.StartAsync(ct);
 

@@ -12,6 +12,7 @@ internal sealed class BotApiEndpoint(
     string token,
     MethodTable methods,
     FaultInjector faults,
+    Outage outage,
     RateLimits rateLimits,
     RequestLog log,
     TimeProvider time,
@@ -41,6 +42,18 @@ internal sealed class BotApiEndpoint(
         try
         {
             (body, _) = await RequestReader.ReadBodyAsync(context.Request, ct);
+            switch (outage.Now())
+            {
+                case OutageKind.NoConnection:
+                    Record(method, body, 0, "outage: connection dropped", null);
+                    context.Abort();
+                    return;
+                case OutageKind.BadGateway:
+                    throw new BotApiException(502, "Bad Gateway");
+                case null:
+                    break;
+            }
+
             if (requestToken != token)
             {
                 throw Error.Unauthorized();

@@ -16,7 +16,9 @@ namespace FamilyLinkBot.Alerts;
 /// page in its own transaction that also moves the alert's cursor, so memory does not grow with the audience and a
 /// restart resumes where the last committed page ended: nobody is missed and nobody gets the alert twice.
 /// </summary>
-public sealed class AlertFanOut(Database database, ChatRepository chats, Outbox outbox, TimeProvider time, Monitoring.BotMetrics metrics, ILogger<AlertFanOut> logger)
+public sealed class AlertFanOut(
+    Database database, ChatRepository chats, Outbox outbox, OutboxStore store, TimeProvider time,
+    Monitoring.BotMetrics metrics, ILogger<AlertFanOut> logger)
     : BackgroundService
 {
     internal const int PageSize = 200;
@@ -113,7 +115,7 @@ public sealed class AlertFanOut(Database database, ChatRepository chats, Outbox 
             }
 
             var text = AlertText.Render(chat.Language ?? Language.Ko, alert);
-            await Outbox.EnqueueAsync(db, chat, Lane.Bulk, new OutgoingMessage { Text = text }, now, cancellationToken);
+            await store.EnqueueAsync(db, chat, Lane.Bulk, new OutgoingMessage { Text = text }, now, cancellationToken);
             queued++;
         }
 

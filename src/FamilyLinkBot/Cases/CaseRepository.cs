@@ -30,29 +30,38 @@ public sealed class CaseRepository(KeyStore keys)
     {
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var token = CaseToken.NewToken();
-        int number;
-        await using (var next = db.Command("SELECT COALESCE(MAX(number), 0) + 1 FROM cases WHERE chat_ref = $chat;").With("$chat", family.Id))
-        {
-            number = Convert.ToInt32(await next.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-        }
-
         var key = family.Key;
-        await using (var insert = db.Command(
-                "INSERT INTO cases (id, chat_ref, number, token_hash, relation, alias, region, place_detail, since, status, created_at, updated_at) " +
-                "VALUES ($id, $chat, $number, $token, $relation, $alias, $region, $detail, $since, $status, $now, $now);")
-            .With("$id", id)
-            .With("$chat", family.Id)
-            .With("$number", number)
-            .With("$token", TokenHash(token))
-            .With("$relation", key.EncryptString(details.Relation, Field(id, "relation")))
-            .With("$alias", details.Alias is null ? null : key.EncryptString(details.Alias, Field(id, "alias")))
-            .With("$region", key.EncryptString(details.Region, Field(id, "region")))
-            .With("$detail", details.PlaceDetail is null ? null : key.EncryptString(details.PlaceDetail, Field(id, "place_detail")))
-            .With("$since", details.Since is null ? null : key.EncryptString(details.Since, Field(id, "since")))
-            .With("$status", CaseStatus.Reported.Code())
-            .With("$now", now.ToUnixTimeSeconds()))
+        int number;
+        // The number is taken in the statement that inserts, under the unique index (chat_ref, number): an engine that
+        // lets two writers in at once makes one of them fail and try again, never gives two cases one number.
+        for (var attempt = 1; ; attempt++)
         {
-            await insert.ExecuteNonQueryAsync(cancellationToken);
+            try
+            {
+                await using var insert = db.Command(
+                        """
+                        INSERT INTO cases (id, chat_ref, number, token_hash, relation, alias, region, place_detail, since, status, created_at, updated_at)
+                        SELECT $id, $chat, COALESCE(MAX(number), 0) + 1, $token, $relation, $alias, $region, $detail, $since, $status, $now, $now
+                        FROM cases WHERE chat_ref = $chat
+                        RETURNING number;
+                        """)
+                    .With("$id", id)
+                    .With("$chat", family.Id)
+                    .With("$token", TokenHash(token))
+                    .With("$relation", key.EncryptString(details.Relation, Field(id, "relation")))
+                    .With("$alias", details.Alias is null ? null : key.EncryptString(details.Alias, Field(id, "alias")))
+                    .With("$region", key.EncryptString(details.Region, Field(id, "region")))
+                    .With("$detail", details.PlaceDetail is null ? null : key.EncryptString(details.PlaceDetail, Field(id, "place_detail")))
+                    .With("$since", details.Since is null ? null : key.EncryptString(details.Since, Field(id, "since")))
+                    .With("$status", CaseStatus.Reported.Code())
+                    .With("$now", now.ToUnixTimeSeconds());
+                number = Convert.ToInt32(await insert.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+                break;
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException ex) when (attempt < 3 && ex.SqliteExtendedErrorCode == 2067 && ex.Message.Contains("cases.number", StringComparison.Ordinal))
+            {
+                // SQLITE_CONSTRAINT_UNIQUE on (chat_ref, number): another writer took the number; take the next.
+            }
         }
 
         await AddHistoryAsync(db, family.Key, id, CaseStatus.Reported, null, now, cancellationToken);

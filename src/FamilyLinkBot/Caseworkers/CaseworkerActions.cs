@@ -1,4 +1,5 @@
 using FamilyLinkBot.Conversations;
+using FamilyLinkBot.Delivery;
 
 namespace FamilyLinkBot.Caseworkers;
 
@@ -6,7 +7,7 @@ namespace FamilyLinkBot.Caseworkers;
 /// The buttons of /caseworkers: "cw:revoke:&lt;chat&gt;" asks, "cw:revoke_yes:&lt;chat&gt;" revokes. The chat comes from
 /// the admin's own stored menu; the role is checked again, since an admin may have been removed from configuration.
 /// </summary>
-public sealed class CaseworkerActions : IMenuAction
+public sealed class CaseworkerActions(OutboxStore outbox) : IMenuAction
 {
     public string Prefix => "cw";
 
@@ -30,6 +31,8 @@ public sealed class CaseworkerActions : IMenuAction
                 break;
             case "revoke_yes" when entry is not null:
                 await CaseworkerRepository.RevokeAsync(turn.Db, entry.ChatRef, turn.Now, cancellationToken);
+                // Relayed family messages and notices still queued for them are no longer theirs to read.
+                await outbox.CancelPendingAsync(turn.Db, entry.ChatRef, cancellationToken);
                 turn.CloseMenu();
                 turn.CallbackAnswer = turn.T("answer.done");
                 turn.Reply(turn.F("cw.revoke.done", ("name", entry.Pseudonym)));

@@ -35,6 +35,7 @@ public static class FamilyNotifier
         texts.Format(language, "relay.from_caseworker", ("label", CaseText.Label(texts, language, summary)), ("text", text));
 
     public static async Task PushAsync(
+        OutboxStore outbox,
         UnitOfWork db, ChatRecord family, string detailsHtml, string showAction, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var texts = Texts.Shared;
@@ -64,6 +65,6 @@ public static class FamilyNotifier
             };
         }
 
-        await Outbox.EnqueueAsync(db, family, Lane.Notice, message, now, cancellationToken);
+        await outbox.EnqueueAsync(db, family, Lane.Notice, message, now, cancellationToken);
     }
 }

@@ -12,7 +12,7 @@ namespace FamilyLinkBot.Caseworkers;
 /// labelled with the case reference, never with anything of the family's chat. The family's own message and the
 /// caseworkers' copies disappear with the family's timer, whatever the caseworkers' own setting.
 /// </summary>
-public sealed class RelayFlow(ChatRepository chats, CaseReference references) : IFlow
+public sealed class RelayFlow(ChatRepository chats, CaseReference references, OutboxStore outbox) : IFlow
 {
     public const string FlowName = "relay";
     private const string Step = "text";
@@ -73,7 +73,8 @@ public sealed class RelayFlow(ChatRepository chats, CaseReference references) : 
                 // The family's timer, not the caseworker's: their words must not outlive it on another phone (SPEC §4.4).
                 DisappearAfterSeconds = turn.SensitiveTtl,
             };
-            await Outbox.EnqueueAsync(turn.Db, caseworker, Lane.Notice, copy, turn.Now, cancellationToken);
+            // Tied to the family: if they erase everything (/forget) before it goes, it goes with them.
+            await outbox.EnqueueRelayedAsync(turn.Db, caseworker, turn.Chat.Id, copy, turn.Now, cancellationToken);
         }
 
         turn.Session.EndFlow();

@@ -1,4 +1,5 @@
 using FamilyLinkBot.Conversations;
+using FamilyLinkBot.Delivery;
 using FamilyLinkBot.Resources;
 
 namespace FamilyLinkBot.Caseworkers;
@@ -7,7 +8,7 @@ namespace FamilyLinkBot.Caseworkers;
 /// /reply TOKEN text (caseworkers): the text reaches the family labelled "your caseworker" (SPEC §4.4), stored
 /// encrypted with the family's key; the family's copy obeys the family's disappearing timer. Answering follows the case.
 /// </summary>
-public sealed class ReplyCommand(CaseLookup lookup, CaseReference references) : IBotCommand
+public sealed class ReplyCommand(CaseLookup lookup, CaseReference references, OutboxStore outbox) : IBotCommand
 {
     public string Name => "reply";
 
@@ -41,7 +42,7 @@ public sealed class ReplyCommand(CaseLookup lookup, CaseReference references) : 
         var id = await RelayMessages.AddAsync(turn.Db, family.Key, found.Case.Id, RelayDirection.FromCaseworker, text, turn.Now, cancellationToken);
         await CaseworkerRepository.FollowAsync(turn.Db, found.Case.Id, turn.Chat.Id, turn.Now, cancellationToken);
         var details = FamilyNotifier.ReplyDetails(Texts.Shared, FamilyNotifier.LanguageOf(family), found.Case, text);
-        await FamilyNotifier.PushAsync(turn.Db, family, details, FamilyNotifier.ShowReply + id.ToString(System.Globalization.CultureInfo.InvariantCulture), turn.Now, cancellationToken);
+        await FamilyNotifier.PushAsync(outbox, turn.Db, family, details, FamilyNotifier.ShowReply + id.ToString(System.Globalization.CultureInfo.InvariantCulture), turn.Now, cancellationToken);
         turn.Reply(turn.F("cw.reply.done", ("ref", references.Of(found.Case.Id))));
     }
 }

@@ -1,12 +1,13 @@
 using System.Globalization;
 using FamilyLinkBot.Cases;
 using FamilyLinkBot.Conversations;
+using FamilyLinkBot.Delivery;
 using FamilyLinkBot.Storage;
 
 namespace FamilyLinkBot.Caseworkers;
 
 /// <summary>/stats (admins): aggregate counts only (SPEC §4.5) — nothing that names or singles out a family.</summary>
-public sealed class StatsCommand : IBotCommand
+public sealed class StatsCommand(OutboxStore outbox) : IBotCommand
 {
     // The topics of SPEC §7, each with its number of subscribers.
     private static readonly string[] Topics = ["repatriation", "border", "detention", "rallies", "policy", "resettlement"];
@@ -32,20 +33,7 @@ public sealed class StatsCommand : IBotCommand
             }
         }
 
-        var deliveries = new long[4];
-        await using (var command = turn.Db.Command("SELECT state, COUNT(*) FROM outbox WHERE created_at >= $since GROUP BY state;")
-            .With("$since", turn.Now.AddHours(-24).ToUnixTimeMilliseconds()))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var state = reader.GetInt32(0);
-                if (state is >= 0 and < 4)
-                {
-                    deliveries[state] = reader.GetInt64(1);
-                }
-            }
-        }
+        var deliveries = await outbox.CountSinceAsync(turn.Db, turn.Now.AddHours(-24), cancellationToken);
 
         var statusLines = CaseStatuses.All.Select(s => turn.F("cw.stats.line", ("name", CaseText.Status(turn, s)), ("count", byStatus.GetValueOrDefault(s.Code()))));
         var subscribers = await Alerts.SubscriptionQueries.CountByTopicAsync(turn.Db, cancellationToken);
@@ -57,9 +45,9 @@ public sealed class StatsCommand : IBotCommand
             ("caseworkers", caseworkers),
             ("statuses", new Resources.SafeHtml(string.Join("\n", statusLines))),
             ("topics", new Resources.SafeHtml(string.Join("\n", topicLines))),
-            ("sent", deliveries[1]),
-            ("failed", deliveries[2]),
-            ("pending", deliveries[0])));
+            ("sent", deliveries.GetValueOrDefault(OutboxState.Sent)),
+            ("failed", deliveries.GetValueOrDefault(OutboxState.Failed)),
+            ("pending", deliveries.GetValueOrDefault(OutboxState.Pending))));
     }
 
     private static async Task<long> CountAsync(UnitOfWork db, string sql, CancellationToken cancellationToken)

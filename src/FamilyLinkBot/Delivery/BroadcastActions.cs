@@ -10,7 +10,7 @@ namespace FamilyLinkBot.Delivery;
 /// The /broadcast flow and its buttons (prefix "bc"): the typed text, the audience menus, the preview with
 /// Send / Cancel, and Cancel of a running broadcast from /broadcasts. Admins only, buttons included.
 /// </summary>
-public sealed class BroadcastActions(BroadcastStore store, Outbox outbox, BroadcastRunner runner) : IMenuAction, IFlow
+public sealed class BroadcastActions(BroadcastStore store, Outbox outbox, OutboxStore outboxStore, BroadcastRunner runner) : IMenuAction, IFlow
 {
     public const string FlowName = "broadcast";
 
@@ -136,7 +136,7 @@ public sealed class BroadcastActions(BroadcastStore store, Outbox outbox, Broadc
         var id = await store.CreateAsync(turn.Db, text, audience, turn.Chat.Id, turn.Now, cancellationToken);
         var broadcast = (await BroadcastStore.GetAsync(turn.Db, id, cancellationToken))!;
         var progress = BroadcastText.Progress(turn.Texts, turn.Language, broadcast, new BroadcastCounts(0, 0, broadcast.Total));
-        var item = await Outbox.EnqueueAsync(turn.Db, turn.Chat, Lane.Interactive, new OutgoingMessage { Text = progress }, turn.Now, cancellationToken);
+        var item = await outboxStore.EnqueueAsync(turn.Db, turn.Chat, Lane.Interactive, new OutgoingMessage { Text = progress }, turn.Now, cancellationToken);
         await BroadcastStore.SetProgressItemAsync(turn.Db, id, "progress_item", item, cancellationToken);
         turn.Session.EndFlow();
         turn.CloseMenu();
@@ -149,9 +149,9 @@ public sealed class BroadcastActions(BroadcastStore store, Outbox outbox, Broadc
         });
     }
 
-    private static async Task StopAsync(Turn turn, long id, CancellationToken cancellationToken)
+    private async Task StopAsync(Turn turn, long id, CancellationToken cancellationToken)
     {
-        if (await BroadcastStore.FinishAsync(turn.Db, id, BroadcastState.Cancelled, turn.Now, cancellationToken))
+        if (await store.FinishAsync(turn.Db, id, BroadcastState.Cancelled, turn.Now, cancellationToken))
         {
             turn.CallbackAnswer = turn.F("broadcast.stopped", ("id", id));
             turn.Reply(turn.F("broadcast.stopped", ("id", id)));
@@ -164,7 +164,7 @@ public sealed class BroadcastActions(BroadcastStore store, Outbox outbox, Broadc
     }
 
     /// <summary>Turns the progress message into the final "cancelled" counts, when the admin who started it cancels.</summary>
-    private static async Task EditProgressAsync(Turn turn, long id, CancellationToken cancellationToken)
+    private async Task EditProgressAsync(Turn turn, long id, CancellationToken cancellationToken)
     {
         var broadcast = await BroadcastStore.GetAsync(turn.Db, id, cancellationToken);
         if (broadcast?.ProgressItem is not { } item || broadcast.CreatedBy != turn.Chat.Id)
@@ -172,11 +172,10 @@ public sealed class BroadcastActions(BroadcastStore store, Outbox outbox, Broadc
             return;
         }
 
-        await using var read = turn.Db.Command("SELECT message_id FROM outbox WHERE id = $id;").With("$id", item);
-        if (await read.ExecuteScalarAsync(cancellationToken) is long messageId)
+        if (await outboxStore.MessageIdAsync(turn.Db, item, cancellationToken) is { } messageId)
         {
             var text = BroadcastText.Progress(turn.Texts, turn.Language, broadcast, new BroadcastCounts(broadcast.Sent, broadcast.Failed, 0));
-            await Outbox.EnqueueAsync(turn.Db, turn.Chat, Lane.Interactive, new OutgoingMessage { Text = text, EditMessageId = (int)messageId }, turn.Now, cancellationToken);
+            await outboxStore.EnqueueAsync(turn.Db, turn.Chat, Lane.Interactive, new OutgoingMessage { Text = text, EditMessageId = messageId }, turn.Now, cancellationToken);
         }
     }
 }

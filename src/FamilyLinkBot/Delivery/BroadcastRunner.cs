@@ -16,6 +16,7 @@ public sealed class BroadcastRunner(
     BroadcastStore store,
     ChatRepository chats,
     Outbox outbox,
+    OutboxStore outboxStore,
     TimeProvider time,
     ILogger<BroadcastRunner> logger) : BackgroundService
 {
@@ -91,14 +92,14 @@ public sealed class BroadcastRunner(
             return;
         }
 
-        var counts = await BroadcastStore.CountsAsync(db, broadcast, cancellationToken);
+        var counts = await store.CountsAsync(db, broadcast, cancellationToken);
         if (!broadcast.Exhausted && counts.Pending < HighWater)
         {
             wrote = await store.WriteNextPageAsync(db, broadcast, PageSize, now, cancellationToken) > 0;
         }
         else if (broadcast.Exhausted && counts.Pending == 0)
         {
-            await BroadcastStore.FinishAsync(db, broadcast.Id, BroadcastState.Done, now, cancellationToken);
+            await store.FinishAsync(db, broadcast.Id, BroadcastState.Done, now, cancellationToken);
             broadcast = (await BroadcastStore.GetAsync(db, broadcastId, cancellationToken))!;
             logger.LogInformation("Broadcast {BroadcastId} finished: {Sent} sent, {Failed} failed.", broadcast.Id, broadcast.Sent, broadcast.Failed);
         }
@@ -122,29 +123,24 @@ public sealed class BroadcastRunner(
             return false;
         }
 
-        await using (var check = db.Command(
-                "SELECT (SELECT message_id FROM outbox WHERE id = $progress), (SELECT state FROM outbox WHERE id = $edit);")
-            .With("$progress", progressItem)
-            .With("$edit", broadcast.LastEditItem ?? -1))
-        await using (var reader = await check.ExecuteReaderAsync(cancellationToken))
+        var messageId = await outboxStore.MessageIdAsync(db, progressItem, cancellationToken);
+        var lastEdit = broadcast.LastEditItem is { } editItem ? await outboxStore.StateAsync(db, editItem, cancellationToken) : null;
+        if (messageId is null || (lastEdit == OutboxState.Pending && !finished))
         {
-            await reader.ReadAsync(cancellationToken);
-            if (reader.IsDBNull(0) || (!reader.IsDBNull(1) && reader.GetInt64(1) == 0 && !finished))
-            {
-                return false; // the progress message is not out yet, or the last edit still waits
-            }
+            return false; // the progress message is not out yet, or the last edit still waits
+        }
 
-            var messageId = (int)reader.GetInt64(0);
-            await reader.DisposeAsync();
-            using var admin = await chats.GetAsync(db, adminRef, cancellationToken);
+        using (var admin = await chats.GetAsync(db, adminRef, cancellationToken))
+        {
             if (admin is null)
             {
                 return false;
             }
 
-            var counts = await BroadcastStore.CountsAsync(db, broadcast, cancellationToken);
+            var counts = await store.CountsAsync(db, broadcast, cancellationToken);
             var text = BroadcastText.Progress(Texts.Shared, admin.Language ?? Language.Ko, broadcast, counts);
-            var edit = await Outbox.EnqueueAsync(db, admin, Lane.Interactive, new OutgoingMessage { Text = text, EditMessageId = messageId }, now, cancellationToken);
+            var edit = await outboxStore.EnqueueAsync(
+                db, admin, Lane.Interactive, new OutgoingMessage { Text = text, EditMessageId = messageId }, now, cancellationToken);
             await BroadcastStore.SetProgressItemAsync(db, broadcast.Id, "last_edit_item", edit, cancellationToken);
         }
 

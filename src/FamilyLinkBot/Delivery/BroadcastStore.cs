@@ -9,7 +9,7 @@ namespace FamilyLinkBot.Delivery;
 /// <c>chats</c> in keyset-ordered pages straight into outbox rows (INSERT … SELECT), together with the cursor in
 /// one transaction: no list of recipients is ever held in memory, and each recipient gets exactly one row.
 /// </summary>
-public sealed class BroadcastStore(SystemKey systemKey, IEnumerable<IAudienceQuery> queries)
+public sealed class BroadcastStore(SystemKey systemKey, OutboxStore outbox, IEnumerable<IAudienceQuery> queries)
 {
     public const int TextLimit = 3500;
 
@@ -80,14 +80,8 @@ public sealed class BroadcastStore(SystemKey systemKey, IEnumerable<IAudienceQue
             return 0;
         }
 
-        int written;
-        await using (var insert = db.Command(
-                $"INSERT INTO outbox (chat_ref, lane, payload, not_before, created_at, broadcast_id) SELECT id, $lane, x'', $now, $now, $broadcast FROM ({page});")
-            .With("$cursor", broadcast.Cursor).With("$value", broadcast.Audience.Value).With("$limit", pageSize)
-            .With("$lane", (int)Lane.Bulk).With("$now", now.ToUnixTimeMilliseconds()).With("$broadcast", broadcast.Id))
-        {
-            written = await insert.ExecuteNonQueryAsync(cancellationToken);
-        }
+        var written = await outbox.EnqueueBroadcastAsync(
+            db, broadcast.Id, page, [("$cursor", broadcast.Cursor), ("$value", broadcast.Audience.Value), ("$limit", pageSize)], now, cancellationToken);
 
         await using var move = db.Command("UPDATE broadcasts SET cursor = $cursor, exhausted = $exhausted WHERE id = $id;")
             .With("$cursor", last).With("$exhausted", written < pageSize ? 1 : 0).With("$id", broadcast.Id);
@@ -108,46 +102,36 @@ public sealed class BroadcastStore(SystemKey systemKey, IEnumerable<IAudienceQue
         ReadAsync(db, "ORDER BY id DESC LIMIT " + count.ToString(CultureInfo.InvariantCulture), null, cancellationToken);
 
     /// <summary>Sent, failed and pending counts of a broadcast so far, from its outbox rows.</summary>
-    public static async Task<BroadcastCounts> CountsAsync(UnitOfWork db, BroadcastInfo broadcast, CancellationToken cancellationToken)
+    public async Task<BroadcastCounts> CountsAsync(UnitOfWork db, BroadcastInfo broadcast, CancellationToken cancellationToken)
     {
         if (broadcast.State != BroadcastState.Running)
         {
             return new BroadcastCounts(broadcast.Sent, broadcast.Failed, 0);
         }
 
-        await using var command = db.Command("SELECT state, COUNT(*) FROM outbox WHERE broadcast_id = $id GROUP BY state;").With("$id", broadcast.Id);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        long sent = 0, failed = 0, pending = 0;
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var count = reader.GetInt64(1);
-            switch (reader.GetInt64(0))
-            {
-                case 0: pending += count; break;
-                case 1: sent += count; break;
-                case 2: failed += count; break;
-                default: break;
-            }
-        }
-
-        return new BroadcastCounts(sent, failed, pending);
+        var counts = await outbox.CountBroadcastAsync(db, broadcast.Id, cancellationToken);
+        return new BroadcastCounts(
+            counts.GetValueOrDefault(OutboxState.Sent), counts.GetValueOrDefault(OutboxState.Failed), counts.GetValueOrDefault(OutboxState.Pending));
     }
 
     /// <summary>Ends a broadcast (done or cancelled): pending rows are cancelled and the final counts kept.</summary>
-    public static async Task<bool> FinishAsync(UnitOfWork db, long broadcastId, BroadcastState state, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<bool> FinishAsync(UnitOfWork db, long broadcastId, BroadcastState state, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using (var cancel = db.Command("UPDATE outbox SET state = 3 WHERE broadcast_id = $id AND state = 0;").With("$id", broadcastId))
-        {
-            await cancel.ExecuteNonQueryAsync(cancellationToken);
-        }
-
+        await outbox.CancelBroadcastAsync(db, broadcastId, cancellationToken);
+        var counts = await outbox.CountBroadcastAsync(db, broadcastId, cancellationToken);
         await using var finish = db.Command("""
-            UPDATE broadcasts SET state = $state, finished_at = $now,
-                sent = (SELECT COUNT(*) FROM outbox WHERE broadcast_id = $id AND state = 1),
-                failed = (SELECT COUNT(*) FROM outbox WHERE broadcast_id = $id AND state = 2)
-            WHERE id = $id AND state = 0;
-            """).With("$state", (int)state).With("$now", now.ToUnixTimeMilliseconds()).With("$id", broadcastId);
-        return await finish.ExecuteNonQueryAsync(cancellationToken) == 1;
+            UPDATE broadcasts SET state = $state, finished_at = $now, sent = $sent, failed = $failed
+            WHERE id = $id AND state = $running;
+            """)
+            .With("$state", (int)state)
+            .With("$now", now.ToUnixTimeMilliseconds())
+            .With("$sent", counts.GetValueOrDefault(OutboxState.Sent))
+            .With("$failed", counts.GetValueOrDefault(OutboxState.Failed))
+            .With("$id", broadcastId)
+            .With("$running", (int)BroadcastState.Running);
+        var finished = await finish.ExecuteNonQueryAsync(cancellationToken) == 1;
+        await outbox.ForgetBroadcastAsync(db, broadcastId, cancellationToken);
+        return finished;
     }
 
     public static async Task SetProgressItemAsync(UnitOfWork db, long broadcastId, string column, long itemId, CancellationToken cancellationToken)

@@ -4,7 +4,7 @@ using FamilyLinkBot.Resources;
 namespace FamilyLinkBot.Delivery;
 
 /// <summary>/broadcasts (admins): the recent broadcasts with their counts, and Cancel for one still running.</summary>
-public sealed class BroadcastsCommand : IBotCommand
+public sealed class BroadcastsCommand(BroadcastStore store) : IBotCommand
 {
     private const int Shown = 10;
 
@@ -27,7 +27,7 @@ public sealed class BroadcastsCommand : IBotCommand
         var stops = new List<IReadOnlyList<MenuOption>>();
         foreach (var broadcast in recent)
         {
-            var counts = await BroadcastStore.CountsAsync(turn.Db, broadcast, cancellationToken);
+            var counts = await store.CountsAsync(turn.Db, broadcast, cancellationToken);
             lines.Add(turn.F(
                 "broadcast.list_item",
                 ("id", broadcast.Id),

@@ -14,6 +14,12 @@ public sealed class DeliveryOptions
     public bool AllowPaidBroadcast { get; set; }
 
     /// <summary>
+    /// This process's name in outbox claims. Two processes sending from one database need different names; a process
+    /// that restarts under the same name releases the claims its killed predecessor left at once.
+    /// </summary>
+    public string Instance { get; set; } = "main";
+
+    /// <summary>
     /// The highest rate allowed: Telegram's limits (30 a second, 1,000 with paid broadcasts), unless the Bot API is
     /// on this machine's loopback (an emulator, the sandbox, a benchmark), whose only limit is the bot's own speed.
     /// </summary>

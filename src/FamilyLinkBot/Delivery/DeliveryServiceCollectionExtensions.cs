@@ -15,8 +15,14 @@ public static class DeliveryServiceCollectionExtensions
                 (o, telegram) => o.MessagesPerSecond >= 1 && o.MessagesPerSecond <= DeliveryOptions.MaxRate(o.AllowPaidBroadcast, telegram.Value.ApiBaseUrl),
                 "Delivery:MessagesPerSecond must be between 1 and 30 (up to 1000 with Delivery:AllowPaidBroadcast; unlimited only for a Bot API on 127.0.0.1).")
             .Validate(o => o.MaxAttempts is >= 1 and <= 100, "Delivery:MaxAttempts must be between 1 and 100.")
+            .Validate(
+                o => o.Instance is { Length: >= 1 and <= 40 } && o.Instance.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'),
+                "Delivery:Instance must be 1 to 40 letters, digits, '-' or '_'.")
             .ValidateOnStart();
         builder.Services.AddSingleton<Outbox>();
+        builder.Services.AddSingleton<OutboxStore>();
+        builder.Services.AddSingleton<TelegramSender>();
+        builder.Services.AddSingleton<TelegramCircuit>();
         builder.Services.AddSingleton<SystemKey>();
         builder.Services.AddSingleton<IAudienceQuery, AllAudienceQuery>();
         builder.Services.AddSingleton<IAudienceQuery, LanguageAudienceQuery>();

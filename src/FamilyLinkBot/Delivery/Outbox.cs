@@ -1,46 +1,13 @@
-using System.Text.Json;
-using FamilyLinkBot.Conversations;
-using FamilyLinkBot.Crypto;
-using FamilyLinkBot.Storage;
-
 namespace FamilyLinkBot.Delivery;
 
 /// <summary>
-/// Writes messages to the durable outbox inside the caller's transaction, and wakes the dispatcher
-/// after commit. The payload (text and buttons) is encrypted with the recipient chat's data key.
+/// The dispatcher's doorbell: whoever wrote rows through <see cref="OutboxStore"/> rings it after commit, and a
+/// finished send rings it so the chat's next item may go.
 /// </summary>
 public sealed class Outbox : IDisposable
 {
     private readonly SemaphoreSlim _signal = new(0);
     private int _newWork;
-
-    public static FieldContext PayloadField(long itemId) =>
-        new("outbox", "payload", itemId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-
-    public static async Task<long> EnqueueAsync(
-        UnitOfWork db, ChatRecord chat, Lane lane, OutgoingMessage message, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        long id;
-        await using (var insert = db.Command(
-                "INSERT INTO outbox (chat_ref, lane, payload, not_before, created_at) VALUES ($chat, $lane, x'', $now, $now) RETURNING id;")
-            .With("$chat", chat.Id)
-            .With("$lane", (int)lane)
-            .With("$now", now.ToUnixTimeMilliseconds()))
-        {
-            id = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
-        }
-
-        var json = JsonSerializer.SerializeToUtf8Bytes(message, SessionJson.Default.OutgoingMessage);
-        await using var update = db.Command("UPDATE outbox SET payload = $payload WHERE id = $id;")
-            .With("$payload", chat.Key.Encrypt(json, PayloadField(id)))
-            .With("$id", id);
-        await update.ExecuteNonQueryAsync(cancellationToken);
-        return id;
-    }
-
-    public static OutgoingMessage Decrypt(DataKey key, long itemId, byte[] payload) =>
-        JsonSerializer.Deserialize(key.Decrypt(payload, PayloadField(itemId)), SessionJson.Default.OutgoingMessage)
-        ?? throw new InvalidDataException("An outbox payload decrypted to nothing.");
 
     /// <summary>Tells the dispatcher there is work; call after the transaction that enqueued it commits.</summary>
     public void Wake()

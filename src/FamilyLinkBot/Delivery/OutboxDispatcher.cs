@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using FamilyLinkBot.Conversations;
 using FamilyLinkBot.Privacy;
 using FamilyLinkBot.Storage;
@@ -7,20 +6,18 @@ using FamilyLinkBot.Telegram;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Telegram.Bot;
-using Telegram.Bot.Exceptions;
-using Telegram.Bot.Types;
-using Telegram.Bot.Types.Enums;
-using Telegram.Bot.Types.ReplyMarkups;
 
 namespace FamilyLinkBot.Delivery;
 
 /// <summary>
-/// Sends what the outbox holds (SPEC §8). One scheduling loop hands each send slot of the global rate to the
-/// highest-priority due item (see <see cref="SendScheduler"/>) and starts its request; up to
-/// <see cref="MaxInFlight"/> requests run at once. Telegram's answers: 429 pauses all sending for retry_after,
-/// 5xx and network errors retry with back-off and jitter, 403 marks the chat inactive, 400 fails the item.
-/// On shutdown it stops taking work and lets requests in flight finish (for at most 5 s).
+/// Sends what the outbox holds (SPEC §8): only the loop. One scheduling loop hands each send slot of the global rate to
+/// the highest-priority due item (see <see cref="SendScheduler"/>); each send claims its row through
+/// <see cref="OutboxStore"/> (so no other process sends it too), goes out through <see cref="TelegramSender"/>, and its
+/// outcome is recorded by a group-commit writer. Up to <see cref="MaxInFlight"/> requests run at once. A 429 pauses all
+/// sending for retry_after; when Telegram cannot be reached at all, <see cref="TelegramCircuit"/> pauses sending and
+/// probes, and no message loses an attempt; 5xx and network errors of one message retry with back-off and jitter;
+/// 403 marks the chat inactive; 400 fails the item. On shutdown it stops taking work and lets requests in flight
+/// finish (for at most 5 s); their claims are released at the next start.
 /// </summary>
 public sealed class OutboxDispatcher : BackgroundService
 {
@@ -31,12 +28,16 @@ public sealed class OutboxDispatcher : BackgroundService
     private static readonly TimeSpan RefreshGap = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan PurgeAfter = TimeSpan.FromDays(7);
+    private static readonly TimeSpan PanicMarkSweep = TimeSpan.FromMinutes(1);
 
     private readonly Database _database;
     private readonly ChatRepository _chats;
     private readonly Outbox _outbox;
+    private readonly OutboxStore _store;
     private readonly BroadcastStore _broadcasts;
-    private readonly ITelegramBotClient _bot;
+    private readonly TelegramSender _sender;
+    private readonly TelegramCircuit _circuit;
+    private readonly MessageDeleter _deleter;
     private readonly TimeProvider _time;
     private readonly DeliveryOptions _options;
     private readonly ILogger<OutboxDispatcher> _logger;
@@ -44,15 +45,21 @@ public sealed class OutboxDispatcher : BackgroundService
     private readonly SendScheduler _scheduler = new(TimeProvider.System);
     private readonly SendRateGate _gate;
     private readonly ConcurrentDictionary<long, string> _broadcastTexts = new();
-    private readonly GroupCommit<Settlement, DateTimeOffset?> _records;
+    // When each item last failed (circuit clock), to tell its own failures from an outage; cleared when it settles.
+    private readonly ConcurrentDictionary<long, long> _lastFailure = new();
+    private readonly GroupCommit<long, byte[]?> _claims;
+    private readonly GroupCommit<Settlement, Settled> _records;
     private DateTimeOffset _pausedUntil = DateTimeOffset.MinValue;
 
     public OutboxDispatcher(
         Database database,
         ChatRepository chats,
         Outbox outbox,
+        OutboxStore store,
         BroadcastStore broadcasts,
-        ITelegramBotClient bot,
+        TelegramSender sender,
+        TelegramCircuit circuit,
+        MessageDeleter deleter,
         TimeProvider time,
         IOptions<DeliveryOptions> options,
         ILogger<OutboxDispatcher> logger)
@@ -60,15 +67,24 @@ public sealed class OutboxDispatcher : BackgroundService
         _database = database;
         _chats = chats;
         _outbox = outbox;
+        _store = store;
         _broadcasts = broadcasts;
-        _bot = bot;
+        _sender = sender;
+        _circuit = circuit;
+        _deleter = deleter;
         _time = time;
         _options = options.Value;
         _logger = logger;
         _gate = new SendRateGate(_options.MessagesPerSecond, TimeProvider.System);
         MaxInFlight = Math.Clamp(_options.MessagesPerSecond / 4, 4, 32);
-        _records = new GroupCommit<Settlement, DateTimeOffset?>(database, ApplyAsync);
+        // This run's claims: the instance name lets the next run of the same instance release them at once.
+        Claimant = _options.Instance + ":" + Guid.NewGuid().ToString("N")[..12];
+        _claims = new GroupCommit<long, byte[]?>(database, (db, id) => _store.ClaimAsync(db, id, Claimant, _time.GetUtcNow(), CancellationToken.None));
+        _records = new GroupCommit<Settlement, Settled>(database, ApplyAsync);
     }
+
+    /// <summary>Who this process's claims name: "&lt;Delivery:Instance&gt;:&lt;random per start&gt;".</summary>
+    internal string Claimant { get; }
 
     /// <summary>Requests at once: enough to keep the rate with Telegram's ~100–300 ms answers; also the most a kill can duplicate.</summary>
     public int MaxInFlight { get; }
@@ -80,11 +96,14 @@ public sealed class OutboxDispatcher : BackgroundService
         await using var drain = stoppingToken.Register(() => sendCancel.CancelAfter(DrainLimit));
         var running = new ConcurrentDictionary<long, Task>();
         var recorder = Task.Run(_records.RunAsync, CancellationToken.None);
+        var claimer = Task.Run(_claims.RunAsync, CancellationToken.None);
+        await ReleaseOwnClaimsAsync(stoppingToken);
         var refreshDue = true;
         var lastFull = false;
         var lastRefresh = DateTimeOffset.MinValue;
         var lastRefreshStamp = 0L;
         var lastPurge = DateTimeOffset.MinValue;
+        var lastMarkSweep = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -106,13 +125,26 @@ public sealed class OutboxDispatcher : BackgroundService
                 if (now - lastPurge > TimeSpan.FromHours(1))
                 {
                     await PurgeAsync(now, stoppingToken);
-                    lastPurge = now;
+                    lastPurge = lastMarkSweep = now;
+                }
+                else if (now - lastMarkSweep > PanicMarkSweep)
+                {
+                    await SweepPanicMarksAsync(now, stoppingToken);
+                    lastMarkSweep = now;
                 }
 
                 var item = _scheduler.Take(now);
                 if (item is null)
                 {
                     await _outbox.WaitAsync(refreshDue ? RefreshGap - sinceRefresh : TimeSpan.FromMilliseconds(100), stoppingToken);
+                    continue;
+                }
+
+                if (!_circuit.TryStartSend(out var probe, out var closedFor))
+                {
+                    // Telegram cannot be reached: everything waits, in order, for the next probe.
+                    _scheduler.Finished(item, item.NotBefore);
+                    await _outbox.WaitAsync(closedFor, stoppingToken);
                     continue;
                 }
 
@@ -125,6 +157,11 @@ public sealed class OutboxDispatcher : BackgroundService
                 catch (OperationCanceledException)
                 {
                     _scheduler.Finished(item, item.NotBefore);
+                    if (probe)
+                    {
+                        _circuit.ProbeFinished();
+                    }
+
                     throw;
                 }
 
@@ -133,7 +170,7 @@ public sealed class OutboxDispatcher : BackgroundService
                     {
                         try
                         {
-                            await SendAndRecordAsync(item, sendCancel.Token);
+                            await SendAndRecordAsync(item, probe, sendCancel.Token);
                         }
                         finally
                         {
@@ -156,7 +193,9 @@ public sealed class OutboxDispatcher : BackgroundService
 
         // Shutdown: no new work; the requests in flight finish (or are cut off after DrainLimit and retried next start).
         await Task.WhenAll(running.Values).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _claims.Complete();
         _records.Complete();
+        await claimer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await recorder.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _logger.LogInformation("Outbox dispatcher stopped.");
     }
@@ -170,28 +209,36 @@ public sealed class OutboxDispatcher : BackgroundService
         }
     }
 
+    /// <summary>
+    /// A previous run of this instance that was killed left its claims; nobody else will send those rows before the
+    /// lease ends, so release them now (at most the sends in flight at the kill go twice).
+    /// </summary>
+    private async Task ReleaseOwnClaimsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var db = await _database.BeginAsync(cancellationToken);
+            var released = await _store.ReleaseClaimsAsync(db, _options.Instance, cancellationToken);
+            await db.CommitAsync(cancellationToken);
+            if (released > 0)
+            {
+                _logger.LogInformation("Released {Count} outbox claims left by an earlier run; those messages go again.", released);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _logger.LogWarning("Releasing earlier claims failed ({ErrorType}); those messages go once their lease ends.", ex.GetType().Name);
+        }
+    }
+
     /// <summary>Reads the first pending rows by (lane, id) into the scheduler's window; returns how many were read.</summary>
     private async Task<int> RefreshAsync(CancellationToken cancellationToken)
     {
         _scheduler.BeginRefresh();
-        var items = new List<DueItem>(WindowSize);
-        await using (var connection = await _database.OpenAsync(cancellationToken))
-        await using (var command = connection.CreateCommand())
+        List<DueItem> items;
+        await using (var db = await ReadAsync(cancellationToken))
         {
-            command.CommandText =
-                "SELECT id, chat_ref, lane, attempts, not_before, broadcast_id FROM outbox WHERE state = 0 ORDER BY lane, id LIMIT $limit;";
-            command.With("$limit", WindowSize);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                items.Add(new DueItem(
-                    reader.GetInt64(0),
-                    reader.GetString(1),
-                    (Lane)reader.GetInt32(2),
-                    reader.GetInt32(3),
-                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
-                    reader.IsDBNull(5) ? null : reader.GetInt64(5)));
-            }
+            items = await _store.PendingAsync(db, Claimant, WindowSize, _time.GetUtcNow(), cancellationToken);
         }
 
         if (!items.Any(i => i.BroadcastId is not null))
@@ -203,46 +250,53 @@ public sealed class OutboxDispatcher : BackgroundService
         return items.Count;
     }
 
-    private async Task SendAndRecordAsync(DueItem item, CancellationToken cancellationToken)
+    private async Task SendAndRecordAsync(DueItem item, bool probe, CancellationToken cancellationToken)
     {
         DateTimeOffset? retryAt = null;
         try
         {
+            var payload = await _claims.WriteAsync(item.Id);
+            if (payload is null)
+            {
+                return; // sent, cancelled or erased meanwhile, or another process holds it
+            }
+
             ChatRecord? chat;
             OutgoingMessage? message;
             await using (var db = await ReadAsync(cancellationToken))
             {
-                await using (var read = db.Command("SELECT payload, state FROM outbox WHERE id = $id;").With("$id", item.Id))
-                await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+                chat = await _chats.GetAsync(db, item.ChatRef, cancellationToken);
+                if (chat is null)
                 {
-                    if (!await reader.ReadAsync(cancellationToken) || reader.GetInt64(1) != 0)
-                    {
-                        return; // erased, cancelled or handled meanwhile
-                    }
-
-                    chat = await _chats.GetAsync(db, item.ChatRef, cancellationToken);
-                    if (chat is null)
-                    {
-                        return;
-                    }
-
-                    message = item.BroadcastId is { } broadcastId
-                        ? await BroadcastMessageAsync(db, broadcastId, cancellationToken)
-                        : Outbox.Decrypt(chat.Key, item.Id, reader.GetBlobOrNull(0)!);
+                    return;
                 }
+
+                message = item.BroadcastId is { } broadcastId
+                    ? await BroadcastMessageAsync(db, broadcastId, cancellationToken)
+                    : OutboxStore.Decrypt(chat.Key, item.Id, payload);
             }
 
             using (chat)
             {
                 if (message is null)
                 {
-                    await RecordAsync(item, chat, new Outcome(OutcomeKind.Failed, null, "broadcast gone"));
+                    retryAt = await RecordAsync(item, chat, new SendOutcome(SendResult.Refused) { Error = "broadcast gone" }, _circuit.Now());
                     return;
                 }
 
                 message = WithPhrase(item.Lane, chat, message);
-                var outcome = await TrySendAsync(chat.TelegramChatId, item.Lane, message, cancellationToken);
-                retryAt = await RecordAsync(item, chat, outcome);
+                var started = _circuit.Now();
+                var outcome = await _sender.SendAsync(chat.TelegramChatId, item.Lane, message, cancellationToken);
+                if (outcome.Result == SendResult.Unreachable)
+                {
+                    _circuit.Unreachable(item.Id);
+                }
+                else
+                {
+                    _circuit.Answered();
+                }
+
+                retryAt = await RecordAsync(item, chat, outcome, started);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -256,6 +310,16 @@ public sealed class OutboxDispatcher : BackgroundService
         }
         finally
         {
+            if (probe)
+            {
+                _circuit.ProbeFinished();
+            }
+
+            if (retryAt is null)
+            {
+                _lastFailure.TryRemove(item.Id, out _);
+            }
+
             _scheduler.Finished(item, retryAt);
             _outbox.Nudge();
         }
@@ -295,157 +359,105 @@ public sealed class OutboxDispatcher : BackgroundService
         return message with { Text = "<b>" + Html.Escape(phrase) + "</b>\n\n" + message.Text };
     }
 
-    private async Task<Outcome> TrySendAsync(long chatId, Lane lane, OutgoingMessage message, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var markup = message.Keyboard is null
-                ? null
-                : new InlineKeyboardMarkup(message.Keyboard.Select(row => row.Select(b => InlineKeyboardButton.WithCallbackData(b.Text, b.CallbackData))));
-            if (message.EditMessageId is { } editId)
-            {
-                try
-                {
-                    await _bot.EditMessageText(chatId, editId, message.Text, ParseMode.Html, markup, cancellationToken: cancellationToken);
-                }
-                catch (ApiRequestException ex) when (ex.ErrorCode == 400 && ex.Message.Contains("not modified", StringComparison.OrdinalIgnoreCase))
-                {
-                    // Pressing the same button twice, or progress that did not move: nothing to change, which is success.
-                }
-
-                return new Outcome(OutcomeKind.Sent, editId, null) { Edited = true };
-            }
-
-            var sent = await _bot.SendMessage(
-                chatId,
-                message.Text,
-                ParseMode.Html,
-                replyMarkup: markup,
-                linkPreviewOptions: new LinkPreviewOptions { IsDisabled = true },
-                protectContent: message.Protect,
-                allowPaidBroadcast: lane == Lane.Bulk && _options.AllowPaidBroadcast,
-                cancellationToken: cancellationToken);
-            return new Outcome(OutcomeKind.Sent, sent.MessageId, null) { DisappearAfterSeconds = message.DisappearAfterSeconds };
-        }
-        catch (ApiRequestException ex) when (ex.ErrorCode == 429)
-        {
-            var seconds = ex.Parameters?.RetryAfter ?? 1;
-            var until = TimeProvider.System.GetUtcNow().AddSeconds(seconds);
-            if (until > _pausedUntil)
-            {
-                _pausedUntil = until;
-            }
-
-            _logger.LogWarning("Telegram asked to slow down: all sending pauses for {Seconds} s.", seconds);
-            return new Outcome(OutcomeKind.RetryNow, null, null);
-        }
-        catch (ApiRequestException ex) when (ex.ErrorCode == 403)
-        {
-            return new Outcome(OutcomeKind.Blocked, null, "403");
-        }
-        catch (ApiRequestException ex) when (ex.ErrorCode == 400)
-        {
-            return new Outcome(OutcomeKind.Failed, null, ErrorReason(ex));
-        }
-        catch (ApiRequestException ex)
-        {
-            return new Outcome(OutcomeKind.Retry, null, ex.ErrorCode.ToString(CultureInfo.InvariantCulture));
-        }
-        catch (HttpRequestException ex)
-        {
-            return new Outcome(OutcomeKind.Retry, null, ex.StatusCode is { } code ? ((int)code).ToString(CultureInfo.InvariantCulture) : "network");
-        }
-        catch (RequestException)
-        {
-            return new Outcome(OutcomeKind.Retry, null, "network");
-        }
-        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return new Outcome(OutcomeKind.Retry, null, "timeout");
-        }
-    }
-
     /// <summary>Stores the outcome (group-committed with other sends' outcomes); returns when to try again, or null when the item is settled.</summary>
-    private async Task<DateTimeOffset?> RecordAsync(DueItem item, ChatRecord chat, Outcome outcome)
+    private async Task<DateTimeOffset?> RecordAsync(DueItem item, ChatRecord chat, SendOutcome outcome, long started)
     {
-        if (outcome.Kind == OutcomeKind.RetryNow)
+        var countAttempt = false;
+        switch (outcome.Result)
         {
-            return item.NotBefore; // nothing to write: the global pause holds everything back
+            case SendResult.RateLimited:
+                var until = TimeProvider.System.GetUtcNow().Add(outcome.RetryAfter);
+                if (until > _pausedUntil)
+                {
+                    _pausedUntil = until;
+                }
+
+                _logger.LogWarning("Telegram asked to slow down: all sending pauses for {Seconds} s.", outcome.RetryAfter.TotalSeconds);
+                return item.NotBefore; // nothing to write: the global pause holds everything back
+            case SendResult.Unreachable:
+                // Its own failure only if Telegram answered something else since its previous failure (or since this
+                // attempt started) and no outage was declared meanwhile.
+                countAttempt = _circuit.CountsAgainstMessage(_lastFailure.GetValueOrDefault(item.Id, started));
+                _lastFailure[item.Id] = _circuit.Now();
+                break;
+            case SendResult.Sent:
+            case SendResult.Refused:
+            case SendResult.Blocked:
+                break;
         }
 
-        var retryAt = await _records.WriteAsync(new Settlement(item, chat.Id, outcome, _time.GetUtcNow()));
-        switch (outcome.Kind)
+        var settled = await _records.WriteAsync(new Settlement(item, chat.Id, outcome, countAttempt, _time.GetUtcNow()));
+        switch (outcome.Result)
         {
-            case OutcomeKind.Failed:
+            case SendResult.Sent when settled.DeleteAtOnce && outcome.MessageId is { } messageId:
+                // /panic came while this was on its way: it goes from the chat the moment it is known.
+                await _deleter.DeleteAsync(chat.TelegramChatId, [messageId], CancellationToken.None);
+                break;
+            case SendResult.Refused:
                 _logger.LogWarning("Message {ItemId} to chat {Chat} was refused by Telegram: {Reason}", item.Id, chat.Pseudonym, outcome.Error);
                 break;
-            case OutcomeKind.Blocked:
+            case SendResult.Blocked:
                 _logger.LogInformation("Chat {Chat} blocked the bot or was deactivated; it is marked inactive.", chat.Pseudonym);
                 break;
-            case OutcomeKind.Retry when retryAt is null:
-                _logger.LogWarning("Message {ItemId} to chat {Chat} failed after {Attempts} attempts ({Reason}).", item.Id, chat.Pseudonym, item.Attempts + 1, outcome.Error);
+            case SendResult.Unreachable when settled.RetryAt is null:
+                _logger.LogWarning("Message {ItemId} to chat {Chat} failed after {Attempts} attempts ({Reason}).", item.Id, chat.Pseudonym, _options.MaxAttempts, outcome.Error);
+                break;
+            default:
                 break;
         }
 
-        return retryAt;
+        return settled.RetryAt;
     }
 
     /// <summary>
-    /// Writes one outcome inside the group commit's transaction; returns when to try again, or null when settled.
-    /// A 429 (<see cref="OutcomeKind.RetryNow"/>) writes nothing and never comes here.
+    /// Writes one outcome inside the group commit's transaction. A 429 (<see cref="SendResult.RateLimited"/>) writes
+    /// nothing and never comes here.
     /// </summary>
-    private async Task<DateTimeOffset?> ApplyAsync(UnitOfWork db, Settlement settlement)
+    private async Task<Settled> ApplyAsync(UnitOfWork db, Settlement settlement)
     {
-        var (item, chatRef, outcome, now) = settlement;
-        DateTimeOffset? retryAt = null;
-        switch (outcome.Kind)
+        var (item, chatRef, outcome, countAttempt, now) = settlement;
+        switch (outcome.Result)
         {
-            case OutcomeKind.Sent:
-                // The payload is blanked at once: sent text does not linger in the database.
-                await ExecAsync(db, "UPDATE outbox SET state = 1, payload = x'', error = NULL, message_id = $message WHERE id = $id;", item.Id, null, message: outcome.MessageId);
+            case SendResult.Sent:
+                // The payload and the recipient are blanked at once: sent text and who got it do not linger.
+                var panicked = await _store.SettleSentAsync(db, item.Id, chatRef, outcome.MessageId, CancellationToken.None);
                 if (outcome.MessageId is { } messageId && !outcome.Edited)
                 {
-                    await TrackedMessages.TrackAsync(db, chatRef, messageId, now, outcome.DisappearAfterSeconds, CancellationToken.None);
+                    // Sent after a /panic that could not see it: tracked as due now, in case the deletion at once fails.
+                    await TrackedMessages.TrackAsync(db, chatRef, messageId, now, panicked ? 0 : outcome.DisappearAfterSeconds, CancellationToken.None);
                 }
 
-                break;
-            case OutcomeKind.Failed:
-                await ExecAsync(db, "UPDATE outbox SET state = 2, payload = x'', error = $error WHERE id = $id;", item.Id, outcome.Error);
-                break;
-            case OutcomeKind.Blocked:
-                await ExecAsync(db, "UPDATE outbox SET state = 2, payload = x'', error = 'blocked' WHERE state = 0 AND chat_ref = $chat;", null, null, chatRef);
+                return new Settled(null, panicked);
+            case SendResult.Refused:
+                await _store.SettleFailedAsync(db, item.Id, outcome.Error, CancellationToken.None);
+                return new Settled(null, false);
+            case SendResult.Blocked:
+                await _store.FailPendingForChatAsync(db, chatRef, "blocked", CancellationToken.None);
                 await ChatRepository.SetActiveAsync(db, chatRef, active: false, CancellationToken.None);
-                break;
-            case OutcomeKind.Retry:
-                var attempts = item.Attempts + 1;
-                if (attempts >= _options.MaxAttempts)
-                {
-                    await ExecAsync(db, "UPDATE outbox SET state = 2, payload = x'', attempts = attempts + 1, error = $error WHERE id = $id;", item.Id, outcome.Error);
-                }
-                else
-                {
-                    retryAt = now.Add(Backoff(attempts));
-                    await using var command = db.Command("UPDATE outbox SET attempts = attempts + 1, not_before = $at, error = $error WHERE id = $id;")
-                        .With("$at", retryAt.Value.ToUnixTimeMilliseconds())
-                        .With("$error", outcome.Error)
-                        .With("$id", item.Id);
-                    await command.ExecuteNonQueryAsync(CancellationToken.None);
-                }
-
-                break;
+                return new Settled(null, false);
+            case SendResult.Unreachable:
+                var retryAt = now.Add(Backoff(item.Attempts + 1));
+                var again = await _store.RetryAsync(db, item.Id, retryAt, outcome.Error, countAttempt, _options.MaxAttempts, CancellationToken.None);
+                return new Settled(again ? retryAt : null, false);
+            case SendResult.RateLimited:
+            default:
+                return new Settled(item.NotBefore, false);
         }
-
-        return retryAt;
     }
 
-    /// <summary>Settled rows are kept a week (delivery statistics), then go.</summary>
+    /// <summary>Settled rows are kept a week (delivery statistics, with no recipient), then go.</summary>
     private async Task PurgeAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var db = await _database.BeginAsync(cancellationToken);
-        await using var command = db.Command(
-                "DELETE FROM outbox WHERE state <> 0 AND created_at < $before AND (broadcast_id IS NULL OR broadcast_id IN (SELECT id FROM broadcasts WHERE state <> 0));")
-            .With("$before", now.Subtract(PurgeAfter).ToUnixTimeMilliseconds());
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await _store.PurgeAsync(db, now.Subtract(PurgeAfter), now, cancellationToken);
+        await db.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>A /panic mark goes once no send from before it can still be in flight: it says the family panicked.</summary>
+    private async Task SweepPanicMarksAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var db = await _database.BeginAsync(cancellationToken);
+        await _store.PurgePanicMarksAsync(db, now, cancellationToken);
         await db.CommitAsync(cancellationToken);
     }
 
@@ -456,57 +468,8 @@ public sealed class OutboxDispatcher : BackgroundService
         return TimeSpan.FromSeconds((ceiling / 2) + (Random.Shared.NextDouble() * ceiling / 2));
     }
 
-    /// <summary>Telegram's description up to its first detail: the detail may quote parts of our text.</summary>
-    private static string ErrorReason(ApiRequestException ex)
-    {
-        var message = ex.Message;
-        var first = message.IndexOf(':', StringComparison.Ordinal);
-        var second = first < 0 ? -1 : message.IndexOf(':', first + 1);
-        var reason = second < 0 ? message : message[..second];
-        return "400 " + (reason.Length > 80 ? reason[..80] : reason);
-    }
+    private sealed record Settlement(DueItem Item, string ChatRef, SendOutcome Outcome, bool CountAttempt, DateTimeOffset At);
 
-    private static async Task ExecAsync(UnitOfWork db, string sql, long? id, string? error, string? chatRef = null, int? message = null)
-    {
-        await using var command = db.Command(sql);
-        if (id is not null)
-        {
-            command.With("$id", id);
-        }
-
-        if (sql.Contains("$error", StringComparison.Ordinal))
-        {
-            command.With("$error", error);
-        }
-
-        if (sql.Contains("$message", StringComparison.Ordinal))
-        {
-            command.With("$message", message);
-        }
-
-        if (chatRef is not null)
-        {
-            command.With("$chat", chatRef);
-        }
-
-        await command.ExecuteNonQueryAsync(CancellationToken.None);
-    }
-
-    private enum OutcomeKind
-    {
-        Sent,
-        Failed,
-        Blocked,
-        Retry,
-        RetryNow,
-    }
-
-    private sealed record Settlement(DueItem Item, string ChatRef, Outcome Outcome, DateTimeOffset At);
-
-    private sealed record Outcome(OutcomeKind Kind, int? MessageId, string? Error)
-    {
-        public bool Edited { get; init; }
-
-        public int? DisappearAfterSeconds { get; init; }
-    }
+    /// <summary>When to try again (null: settled), and whether a sent message must be deleted at once.</summary>
+    private sealed record Settled(DateTimeOffset? RetryAt, bool DeleteAtOnce);
 }

@@ -22,7 +22,8 @@ public static class FamilyEraser
             "DELETE FROM tracked_messages WHERE chat_ref = $chat;",
             "DELETE FROM sessions WHERE chat_ref = $chat;",
             "DELETE FROM subscriptions WHERE chat_ref = $chat;",
-            "DELETE FROM outbox WHERE chat_ref = $chat;",
+            // Last: its outbox rows (queued for it, or relaying its words to caseworkers) and /panic mark go with it
+            // (ON DELETE CASCADE); settled rows no longer name it.
             "DELETE FROM chats WHERE id = $chat;",
         ];
         foreach (var sql in statements)

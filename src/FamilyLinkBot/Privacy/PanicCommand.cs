@@ -1,10 +1,11 @@
 using FamilyLinkBot.Conversations;
+using FamilyLinkBot.Delivery;
 using FamilyLinkBot.Storage;
 
 namespace FamilyLinkBot.Privacy;
 
 /// <summary>/panic: at once, with no question, deletes every tracked message of this chat still deletable (SPEC §6).</summary>
-public sealed class PanicCommand(MessageDeleter deleter) : IBotCommand
+public sealed class PanicCommand(MessageDeleter deleter, OutboxStore outbox) : IBotCommand
 {
     /// <summary>The short answer to /panic vanishes by itself too.</summary>
     public const int AnswerLifetimeSeconds = 60;
@@ -25,12 +26,9 @@ public sealed class PanicCommand(MessageDeleter deleter) : IBotCommand
         }
 
         await TrackedMessages.RemoveAsync(turn.Db, turn.Chat.Id, messages, cancellationToken);
-        await using (var cancelPending = turn.Db.Command("UPDATE outbox SET state = 3, payload = x'' WHERE chat_ref = $chat AND state = 0;")
-            .With("$chat", turn.Chat.Id))
-        {
-            // Whatever was still waiting to be sent to this chat would undo the panic.
-            await cancelPending.ExecuteNonQueryAsync(cancellationToken);
-        }
+        // Whatever was still waiting to be sent to this chat would undo the panic; what is on its way now is deleted
+        // the moment its send is recorded.
+        await outbox.PanicAsync(turn.Db, turn.Chat.Id, turn.Now, cancellationToken);
 
         turn.Session.EndFlow();
         turn.CloseMenu();

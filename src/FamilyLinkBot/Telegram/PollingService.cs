@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using FamilyLinkBot.Delivery;
 using FamilyLinkBot.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -21,6 +22,7 @@ public sealed class PollingService(
     Database database,
     UpdatePipeline pipeline,
     BotCommandsPublisher commands,
+    TelegramCircuit circuit,
     ITelegramBotClient bot,
     IHttpClientFactory httpClients,
     TimeProvider time,
@@ -48,6 +50,7 @@ public sealed class PollingService(
             try
             {
                 var updates = await bot.GetUpdates(offset, 100, options.Value.PollingTimeoutSeconds, AllowedUpdates, stoppingToken);
+                circuit.Answered();
                 failures = 0;
                 reachability.Succeeded();
                 if (updates.Length == 0)
@@ -72,6 +75,16 @@ public sealed class PollingService(
             }
             catch (Exception ex)
             {
+                // getUpdates is one more witness of whether Telegram can be reached at all (SPEC §8).
+                if (ex is ApiRequestException { ErrorCode: > 0 and < 500 })
+                {
+                    circuit.Answered();
+                }
+                else
+                {
+                    circuit.Unreachable(TelegramCircuit.Polling);
+                }
+
                 failures++;
                 var delay = RetryDelay(ex, failures);
                 if (TelegramReachability.IsTransient(ex))

@@ -25,6 +25,7 @@ public sealed class UpdatePipeline(
     Router router,
     RoleResolver roles,
     Outbox outbox,
+    OutboxStore outboxStore,
     ITelegramBotClient bot,
     TimeProvider time,
     IOptions<ConversationOptions> conversationOptions,
@@ -200,7 +201,7 @@ public sealed class UpdatePipeline(
     }
 
     /// <summary>The turn's state, its replies and the user's message (for /panic and the timer) go into the same transaction.</summary>
-    private static async Task StoreTurnAsync(Turn turn, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task StoreTurnAsync(Turn turn, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var session = turn.Session;
         if (session.Flow is not null)
@@ -222,7 +223,7 @@ public sealed class UpdatePipeline(
 
         foreach (var reply in turn.Replies)
         {
-            await Outbox.EnqueueAsync(turn.Db, turn.Chat, Lane.Interactive, reply, now, cancellationToken);
+            await outboxStore.EnqueueAsync(turn.Db, turn.Chat, Lane.Interactive, reply, now, cancellationToken);
         }
     }
 
@@ -304,7 +305,7 @@ public sealed class UpdatePipeline(
             if (chat is not null)
             {
                 var language = chat.Language ?? LanguageCodes.FromTelegram((update.Message?.From ?? update.CallbackQuery?.From)?.LanguageCode);
-                await Outbox.EnqueueAsync(db, chat, Lane.Interactive, new OutgoingMessage { Text = _texts.Get(language, "error.generic") }, now, cancellationToken);
+                await outboxStore.EnqueueAsync(db, chat, Lane.Interactive, new OutgoingMessage { Text = _texts.Get(language, "error.generic") }, now, cancellationToken);
             }
 
             db.Transaction.Release(savepoint);

@@ -182,7 +182,7 @@ public sealed class BroadcastTests : IAsyncLifetime
         await using (var db = await bot.Service<Database>().BeginAsync())
         {
             using var chat = (await bot.Service<ChatRepository>().FindAsync(db, family.ChatId, CancellationToken.None))!;
-            await Outbox.EnqueueAsync(db, chat, Lane.Notice, new Conversations.OutgoingMessage { Text = "There is an update." }, DateTimeOffset.UtcNow, CancellationToken.None);
+            await bot.Service<OutboxStore>().EnqueueAsync(db, chat, Lane.Notice, new Conversations.OutgoingMessage { Text = "There is an update." }, DateTimeOffset.UtcNow, CancellationToken.None);
             await db.CommitAsync();
         }
 

@@ -187,7 +187,7 @@ public sealed class PrivacyTests : IAsyncLifetime
         {
             // No recipients exist, so the running one stays running with nothing to send.
             ended = await store.CreateAsync(db, "Rally on Monday", FamilyLinkBot.Delivery.Audience.All, null, _time.GetUtcNow(), CancellationToken.None);
-            await FamilyLinkBot.Delivery.BroadcastStore.FinishAsync(db, ended, FamilyLinkBot.Delivery.BroadcastState.Cancelled, _time.GetUtcNow(), CancellationToken.None);
+            await store.FinishAsync(db, ended, FamilyLinkBot.Delivery.BroadcastState.Cancelled, _time.GetUtcNow(), CancellationToken.None);
             running = await store.CreateAsync(db, "Legal aid on Tuesday", FamilyLinkBot.Delivery.Audience.All, null, _time.GetUtcNow(), CancellationToken.None);
             await db.CommitAsync();
         }

@@ -1,0 +1,399 @@
+using System.Globalization;
+using System.Text.Json;
+using FamilyLinkBot.Conversations;
+using FamilyLinkBot.Crypto;
+using FamilyLinkBot.Storage;
+
+namespace FamilyLinkBot.Delivery;
+
+/// <summary>
+/// The one owner of the <c>outbox</c> table and of /panic's marks on it (SPEC §8): every statement on them is here.
+/// Features enqueue through it inside their own transaction; the dispatcher claims, settles and purges through it.
+/// The payload (text and buttons) is encrypted with the recipient chat's data key. A row is claimed before it is sent
+/// (a lease of <see cref="ClaimLease"/>), so another process cannot send it too. A row that settles is deleted at
+/// once, unless a running broadcast still needs it, and then it keeps no recipient: a database read without the key
+/// cannot tell who received what (SPEC §2). Delivery statistics are hourly counts that name nobody.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage(
+    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (SPEC §12).")]
+public sealed class OutboxStore
+{
+    /// <summary>
+    /// How long a claim holds. Longer than a request can take (the HTTP client gives up after 90 s) plus the time to
+    /// record its outcome, so a claim lapses only when its process died; then the row is sent again.
+    /// </summary>
+    public static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(3);
+
+    private static readonly string Pending = Code(OutboxState.Pending);
+    private static readonly string Cancelled = Code(OutboxState.Cancelled);
+    private static readonly string Running = ((int)BroadcastState.Running).ToString(CultureInfo.InvariantCulture);
+
+    // A settled row forgets whom it was for and what it said.
+    private static readonly string Forget = "chat_ref = NULL, source_ref = NULL, payload = x'', claimed_by = NULL, claimed_until = NULL";
+
+    // Rows a running broadcast still needs once settled: its recipients' (counted until it ends) and its progress
+    // message's (edited later, by its Telegram message id). Every other settled row is deleted at once.
+    private static readonly string Needed =
+        "(broadcast_id IS NOT NULL OR id IN (SELECT progress_item FROM broadcasts UNION SELECT last_edit_item FROM broadcasts))";
+
+    private const long Hour = 3_600_000;
+
+    public static FieldContext PayloadField(long itemId) =>
+        new("outbox", "payload", itemId.ToString(CultureInfo.InvariantCulture));
+
+    public static OutgoingMessage Decrypt(DataKey key, long itemId, byte[] payload) =>
+        JsonSerializer.Deserialize(key.Decrypt(payload, PayloadField(itemId)), SessionJson.Default.OutgoingMessage)
+        ?? throw new InvalidDataException("An outbox payload decrypted to nothing.");
+
+    // ---- Enqueueing (inside the caller's transaction) ----
+
+    public Task<long> EnqueueAsync(
+        UnitOfWork db, ChatRecord chat, Lane lane, OutgoingMessage message, DateTimeOffset now, CancellationToken cancellationToken) =>
+        InsertAsync(db, chat, lane, message, null, now, cancellationToken);
+
+    /// <summary>A family's words relayed to a caseworker: erasing the family (/forget) deletes the row while it is still queued.</summary>
+    public Task<long> EnqueueRelayedAsync(
+        UnitOfWork db, ChatRecord caseworker, string familyRef, OutgoingMessage message, DateTimeOffset now, CancellationToken cancellationToken) =>
+        InsertAsync(db, caseworker, Lane.Notice, message, familyRef, now, cancellationToken);
+
+    /// <summary>
+    /// One Bulk row per chat that <paramref name="recipients"/> (a SELECT of chat ids) returns, for a broadcast whose
+    /// text is read when sending; returns how many rows were written.
+    /// </summary>
+    public async Task<int> EnqueueBroadcastAsync(
+        UnitOfWork db,
+        long broadcastId,
+        string recipients,
+        IEnumerable<(string Name, object? Value)> parameters,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        await using var insert = db.Command(
+                $"""
+                INSERT INTO outbox (chat_ref, lane, payload, not_before, created_at, broadcast_id)
+                SELECT id, $lane, x'', $now, $now, $broadcast FROM ({recipients});
+                """)
+            .With("$lane", (int)Lane.Bulk).With("$now", now.ToUnixTimeMilliseconds()).With("$broadcast", broadcastId);
+        foreach (var (name, value) in parameters)
+        {
+            insert.With(name, value);
+        }
+
+        return await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<long> InsertAsync(
+        UnitOfWork db, ChatRecord chat, Lane lane, OutgoingMessage message, string? sourceRef, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        long id;
+        await using (var insert = db.Command(
+                """
+                INSERT INTO outbox (chat_ref, source_ref, lane, payload, not_before, created_at)
+                VALUES ($chat, $source, $lane, x'', $now, $now) RETURNING id;
+                """)
+            .With("$chat", chat.Id)
+            .With("$source", sourceRef)
+            .With("$lane", (int)lane)
+            .With("$now", now.ToUnixTimeMilliseconds()))
+        {
+            id = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        // The row id is bound into the payload's associated data, so the payload is written once the id is known.
+        var json = JsonSerializer.SerializeToUtf8Bytes(message, SessionJson.Default.OutgoingMessage);
+        await using var update = db.Command("UPDATE outbox SET payload = $payload WHERE id = $id;")
+            .With("$payload", chat.Key.Encrypt(json, PayloadField(id)))
+            .With("$id", id);
+        await update.ExecuteNonQueryAsync(cancellationToken);
+        return id;
+    }
+
+    // ---- Sending: reading, claiming, settling ----
+
+    /// <summary>
+    /// The first pending rows by (lane, id) that <paramref name="claimant"/> may send: unclaimed, claimed by itself, or
+    /// with a lapsed claim.
+    /// </summary>
+    internal async Task<List<DueItem>> PendingAsync(UnitOfWork db, string claimant, int limit, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = db.Command(
+                $"""
+                SELECT id, chat_ref, lane, attempts, not_before, broadcast_id FROM outbox
+                WHERE state = {Pending} AND (claimed_until IS NULL OR claimed_until <= $now OR claimed_by = $me)
+                ORDER BY lane, id LIMIT $limit;
+                """)
+            .With("$now", now.ToUnixTimeMilliseconds())
+            .With("$me", claimant)
+            .With("$limit", limit);
+        var items = new List<DueItem>(limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            items.Add(new DueItem(
+                reader.GetInt64(0),
+                reader.GetString(1),
+                (Lane)reader.GetInt32(2),
+                reader.GetInt32(3),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
+                reader.IsDBNull(5) ? null : reader.GetInt64(5)));
+        }
+
+        return items;
+    }
+
+    /// <summary>
+    /// Claims a pending row for <paramref name="claimant"/> until now + <see cref="ClaimLease"/>, and returns its
+    /// (encrypted) payload; null when the row is no longer pending or another process holds a live claim on it.
+    /// </summary>
+    internal async Task<byte[]?> ClaimAsync(UnitOfWork db, long itemId, string claimant, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = db.Command(
+                $"""
+                UPDATE outbox SET claimed_by = $me, claimed_until = $until
+                WHERE id = $id AND state = {Pending} AND (claimed_until IS NULL OR claimed_until <= $now OR claimed_by = $me)
+                RETURNING payload;
+                """)
+            .With("$me", claimant)
+            .With("$until", now.Add(ClaimLease).ToUnixTimeMilliseconds())
+            .With("$now", now.ToUnixTimeMilliseconds())
+            .With("$id", itemId);
+        return await command.ExecuteScalarAsync(cancellationToken) as byte[];
+    }
+
+    /// <summary>
+    /// At start: the claims an earlier run of this instance left (it was killed while sending) are released, so those
+    /// rows go again now instead of after the lease. Returns how many.
+    /// </summary>
+    internal async Task<int> ReleaseClaimsAsync(UnitOfWork db, string instance, CancellationToken cancellationToken)
+    {
+        var prefix = instance + ":";
+        await using var command = db.Command(
+                $"""
+                UPDATE outbox SET claimed_by = NULL, claimed_until = NULL
+                WHERE state = {Pending} AND claimed_by IS NOT NULL AND substr(claimed_by, 1, length($prefix)) = $prefix;
+                """)
+            .With("$prefix", prefix);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Records a send. Returns true when the chat sent /panic after the row was queued: the message must be deleted
+    /// from the chat at once (SPEC §6), since /panic could not see it.
+    /// </summary>
+    internal async Task<bool> SettleSentAsync(UnitOfWork db, long itemId, string chatRef, int? messageId, CancellationToken cancellationToken)
+    {
+        await SettleAsync(db, "id = $id", ("$id", itemId), OutboxState.Sent, null, messageId, cancellationToken);
+        await using var panicked = db.Command("SELECT EXISTS (SELECT 1 FROM outbox_panics WHERE chat_ref = $chat AND last_item >= $id);")
+            .With("$chat", chatRef)
+            .With("$id", itemId);
+        return Convert.ToInt64(await panicked.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) != 0;
+    }
+
+    /// <summary>Telegram refused the message itself (400), or it cannot be built: it will not be tried again.</summary>
+    internal Task SettleFailedAsync(UnitOfWork db, long itemId, string? error, CancellationToken cancellationToken) =>
+        SettleAsync(db, "id = $id", ("$id", itemId), OutboxState.Failed, error, null, cancellationToken);
+
+    /// <summary>The chat blocked the bot: everything still pending for it fails.</summary>
+    internal Task FailPendingForChatAsync(UnitOfWork db, string chatRef, string error, CancellationToken cancellationToken) =>
+        SettleAsync(db, "chat_ref = $chat", ("$chat", chatRef), OutboxState.Failed, error, null, cancellationToken);
+
+    /// <summary>
+    /// Settles the pending rows <paramref name="where"/> selects: counted in the hour's statistics (sent, failed),
+    /// deleted, or, where a running broadcast still needs them, stripped of recipient and payload.
+    /// </summary>
+    private static async Task SettleAsync(
+        UnitOfWork db, string where, (string Name, object Value) parameter, OutboxState state, string? error, int? messageId, CancellationToken cancellationToken)
+    {
+        if (state is OutboxState.Sent or OutboxState.Failed)
+        {
+            await using var count = db.Command(
+                    $"""
+                    INSERT INTO delivery_counts (hour, state, count)
+                    SELECT created_at / {Hour}, $state, COUNT(*) FROM outbox WHERE {where} AND state = {Pending} GROUP BY created_at / {Hour}
+                    ON CONFLICT (hour, state) DO UPDATE SET count = count + excluded.count;
+                    """)
+                .With(parameter.Name, parameter.Value)
+                .With("$state", (int)state);
+            await count.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var delete = db.Command($"DELETE FROM outbox WHERE {where} AND state = {Pending} AND NOT {Needed};")
+            .With(parameter.Name, parameter.Value))
+        {
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var keep = db.Command($"UPDATE outbox SET state = $state, {Forget}, error = $error, message_id = $message WHERE {where} AND state = {Pending};")
+            .With(parameter.Name, parameter.Value)
+            .With("$state", (int)state)
+            .With("$error", error)
+            .With("$message", messageId);
+        await keep.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// A failure to try again at <paramref name="retryAt"/>. Only a failure of this message alone counts against its
+    /// attempts (<paramref name="countAttempt"/>); once it has failed <paramref name="maxAttempts"/> times it is
+    /// settled as failed. Returns true when it will be tried again.
+    /// </summary>
+    internal async Task<bool> RetryAsync(
+        UnitOfWork db, long itemId, DateTimeOffset retryAt, string? error, bool countAttempt, int maxAttempts, CancellationToken cancellationToken)
+    {
+        await using (var update = db.Command(
+                $"""
+                UPDATE outbox SET attempts = attempts + $count, not_before = $at, error = $error
+                WHERE id = $id AND state = {Pending} RETURNING attempts;
+                """)
+            .With("$count", countAttempt ? 1 : 0)
+            .With("$at", retryAt.ToUnixTimeMilliseconds())
+            .With("$error", error)
+            .With("$id", itemId))
+        {
+            if (await update.ExecuteScalarAsync(cancellationToken) is not long attempts)
+            {
+                return false; // cancelled or erased meanwhile
+            }
+
+            if (attempts < maxAttempts)
+            {
+                return true;
+            }
+        }
+
+        await SettleFailedAsync(db, itemId, error, cancellationToken);
+        return false;
+    }
+
+    // ---- What other features ask of it ----
+
+    /// <summary>
+    /// /panic (SPEC §6): cancels everything still queued for the chat, and marks the rows queued so far so that a send
+    /// already in flight is deleted the moment its outcome is recorded.
+    /// </summary>
+    public async Task PanicAsync(UnitOfWork db, string chatRef, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using (var mark = db.Command(
+                """
+                INSERT INTO outbox_panics (chat_ref, last_item, expires_at)
+                VALUES ($chat, (SELECT COALESCE(MAX(id), 0) FROM outbox), $expires)
+                ON CONFLICT (chat_ref) DO UPDATE SET last_item = excluded.last_item, expires_at = excluded.expires_at;
+                """)
+            .With("$chat", chatRef)
+            .With("$expires", now.Add(ClaimLease).ToUnixTimeMilliseconds()))
+        {
+            await mark.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await CancelPendingAsync(db, chatRef, cancellationToken);
+    }
+
+    /// <summary>Cancels everything still queued for a chat (a revoked caseworker, /panic); returns how many rows.</summary>
+    public async Task<int> CancelPendingAsync(UnitOfWork db, string chatRef, CancellationToken cancellationToken)
+    {
+        int pending;
+        await using (var count = db.Command($"SELECT COUNT(*) FROM outbox WHERE chat_ref = $chat AND state = {Pending};").With("$chat", chatRef))
+        {
+            pending = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        }
+
+        await SettleAsync(db, "chat_ref = $chat", ("$chat", chatRef), OutboxState.Cancelled, null, null, cancellationToken);
+        return pending;
+    }
+
+    /// <summary>An ended broadcast's final counts are kept in its own row: its recipients' rows go.</summary>
+    public async Task ForgetBroadcastAsync(UnitOfWork db, long broadcastId, CancellationToken cancellationToken)
+    {
+        await using var delete = db.Command($"DELETE FROM outbox WHERE broadcast_id = $id AND state <> {Pending};").With("$id", broadcastId);
+        await delete.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Cancels a broadcast's rows not sent yet.</summary>
+    public async Task CancelBroadcastAsync(UnitOfWork db, long broadcastId, CancellationToken cancellationToken)
+    {
+        await using var cancel = db.Command($"UPDATE outbox SET state = {Cancelled}, {Forget} WHERE broadcast_id = $id AND state = {Pending};")
+            .With("$id", broadcastId);
+        await cancel.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>How many of a broadcast's rows are in each state.</summary>
+    public async Task<Dictionary<OutboxState, long>> CountBroadcastAsync(UnitOfWork db, long broadcastId, CancellationToken cancellationToken)
+    {
+        await using var command = db.Command("SELECT state, COUNT(*) FROM outbox WHERE broadcast_id = $id GROUP BY state;").With("$id", broadcastId);
+        return await CountsAsync(command, cancellationToken);
+    }
+
+    /// <summary>
+    /// Delivery statistics: messages queued since <paramref name="since"/> (to the hour) that were sent or failed, and
+    /// every message pending now.
+    /// </summary>
+    public async Task<Dictionary<OutboxState, long>> CountSinceAsync(UnitOfWork db, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var command = db.Command(
+                $"""
+                SELECT state, SUM(count) FROM delivery_counts WHERE hour >= $hour GROUP BY state
+                UNION ALL SELECT {Pending}, COUNT(*) FROM outbox WHERE state = {Pending};
+                """)
+            .With("$hour", since.ToUnixTimeMilliseconds() / Hour);
+        return await CountsAsync(command, cancellationToken);
+    }
+
+    /// <summary>The Telegram message id of a sent row (a message edited later, such as a broadcast's progress).</summary>
+    public async Task<int?> MessageIdAsync(UnitOfWork db, long itemId, CancellationToken cancellationToken)
+    {
+        await using var command = db.Command("SELECT message_id FROM outbox WHERE id = $id;").With("$id", itemId);
+        return await command.ExecuteScalarAsync(cancellationToken) is long id ? (int)id : null;
+    }
+
+    /// <summary>The state of a row; null when it is gone.</summary>
+    public async Task<OutboxState?> StateAsync(UnitOfWork db, long itemId, CancellationToken cancellationToken)
+    {
+        await using var command = db.Command("SELECT state FROM outbox WHERE id = $id;").With("$id", itemId);
+        return await command.ExecuteScalarAsync(cancellationToken) is long state ? (OutboxState)state : null;
+    }
+
+    /// <summary>
+    /// What settled rows remain (progress messages of ended broadcasts) and hourly counts go after
+    /// <paramref name="before"/>; /panic marks once no send of their time can still be in flight.
+    /// </summary>
+    internal async Task PurgeAsync(UnitOfWork db, DateTimeOffset before, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using (var rows = db.Command(
+                $"""
+                DELETE FROM outbox WHERE state <> {Pending} AND created_at < $before
+                AND (broadcast_id IS NULL OR broadcast_id IN (SELECT id FROM broadcasts WHERE state <> {Running}));
+                """)
+            .With("$before", before.ToUnixTimeMilliseconds()))
+        {
+            await rows.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var counts = db.Command("DELETE FROM delivery_counts WHERE hour < $hour;").With("$hour", before.ToUnixTimeMilliseconds() / Hour))
+        {
+            await counts.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await PurgePanicMarksAsync(db, now, cancellationToken);
+    }
+
+    internal async Task PurgePanicMarksAsync(UnitOfWork db, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var marks = db.Command("DELETE FROM outbox_panics WHERE expires_at <= $now;").With("$now", now.ToUnixTimeMilliseconds());
+        await marks.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<Dictionary<OutboxState, long>> CountsAsync(Microsoft.Data.Sqlite.SqliteCommand command, CancellationToken cancellationToken)
+    {
+        var counts = new Dictionary<OutboxState, long>();
+        // SUM over no rows is NULL.
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var state = (OutboxState)reader.GetInt32(0);
+            counts[state] = counts.GetValueOrDefault(state) + (reader.IsDBNull(1) ? 0 : reader.GetInt64(1));
+        }
+
+        return counts;
+    }
+
+    private static string Code(OutboxState state) => ((int)state).ToString(CultureInfo.InvariantCulture);
+}

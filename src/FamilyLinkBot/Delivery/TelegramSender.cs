@@ -1,0 +1,124 @@
+using System.Globalization;
+using FamilyLinkBot.Conversations;
+using Microsoft.Extensions.Options;
+using Telegram.Bot;
+using Telegram.Bot.Exceptions;
+using Telegram.Bot.Types;
+using Telegram.Bot.Types.Enums;
+using Telegram.Bot.Types.ReplyMarkups;
+
+namespace FamilyLinkBot.Delivery;
+
+/// <summary>
+/// Turns one outgoing message into one request to Telegram and its answer into a <see cref="SendOutcome"/>; it keeps
+/// no state and writes nothing. 400 is the message's own fault, 403 the chat's, 429 a request to slow down, and
+/// 5xx, network errors and time-outs say only that Telegram could not be reached this time.
+/// </summary>
+public sealed class TelegramSender(ITelegramBotClient bot, IOptions<DeliveryOptions> options)
+{
+    public async Task<SendOutcome> SendAsync(long chatId, Lane lane, OutgoingMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var markup = message.Keyboard is null
+                ? null
+                : new InlineKeyboardMarkup(message.Keyboard.Select(row => row.Select(b => InlineKeyboardButton.WithCallbackData(b.Text, b.CallbackData))));
+            if (message.EditMessageId is { } editId)
+            {
+                try
+                {
+                    await bot.EditMessageText(chatId, editId, message.Text, ParseMode.Html, markup, cancellationToken: cancellationToken);
+                }
+                catch (ApiRequestException ex) when (ex.ErrorCode == 400 && ex.Message.Contains("not modified", StringComparison.OrdinalIgnoreCase))
+                {
+                    // Pressing the same button twice, or progress that did not move: nothing to change, which is success.
+                }
+
+                return new SendOutcome(SendResult.Sent) { MessageId = editId, Edited = true };
+            }
+
+            var sent = await bot.SendMessage(
+                chatId,
+                message.Text,
+                ParseMode.Html,
+                replyMarkup: markup,
+                linkPreviewOptions: new LinkPreviewOptions { IsDisabled = true },
+                protectContent: message.Protect,
+                allowPaidBroadcast: lane == Lane.Bulk && options.Value.AllowPaidBroadcast,
+                cancellationToken: cancellationToken);
+            return new SendOutcome(SendResult.Sent) { MessageId = sent.MessageId, DisappearAfterSeconds = message.DisappearAfterSeconds };
+        }
+        catch (ApiRequestException ex) when (ex.ErrorCode == 429)
+        {
+            return new SendOutcome(SendResult.RateLimited) { RetryAfter = TimeSpan.FromSeconds(ex.Parameters?.RetryAfter ?? 1) };
+        }
+        catch (ApiRequestException ex) when (ex.ErrorCode == 403)
+        {
+            return new SendOutcome(SendResult.Blocked) { Error = "403" };
+        }
+        catch (ApiRequestException ex) when (ex.ErrorCode == 400)
+        {
+            return new SendOutcome(SendResult.Refused) { Error = ErrorReason(ex) };
+        }
+        catch (ApiRequestException ex)
+        {
+            return Unreachable(ex.ErrorCode.ToString(CultureInfo.InvariantCulture));
+        }
+        catch (HttpRequestException ex)
+        {
+            return Unreachable(ex.StatusCode is { } code ? ((int)code).ToString(CultureInfo.InvariantCulture) : "network");
+        }
+        catch (RequestException)
+        {
+            return Unreachable("network");
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Unreachable("timeout");
+        }
+    }
+
+    private static SendOutcome Unreachable(string error) => new(SendResult.Unreachable) { Error = error };
+
+    /// <summary>Telegram's description up to its first detail: the detail may quote parts of our text.</summary>
+    private static string ErrorReason(ApiRequestException ex)
+    {
+        var message = ex.Message;
+        var first = message.IndexOf(':', StringComparison.Ordinal);
+        var second = first < 0 ? -1 : message.IndexOf(':', first + 1);
+        var reason = second < 0 ? message : message[..second];
+        return "400 " + (reason.Length > 80 ? reason[..80] : reason);
+    }
+}
+
+/// <summary>What became of one request.</summary>
+public enum SendResult
+{
+    Sent,
+
+    /// <summary>400: the message itself was refused; trying again would not help.</summary>
+    Refused,
+
+    /// <summary>403: the user blocked the bot or the chat is gone.</summary>
+    Blocked,
+
+    /// <summary>429: all sending must pause for <see cref="SendOutcome.RetryAfter"/>.</summary>
+    RateLimited,
+
+    /// <summary>5xx, a network error or a time-out: Telegram could not be reached this time.</summary>
+    Unreachable,
+}
+
+/// <summary>The answer to one request, as the dispatcher needs it.</summary>
+public sealed record SendOutcome(SendResult Result)
+{
+    public int? MessageId { get; init; }
+
+    public bool Edited { get; init; }
+
+    public int? DisappearAfterSeconds { get; init; }
+
+    public string? Error { get; init; }
+
+    public TimeSpan RetryAfter { get; init; }
+}
