@@ -287,7 +287,7 @@ public sealed class OutboxDispatcher : BackgroundService
     /// <summary>SPEC §6: every push the family did not ask for begins with its security phrase, when set.</summary>
     internal static OutgoingMessage WithPhrase(Lane lane, ChatRecord chat, OutgoingMessage message)
     {
-        if (lane == Lane.Interactive || PrivacySettings.Phrase(chat) is not { } phrase)
+        if (lane == Lane.Interactive || message.ThirdPartyText || PrivacySettings.Phrase(chat) is not { } phrase)
         {
             return message;
         }
@@ -313,7 +313,7 @@ public sealed class OutboxDispatcher : BackgroundService
                     // Pressing the same button twice, or progress that did not move: nothing to change, which is success.
                 }
 
-                return new Outcome(OutcomeKind.Sent, editId, null) { Edited = true };
+                return new Outcome(OutcomeKind.Sent, editId, null) { Edited = true, DisappearAfterSeconds = message.DisappearAfterSeconds };
             }
 
             var sent = await _bot.SendMessage(
@@ -403,7 +403,8 @@ public sealed class OutboxDispatcher : BackgroundService
             case OutcomeKind.Sent:
                 // The payload is blanked at once: sent text does not linger in the database.
                 await ExecAsync(db, "UPDATE outbox SET state = 1, payload = x'', error = NULL, message_id = $message WHERE id = $id;", item.Id, null, message: outcome.MessageId);
-                if (outcome.MessageId is { } messageId && !outcome.Edited)
+                // An edit that turns a message sensitive (a discreet notice's Show) sets its expiry; its row already exists.
+                if (outcome.MessageId is { } messageId && (!outcome.Edited || outcome.DisappearAfterSeconds is not null))
                 {
                     await TrackedMessages.TrackAsync(db, chatRef, messageId, now, outcome.DisappearAfterSeconds, CancellationToken.None);
                 }

@@ -167,6 +167,7 @@ public static class SubCommands
         () => _ = services.GetRequiredService<IOptions<Privacy.PrivacyOptions>>().Value,
         () => _ = services.GetRequiredService<IOptions<Privacy.RetentionOptions>>().Value,
         () => _ = services.GetRequiredService<IOptions<AdminOptions>>().Value,
+        () => _ = services.GetRequiredService<IOptions<Alerts.NewsOptions>>().Value,
     ];
 
     private static CryptoOptions CryptoOptionsFrom(string[] args) => CryptoOptionsFrom(Program.CreateBuilder(args.Skip(1).ToArray()).Configuration);
