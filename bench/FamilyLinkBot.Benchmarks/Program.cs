@@ -3,7 +3,8 @@ using BenchmarkDotNet.Running;
 namespace FamilyLinkBot.Benchmarks;
 
 /// <summary>
-/// SPEC §10 measurements. `crypto` runs BenchmarkDotNet; `updates`, `startup` and `broadcast` run the real program as
+/// SPEC §10 measurements. `crypto` runs BenchmarkDotNet; `relevance` scores the news rules on the labelled
+/// headline corpus; `updates`, `startup` and `broadcast` run the real program as
 /// a child process against the Bot API emulator in this process, on loopback, and print their figures.
 /// </summary>
 public static class Program
@@ -23,10 +24,18 @@ public static class Program
             case "broadcast":
                 return await BroadcastRun.RunAsync(
                     Arg(args, "--recipients", 10_000), Arg(args, "--rate", 25), args.Contains("--paid"), args.Contains("--unlimited"));
+            case "relevance":
+                return RelevanceRun.Run(Text(args, "--corpus"), Text(args, "--rules"), args.Contains("--quiet"));
             default:
-                Console.WriteLine("usage: crypto [BenchmarkDotNet args] | updates [--updates N --users N] | startup [--runs N --idle-seconds N] | broadcast [--recipients N --rate R --paid --unlimited]");
+                Console.WriteLine("usage: crypto [BenchmarkDotNet args] | updates [--updates N --users N] | startup [--runs N --idle-seconds N] | broadcast [--recipients N --rate R --paid --unlimited] | relevance [--corpus PATH --rules PATH --quiet]");
                 return mode == "help" ? 0 : 2;
         }
+    }
+
+    private static string? Text(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 
     private static int Arg(string[] args, string name, int fallback)

@@ -1,6 +1,7 @@
 // Clicks through the sandbox page in Debian's Chromium: node sandbox.spec.mjs <page url> <screenshot path>.
-// Family: /start → 한국어 → register with buttons → token. Caseworker (/case, /status) and admin (/broadcast)
-// steps run only when the bot has those commands. Prints one JSON line naming the steps that ran.
+// Family: /start → 한국어 → register with buttons → token. Caseworker (/case, /status), admin (/broadcast) and news
+// alert (Publish a border story → /review → Approve → the family's Show) steps run only when the bot has those commands.
+// Prints one JSON line naming the steps that ran.
 import { chromium } from 'playwright-core';
 
 const [url, screenshotPath] = process.argv.slice(2);
@@ -84,6 +85,29 @@ try {
     await press('admin', 'Send');
     await waitForBotText('family', /office is open on Saturday/);
     steps.push('admin-broadcast');
+  }
+
+  if (commands.includes('review')) {
+    // News alerts (SPEC §7, §11): the family registered a case in Jilin, so a Jilin story reaches it once the admin
+    // approves it; discreet notifications are on by default, so it comes as a neutral line until Show.
+    if (!commands.includes('broadcast')) {
+      await type('admin', '/start');
+      await press('admin', 'English');
+    }
+    const neutral = pane('family').locator('li.msg.bot', { hasText: /새 소식이 있어요/ });
+    const before = await neutral.count();
+    await page.getByRole('button', { name: 'Publish a border story' }).click();
+    await waitForBotText('admin', /\/review/);
+    await type('admin', '/review');
+    await press('admin', 'Approve');
+    await page.waitForFunction(
+      ([selector, count]) => [...document.querySelectorAll(selector)].filter(e => e.innerText.includes('새 소식이 있어요')).length > count,
+      ['#pane-family li.msg.bot', before]);
+    const notice = neutral.last();
+    if (/훈춘|탈북|북송/.test(await notice.innerText())) throw new Error('The discreet alert shows the story before Show.');
+    await notice.getByRole('button', { name: '보기', exact: true }).click();
+    await waitForBotText('family', /훈춘에서 탈북민 강제북송 우려/);
+    steps.push('feed-alert');
   }
 
   if (offHost.length) throw new Error('The page made requests off 127.0.0.1: ' + [...new Set(offHost)].join(', '));

@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.Json;
 using FamilyLinkBot.Cases;
+using FamilyLinkBot.Caseworkers;
 using FamilyLinkBot.Conversations;
 using FamilyLinkBot.Delivery;
 using FamilyLinkBot.Resources;
@@ -10,7 +12,9 @@ using Microsoft.Extensions.Logging;
 namespace FamilyLinkBot.Alerts;
 
 /// <summary>
-/// Sends approved alerts (SPEC §7): one Bulk outbox row per recipient, in the recipient's language. Recipients are active
+/// Sends approved alerts (SPEC §7): one Bulk outbox row per recipient, in the recipient's language; with discreet
+/// notifications on (SPEC §6) the row is the neutral line with Show, else the alert without the security phrase (a
+/// feed wrote the headline). Recipients are active
 /// chats subscribed to one of the alert's topics or regions, and chats with case-region alerts on whose open cases'
 /// (encrypted) regions match one of the alert's regions. Recipients are read in keyset pages over chat row ids, each
 /// page in its own transaction that also moves the alert's cursor, so memory does not grow with the audience and a
@@ -114,8 +118,17 @@ public sealed class AlertFanOut(
                 continue;
             }
 
-            var text = AlertText.Render(chat.Language ?? Language.Ko, alert);
-            await store.EnqueueAsync(db, chat, Lane.Bulk, new OutgoingMessage { Text = text }, now, cancellationToken);
+            if (chat.Discreet)
+            {
+                // SPEC §6: no headline, topic or word about North Korea on a lock screen; Show edits the details in.
+                await FamilyNotifier.PushDiscreetAsync(store, db, chat, FamilyNotifier.ShowAlert + alert.Id.ToString(CultureInfo.InvariantCulture), "notice.alert", Lane.Bulk, protect: true, now, cancellationToken);
+            }
+            else
+            {
+                var text = AlertText.Render(chat.Language ?? Language.Ko, alert);
+                await store.EnqueueAsync(db, chat, Lane.Bulk, new OutgoingMessage { Text = text, ThirdPartyText = true }, now, cancellationToken);
+            }
+
             queued++;
         }
 

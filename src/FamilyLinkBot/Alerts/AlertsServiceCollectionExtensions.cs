@@ -1,5 +1,6 @@
 using System.Net;
 using FamilyLinkBot.Conversations;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -59,13 +60,58 @@ public static class AlertsServiceCollectionExtensions
     }
 }
 
-/// <summary>Checks the News section at start (SPEC §9: invalid configuration fails at start, naming the key).</summary>
-public sealed class NewsOptionsValidator : IValidateOptions<NewsOptions>
+/// <summary>
+/// Checks the News section at start (SPEC §9: invalid configuration fails at start, naming the key). News:Feeds is
+/// also read as written, because the configuration binder silently leaves out a list entry it cannot build: every
+/// entry of News:Feeds must be usable, or start-up stops naming it (SPEC §7).
+/// </summary>
+public sealed class NewsOptionsValidator(IConfiguration configuration) : IValidateOptions<NewsOptions>
 {
+    private static readonly string[] FeedKeys = ["Name", "Url", "Language"];
+
     public ValidateOptionsResult Validate(string? name, NewsOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var problems = options.Validate();
+        var problems = FeedEntryProblems().Concat(options.Validate()).Distinct(StringComparer.Ordinal).ToList();
+        var written = configuration.GetSection(NewsOptions.SectionName + ":Feeds").GetChildren().Count();
+        if (problems.Count == 0 && written != options.Feeds.Count)
+        {
+            problems.Add($"News:Feeds has {written} entries but only {options.Feeds.Count} could be read; each needs Name and Url (and optionally Language).");
+        }
+
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    private IEnumerable<string> FeedEntryProblems()
+    {
+        foreach (var entry in configuration.GetSection(NewsOptions.SectionName + ":Feeds").GetChildren())
+        {
+            var key = $"News:Feeds:{entry.Key}";
+            if (entry.Value is not null && !entry.GetChildren().Any())
+            {
+                yield return $"{key} must be a feed with Name and Url (and optionally Language), not a single value.";
+                continue;
+            }
+
+            foreach (var unknown in entry.GetChildren().Where(c => !FeedKeys.Contains(c.Key, StringComparer.OrdinalIgnoreCase)))
+            {
+                yield return $"{key}:{unknown.Key} is not a feed setting; a feed has Name, Url and optionally Language.";
+            }
+
+            if (string.IsNullOrWhiteSpace(entry["Name"]))
+            {
+                yield return $"{key}:Name is required.";
+            }
+
+            if (!Uri.TryCreate(entry["Url"], UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+            {
+                yield return $"{key}:Url must be an absolute http or https URL.";
+            }
+
+            if (entry["Language"] is { Length: > 0 } language && !MatchingRules.Languages.Contains(language))
+            {
+                yield return $"{key}:Language must be one of {string.Join(", ", MatchingRules.Languages)} or empty.";
+            }
+        }
     }
 }

@@ -1,4 +1,7 @@
 namespace FamilyLinkBot.Alerts;
 
-/// <summary>A news feed to poll (SPEC §7): from News:Feeds or added with /feeds. Language is a hint (ko, en, zh).</summary>
-public sealed record FeedSource(string Name, string Url, string? Language);
+/// <summary>
+/// A news feed to poll (SPEC §7): from News:Feeds or added with /feeds. Language is an optional hint (ko, en, zh):
+/// its default lets the configuration binder build an entry that has only Name and Url.
+/// </summary>
+public sealed record FeedSource(string Name, string Url, string? Language = null);

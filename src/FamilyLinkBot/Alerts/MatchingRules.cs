@@ -5,13 +5,16 @@ using System.Text.Json.Serialization;
 namespace FamilyLinkBot.Alerts;
 
 /// <summary>
-/// The topic and region keyword rules of SPEC §7, read from a JSON data file (format: the "about" lines of
-/// Alerts/matching-rules.json). Keywords can be added without code changes; topic and region ids are fixed,
-/// because the bot has localized labels for exactly these.
+/// The topic and region rules of SPEC §7, read from a JSON data file (format: the "about" lines of
+/// Alerts/matching-rules.json). Terms, groups and clauses can be added without code changes; topic and region ids are
+/// fixed, because the bot has localized labels for exactly these. Version 1 files (keywords only) still load.
 /// </summary>
 public sealed class MatchingRules
 {
-    public const int SupportedVersion = 1;
+    public const int SupportedVersion = 2;
+
+    /// <summary>The largest word window a clause may ask for; more would be "anywhere", which needs no window.</summary>
+    public const int MaxWindow = 200;
 
     // Bounds keep a mistaken or hostile rules file from making the automaton huge; real files are far below them.
     public const int MaxKeywordLength = 100;
@@ -38,15 +41,19 @@ public sealed class MatchingRules
         MaxDepth = 16,
     };
 
-    private MatchingRules(string source, IReadOnlyList<MatchingRule> topics, IReadOnlyList<MatchingRule> regions)
+    private MatchingRules(string source, IReadOnlyList<MatchingGroup> groups, IReadOnlyList<MatchingRule> topics, IReadOnlyList<MatchingRule> regions)
     {
         Source = source;
+        Groups = groups;
         Topics = topics;
         Regions = regions;
     }
 
     /// <summary>Where the rules came from (a path, or a name for built-in and inline rules); for messages.</summary>
     public string Source { get; }
+
+    /// <summary>The named term groups that topic clauses combine (empty in a version 1 file).</summary>
+    public IReadOnlyList<MatchingGroup> Groups { get; }
 
     public IReadOnlyList<MatchingRule> Topics { get; }
 
@@ -104,21 +111,87 @@ public sealed class MatchingRules
             throw AlertsError.RulesInvalid(source, "the document is empty (null)");
         }
 
-        if (file.Version != SupportedVersion)
+        if (file.Version is not (1 or SupportedVersion))
         {
             throw AlertsError.RulesInvalid(source, file.Version is null
                 ? $"\"version\" is missing (expected {SupportedVersion})"
-                : $"\"version\" is {file.Version}, but only {SupportedVersion} is supported");
+                : $"\"version\" is {file.Version}, but only 1 and {SupportedVersion} are supported");
+        }
+
+        if (file.Version == 1 && file.Groups is not null)
+        {
+            throw AlertsError.RulesInvalid(source, "\"groups\" needs \"version\": 2");
         }
 
         var budget = new Budget();
-        var topics = ValidateRules(source, "topic", file.Topics, TopicIds, budget);
-        var regions = ValidateRules(source, "region", file.Regions, RegionIds, budget);
-        return new MatchingRules(source, topics, regions);
+        var groups = ValidateGroups(source, file.Groups ?? [], budget);
+        var topics = ValidateRules(source, "topic", file.Topics, TopicIds, budget, groups);
+        var regions = ValidateRules(source, "region", file.Regions, RegionIds, budget, groups);
+        return new MatchingRules(source, groups, topics, regions);
+    }
+
+    private static ReadOnlyCollection<MatchingGroup> ValidateGroups(string source, List<GroupEntry?> entries, Budget budget)
+    {
+        var groups = new List<MatchingGroup>(entries.Count);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i] ?? throw AlertsError.RulesInvalid(source, $"group #{i + 1} is null");
+            if (string.IsNullOrWhiteSpace(entry.Id))
+            {
+                throw AlertsError.RulesInvalid(source, $"group #{i + 1} has no \"id\"");
+            }
+
+            if (groups.Any(g => g.Id == entry.Id))
+            {
+                throw AlertsError.RulesInvalid(source, $"group '{entry.Id}' appears more than once");
+            }
+
+            var terms = ValidateLists(source, $"group '{entry.Id}' terms", entry.Terms, budget);
+            if (terms.Values.All(list => list.Count == 0))
+            {
+                throw AlertsError.RulesInvalid(source, $"group '{entry.Id}' has no terms");
+            }
+
+            var exclude = ValidateLists(source, $"group '{entry.Id}' exclude", entry.Exclude, budget);
+            groups.Add(new MatchingGroup { Id = entry.Id, Terms = terms, Exclude = exclude });
+        }
+
+        return groups.AsReadOnly();
+    }
+
+    private static ReadOnlyCollection<MatchingClause> ValidateClauses(
+        string source, string what, List<ClauseEntry?>? entries, IReadOnlyList<MatchingGroup> groups)
+    {
+        var clauses = new List<MatchingClause>();
+        for (var i = 0; i < (entries?.Count ?? 0); i++)
+        {
+            var entry = entries![i];
+            if (entry?.All is not { Count: > 0 } names)
+            {
+                throw AlertsError.RulesInvalid(source, $"{what} \"when\" #{i + 1} needs \"all\": [group ids]");
+            }
+
+            foreach (var name in names)
+            {
+                if (name is null || !groups.Any(g => g.Id == name))
+                {
+                    throw AlertsError.RulesInvalid(source, $"{what} \"when\" #{i + 1} names group '{name}', which is not defined in \"groups\"");
+                }
+            }
+
+            if (entry.Window is { } window && (window < 1 || window > MaxWindow))
+            {
+                throw AlertsError.RulesInvalid(source, $"{what} \"when\" #{i + 1}: \"window\" must be between 1 and {MaxWindow} words");
+            }
+
+            clauses.Add(new MatchingClause(names.Select(n => n!).Distinct(StringComparer.Ordinal).ToList().AsReadOnly(), entry.Window));
+        }
+
+        return clauses.AsReadOnly();
     }
 
     private static ReadOnlyCollection<MatchingRule> ValidateRules(
-        string source, string kind, List<RuleEntry?>? entries, IReadOnlyList<string> knownIds, Budget budget)
+        string source, string kind, List<RuleEntry?>? entries, IReadOnlyList<string> knownIds, Budget budget, IReadOnlyList<MatchingGroup> groups)
     {
         if (entries is null)
         {
@@ -148,14 +221,22 @@ public sealed class MatchingRules
                 throw AlertsError.RulesInvalid(source, $"{kind} '{id}' appears more than once");
             }
 
-            var keywords = ValidateLists(source, $"{kind} '{id}' keywords", entry.Keywords, budget);
-            if (keywords.Values.All(list => list.Count == 0))
+            if (kind == "region" && entry.When is not null)
             {
-                throw AlertsError.RulesInvalid(source, $"{kind} '{id}' has no keywords");
+                throw AlertsError.RulesInvalid(source, $"region '{id}' cannot have \"when\" clauses; regions only list place names");
+            }
+
+            var keywords = ValidateLists(source, $"{kind} '{id}' keywords", entry.Keywords, budget);
+            var clauses = ValidateClauses(source, $"{kind} '{id}'", entry.When, groups);
+            if (keywords.Values.All(list => list.Count == 0) && clauses.Count == 0)
+            {
+                throw AlertsError.RulesInvalid(source, kind == "topic"
+                    ? $"{kind} '{id}' has no keywords and no \"when\" clauses"
+                    : $"{kind} '{id}' has no keywords");
             }
 
             var exclude = ValidateLists(source, $"{kind} '{id}' exclude", entry.Exclude, budget);
-            byId.Add(id, new MatchingRule { Id = id, Keywords = keywords, Exclude = exclude });
+            byId.Add(id, new MatchingRule { Id = id, Keywords = keywords, Exclude = exclude, When = clauses });
         }
 
         var missing = knownIds.Where(id => !byId.ContainsKey(id)).ToList();
@@ -237,6 +318,8 @@ public sealed class MatchingRules
 
         public JsonElement? About { get; set; }
 
+        public List<GroupEntry?>? Groups { get; set; }
+
         public List<RuleEntry?>? Topics { get; set; }
 
         public List<RuleEntry?>? Regions { get; set; }
@@ -249,5 +332,23 @@ public sealed class MatchingRules
         public Dictionary<string, List<string?>?>? Keywords { get; set; }
 
         public Dictionary<string, List<string?>?>? Exclude { get; set; }
+
+        public List<ClauseEntry?>? When { get; set; }
+    }
+
+    private sealed class GroupEntry
+    {
+        public string? Id { get; set; }
+
+        public Dictionary<string, List<string?>?>? Terms { get; set; }
+
+        public Dictionary<string, List<string?>?>? Exclude { get; set; }
+    }
+
+    private sealed class ClauseEntry
+    {
+        public List<string?>? All { get; set; }
+
+        public int? Window { get; set; }
     }
 }

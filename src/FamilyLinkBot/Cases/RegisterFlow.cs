@@ -190,7 +190,14 @@ public sealed partial class RegisterFlow(CaseRepository cases) : IFlow, IMenuAct
         var (summary, token) = await cases.CreateAsync(turn.Db, turn.Chat, details, turn.Now, cancellationToken);
         turn.Session.EndFlow();
         turn.CloseMenu();
-        turn.Reply(turn.F("reg.done", ("status", CaseText.Status(turn, summary.Status))), sensitive: true);
+        var done = turn.F("reg.done", ("status", CaseText.Status(turn, summary.Status)));
+        if (region != "unknown" && (await Alerts.Subscriptions.GetAsync(turn.Db, turn.Chat.Id, cancellationToken)).CaseRegions)
+        {
+            // Case-region alerts are on by default (SPEC §7); the family learns it here and where to switch them.
+            done += "\n\n" + turn.T("reg.region_alerts");
+        }
+
+        turn.Reply(done, sensitive: true);
         turn.Reply(turn.F("reg.token", ("token", token.ToString())), sensitive: true);
     }
 

@@ -17,6 +17,7 @@ public static class FamilyNotifier
 {
     public const string ShowStatus = "notice:status:";
     public const string ShowReply = "notice:reply:";
+    public const string ShowAlert = "notice:alert:";
 
     public static Language LanguageOf(ChatRecord chat) => chat.Language ?? Language.Ko;
 
@@ -38,33 +39,44 @@ public static class FamilyNotifier
         OutboxStore outbox,
         UnitOfWork db, ChatRecord family, string detailsHtml, string showAction, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var texts = Texts.Shared;
-        var language = LanguageOf(family);
-        OutgoingMessage message;
         if (family.Discreet)
         {
-            var session = await SessionStore.LoadAsync(db, family, cancellationToken);
-            // Join the family's live menu rather than replace it: a step in progress keeps its buttons.
-            var menu = session.Menu ?? new Menu { Id = CallbackData.NewMenuId(), Options = [] };
-            session.Menu = menu;
-            menu.Options.Add(new MenuOption(showAction, "button.show"));
-            await SessionStore.SaveAsync(db, family, session, now, cancellationToken);
-            message = new OutgoingMessage
-            {
-                Text = texts.Get(language, "notice.update"),
-                Keyboard = [[new OutgoingButton(texts.Get(language, "button.show"), CallbackData.For(menu.Id, menu.Options.Count - 1))]],
-            };
-        }
-        else
-        {
-            message = new OutgoingMessage
-            {
-                Text = detailsHtml,
-                Protect = true,
-                DisappearAfterSeconds = family.DisappearAfter is { } after ? (int)after.TotalSeconds : null,
-            };
+            await PushDiscreetAsync(outbox, db, family, showAction, "notice.update", Lane.Notice, protect: false, now, cancellationToken);
+            return;
         }
 
+        var message = new OutgoingMessage
+        {
+            Text = detailsHtml,
+            Protect = true,
+            DisappearAfterSeconds = family.DisappearAfter is { } after ? (int)after.TotalSeconds : null,
+        };
         await outbox.EnqueueAsync(db, family, Lane.Notice, message, now, cancellationToken);
+    }
+
+    /// <summary>
+    /// The discreet push itself (SPEC §6): the neutral line <paramref name="neutralKey"/> with a Show button that runs
+    /// <paramref name="showAction"/>, for every unasked push (status notices, caseworker messages, news alerts).
+    /// <paramref name="protect"/> when Show edits this very message into the details: Telegram cannot protect an
+    /// existing message afterwards.
+    /// </summary>
+    public static async Task PushDiscreetAsync(
+        OutboxStore outbox, UnitOfWork db, ChatRecord family, string showAction, string neutralKey, Lane lane, bool protect, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var texts = Texts.Shared;
+        var language = LanguageOf(family);
+        var session = await SessionStore.LoadAsync(db, family, cancellationToken);
+        // Join the family's live menu rather than replace it: a step in progress keeps its buttons.
+        var menu = session.Menu ?? new Menu { Id = CallbackData.NewMenuId(), Options = [] };
+        session.Menu = menu;
+        menu.Options.Add(new MenuOption(showAction, "button.show"));
+        await SessionStore.SaveAsync(db, family, session, now, cancellationToken);
+        var message = new OutgoingMessage
+        {
+            Text = texts.Get(language, neutralKey),
+            Keyboard = [[new OutgoingButton(texts.Get(language, "button.show"), CallbackData.For(menu.Id, menu.Options.Count - 1))]],
+            Protect = protect,
+        };
+        await outbox.EnqueueAsync(db, family, lane, message, now, cancellationToken);
     }
 }

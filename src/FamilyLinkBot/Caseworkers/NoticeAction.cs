@@ -1,4 +1,5 @@
 using System.Globalization;
+using FamilyLinkBot.Alerts;
 using FamilyLinkBot.Cases;
 using FamilyLinkBot.Conversations;
 
@@ -6,7 +7,8 @@ namespace FamilyLinkBot.Caseworkers;
 
 /// <summary>
 /// The Show button of a discreet notice (SPEC §6): "notice:status:&lt;caseId&gt;" or "notice:reply:&lt;messageId&gt;", from the
-/// family's own menu, and checked again against the family's own cases. The details come protected and tracked.
+/// family's own menu, and checked again against the family's own cases; the details come protected and tracked.
+/// "notice:alert:&lt;alertId&gt;" edits the neutral line in place into the news alert (it was sent protected for this).
 /// </summary>
 public sealed class NoticeAction : IMenuAction
 {
@@ -15,6 +17,12 @@ public sealed class NoticeAction : IMenuAction
     public async Task HandleAsync(Turn turn, string argument, CancellationToken cancellationToken)
     {
         var parts = argument.Split(':', 2);
+        if (parts is ["alert", var alertText])
+        {
+            await ShowAlertAsync(turn, alertText, cancellationToken);
+            return;
+        }
+
         string? details = null;
         if (parts is ["status", var caseId] && await CaseRepository.GetAsync(turn.Db, turn.Chat, caseId, cancellationToken) is { } summary)
         {
@@ -36,5 +44,18 @@ public sealed class NoticeAction : IMenuAction
         }
 
         turn.Reply(details, sensitive: true);
+    }
+
+    private static async Task ShowAlertAsync(Turn turn, string idText, CancellationToken cancellationToken)
+    {
+        // Only an alert that was approved for sending can be shown; the menu option was written by the fan-out.
+        if (long.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            && await AlertStore.GetAsync(turn.Db, id, cancellationToken) is { State: AlertState.Approved or AlertState.Sent } alert)
+        {
+            turn.EditPressed(AlertText.Render(turn.Language, alert), sensitive: true);
+            return;
+        }
+
+        turn.Reply(turn.T("notice.gone"));
     }
 }

@@ -16,6 +16,12 @@ public sealed record OutgoingMessage
 
     /// <summary>When set, edit this message instead of sending a new one.</summary>
     public int? EditMessageId { get; init; }
+
+    /// <summary>
+    /// The text holds words a third party wrote (a feed's headline): the family's security phrase is never put in
+    /// front of it (SPEC §6), or an impostor feed could borrow the phrase's authority.
+    /// </summary>
+    public bool ThirdPartyText { get; init; }
 }
 
 public sealed record OutgoingButton(string Text, string CallbackData);

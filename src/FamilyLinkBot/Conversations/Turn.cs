@@ -88,6 +88,19 @@ public sealed class Turn
         });
     }
 
+    /// <summary>
+    /// Replaces the text of the message whose button was pressed, and drops its buttons (a Show press, SPEC §6); the
+    /// live menu is left as it is. Without a pressed message the text comes as a new message.
+    /// </summary>
+    public void EditPressed(string html, bool sensitive = false) =>
+        _replies.Add(new OutgoingMessage
+        {
+            Text = html,
+            Protect = sensitive,
+            DisappearAfterSeconds = sensitive ? SensitiveTtl : null,
+            EditMessageId = PressedMessageId,
+        });
+
     /// <summary>Seconds a sensitive message stays in the chat, from the chat's privacy choice; null = timer off.</summary>
     public int? SensitiveTtl => Chat.DisappearAfter is { } after ? (int)after.TotalSeconds : null;
 

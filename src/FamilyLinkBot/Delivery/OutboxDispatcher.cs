@@ -351,7 +351,7 @@ public sealed class OutboxDispatcher : BackgroundService
     /// <summary>SPEC §6: every push the family did not ask for begins with its security phrase, when set.</summary>
     internal static OutgoingMessage WithPhrase(Lane lane, ChatRecord chat, OutgoingMessage message)
     {
-        if (lane == Lane.Interactive || PrivacySettings.Phrase(chat) is not { } phrase)
+        if (lane == Lane.Interactive || message.ThirdPartyText || PrivacySettings.Phrase(chat) is not { } phrase)
         {
             return message;
         }
@@ -421,7 +421,8 @@ public sealed class OutboxDispatcher : BackgroundService
             case SendResult.Sent:
                 // The payload and the recipient are blanked at once: sent text and who got it do not linger.
                 var panicked = await _store.SettleSentAsync(db, item.Id, chatRef, outcome.MessageId, CancellationToken.None);
-                if (outcome.MessageId is { } messageId && !outcome.Edited)
+                // An edit that turns a message sensitive (a discreet notice's Show) sets its expiry; its row already exists.
+                if (outcome.MessageId is { } messageId && (!outcome.Edited || outcome.DisappearAfterSeconds is not null))
                 {
                     // Sent after a /panic that could not see it: tracked as due now, in case the deletion at once fails.
                     await TrackedMessages.TrackAsync(db, chatRef, messageId, now, panicked ? 0 : outcome.DisappearAfterSeconds, CancellationToken.None);

@@ -34,7 +34,7 @@ public sealed class TelegramSender(ITelegramBotClient bot, IOptions<DeliveryOpti
                     // Pressing the same button twice, or progress that did not move: nothing to change, which is success.
                 }
 
-                return new SendOutcome(SendResult.Sent) { MessageId = editId, Edited = true };
+                return new SendOutcome(SendResult.Sent) { MessageId = editId, Edited = true, DisappearAfterSeconds = message.DisappearAfterSeconds };
             }
 
             var sent = await bot.SendMessage(

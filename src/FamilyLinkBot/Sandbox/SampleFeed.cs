@@ -7,7 +7,8 @@ namespace FamilyLinkBot.Sandbox;
 /// <summary>
 /// The sandbox's sample news feed (RSS 2.0, served by the sandbox page itself at /sample-feed.xml): a few
 /// invented border stories in Korean and English, and more that "Publish a story" adds one at a time, so the
-/// bot's feed poller finds something new. Every story is fictional and says so.
+/// bot's feed poller finds something new. Every story is fictional and says so; every publishable one is about
+/// escapees, so that it passes the relevance rules (SPEC §7) and reaches the families of its region.
 /// </summary>
 public sealed class SampleFeed(TimeProvider time)
 {
@@ -21,10 +22,10 @@ public sealed class SampleFeed(TimeProvider time)
     private static readonly (string Title, string Summary)[] Publishable =
     [
         ("[예시] 훈춘에서 탈북민 강제북송 우려", "[Sample] Fears that escapees held in Hunchun will be repatriated."),
-        ("[Sample] Border crossing at Tumen reopens for trade", "[예시] 투먼 국경 통상구가 다시 열렸습니다."),
+        ("[Sample] Two escapees caught crossing the Tumen River", "[예시] 투먼 인근에서 두만강을 건너던 탈북민 2명이 붙잡혔습니다."),
         ("[예시] 선양 구금시설에 탈북민 억류 보도", "[Sample] Escapees reported detained at a facility in Shenyang."),
         ("[Sample] Repatriation from Dandong reported by activists", "[예시] 활동가들이 단둥에서의 강제북송을 전했습니다."),
-        ("[예시] 옌지에서 국경 봉쇄 완화 소식", "[Sample] Border restrictions around Yanji are eased."),
+        ("[예시] 옌지에서 탈북민 가족을 위한 기도회", "[Sample] Prayer meeting in Yanji for families of escapees."),
     ];
 
     private readonly Lock _gate = new();

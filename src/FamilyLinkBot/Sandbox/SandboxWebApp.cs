@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using FamilyLinkBot.Alerts;
 using FamilyLinkBot.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -138,6 +139,13 @@ public static class SandboxWebApp
         app.MapPost("/api/feed/publish", () =>
         {
             var story = sandbox.Feed.Publish();
+            // Read the feed now rather than at the next poll (a minute away), so the story's alert follows the click.
+            if (sandbox.Bot.Services.GetService<FeedPoller>() is { } poller)
+            {
+                // The poller logs its own failures, and the next scheduled poll reads the story anyway: observe and move on.
+                _ = poller.PollOnceAsync(CancellationToken.None).ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
+            }
+
             return Results.Json(new { number = story.Number, title = story.Title });
         });
 

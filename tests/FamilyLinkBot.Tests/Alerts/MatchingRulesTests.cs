@@ -18,8 +18,11 @@ public sealed class MatchingRulesTests : IDisposable
 
         Assert.Equal(MatchingRules.TopicIds, rules.Topics.Select(t => t.Id));
         Assert.Equal(MatchingRules.RegionIds, rules.Regions.Select(r => r.Id));
-        Assert.All(rules.Topics.Concat(rules.Regions), rule =>
+        Assert.All(rules.Regions, rule =>
             Assert.All(MatchingRules.Languages, language => Assert.NotEmpty(rule.Keywords[language])));
+        Assert.All(rules.Groups, group =>
+            Assert.All(MatchingRules.Languages, language => Assert.NotEmpty(group.Terms[language])));
+        Assert.All(rules.Topics, topic => Assert.NotEmpty(topic.When));
     }
 
     [Fact]
@@ -40,8 +43,8 @@ public sealed class MatchingRulesTests : IDisposable
 
         var matcher = new NewsMatcher(MatchingRules.Load(path));
 
-        Assert.Equal(["repatriation"], matcher.Match("Defectors pushed backwards across river at Sanhe").Topics);
-        Assert.Equal(["jilin"], matcher.Match("Defectors pushed backwards across river at Sanhe").Regions);
+        Assert.Equal(["repatriation"], matcher.Match("Defectors pushed backwards at Sanhe").Topics);
+        Assert.Equal(["jilin"], matcher.Match("Defectors pushed backwards at Sanhe").Regions);
         Assert.Equal(["repatriation"], matcher.Match("중국서 쫓겨난 탈북민").Topics);
         Assert.True(new NewsMatcher(MatchingRules.LoadDefault()).Match("Defectors pushed backwards").IsEmpty);
     }
@@ -49,10 +52,12 @@ public sealed class MatchingRulesTests : IDisposable
     [Fact]
     public void CustomExcludeCancelsAKeyword()
     {
-        var json = RulesJson.WithKeyword(RulesJson.Default(), "topics", "policy", "en", "un general", part: "exclude");
+        const string headline = "Defectors win at court of appeal";
+        var json = RulesJson.WithKeyword(RulesJson.Default(), "topics", "policy", "en", "court of appeal", part: "exclude");
         var matcher = new NewsMatcher(MatchingRules.Parse(json));
 
-        Assert.True(matcher.Match("UN General announces").IsEmpty);
+        Assert.Equal(["policy"], new NewsMatcher(MatchingRules.LoadDefault()).Match(headline).Topics);
+        Assert.True(matcher.Match(headline).IsEmpty);
     }
 
     [Fact]
@@ -66,7 +71,7 @@ public sealed class MatchingRulesTests : IDisposable
 
         Assert.Equal(path, configured.Source);
         Assert.Contains("wall of steel", configured.Topics.Single(t => t.Id == "border").Keywords["en"]);
-        Assert.DoesNotContain("wall of steel", builtIn.Topics.Single(t => t.Id == "border").Keywords["en"]);
+        Assert.DoesNotContain("wall of steel", builtIn.Topics.Single(t => t.Id == "border").Keywords.GetValueOrDefault("en") ?? []);
     }
 
     public static TheoryData<string, string> BrokenFiles => new()
@@ -82,11 +87,18 @@ public sealed class MatchingRulesTests : IDisposable
         { RulesJson.WithKeyword(RulesJson.Default(), "topics", "border", "en", new string('x', 101)), "longer than 100 characters" },
         { RulesJson.Edit(RulesJson.Default(), r => r["topics"]!.AsArray().Add(Rule("border", "frontier"))), "topic 'border' appears more than once" },
         { RulesJson.Edit(RulesJson.Default(), r => r["topics"]!.AsArray().RemoveAt(3)), "topics missing: rallies" },
-        { RulesJson.Edit(RulesJson.Default(), r => r["topics"]![0]!["keywords"] = new JsonObject { ["en"] = new JsonArray() }), "topic 'repatriation' has no keywords" },
-        { RulesJson.Edit(RulesJson.Default(), r => r["topics"]![0]!.AsObject().Remove("keywords")), "topic 'repatriation' has no keywords" },
+        { RulesJson.Edit(RulesJson.Default(), r => { r["topics"]![0]!["keywords"] = new JsonObject { ["en"] = new JsonArray() }; r["topics"]![0]!.AsObject().Remove("when"); }), "topic 'repatriation' has no keywords and no \"when\" clauses" },
+        { RulesJson.Edit(RulesJson.Default(), r => { r["topics"]![0]!.AsObject().Remove("keywords"); r["topics"]![0]!["when"] = new JsonArray(); }), "topic 'repatriation' has no keywords and no \"when\" clauses" },
+        { RulesJson.Edit(RulesJson.Default(), r => r["topics"]![1]!["when"]!.AsArray().Add(new JsonObject { ["all"] = new JsonArray("escapees", "weather_events") })), "topic 'border' \"when\" #4 names group 'weather_events', which is not defined" },
+        { RulesJson.Edit(RulesJson.Default(), r => r["topics"]![1]!["when"]!.AsArray().Add(new JsonObject { ["all"] = new JsonArray() })), "topic 'border' \"when\" #4 needs \"all\"" },
+        { RulesJson.Edit(RulesJson.Default(), r => r["topics"]![1]!["when"]!.AsArray().Add(new JsonObject { ["all"] = new JsonArray("escapees"), ["window"] = 0 })), "\"window\" must be between 1 and 200 words" },
+        { RulesJson.Edit(RulesJson.Default(), r => r["groups"]!.AsArray().Add(new JsonObject { ["id"] = "escapees", ["terms"] = new JsonObject { ["en"] = new JsonArray("x") } })), "group 'escapees' appears more than once" },
+        { RulesJson.Edit(RulesJson.Default(), r => r["groups"]!.AsArray().Add(new JsonObject { ["id"] = "empty", ["terms"] = new JsonObject() })), "group 'empty' has no terms" },
+        { RulesJson.Edit(RulesJson.Default(), r => r["version"] = 1), "\"groups\" needs \"version\": 2" },
+        { RulesJson.Edit(RulesJson.Default(), r => r["regions"]![0]!["when"] = new JsonArray()), "region 'liaoning' cannot have \"when\" clauses" },
         { RulesJson.Edit(RulesJson.Default(), r => r["topics"]![0]!.AsObject().Remove("id")), "topic #1 has no \"id\"" },
         { RulesJson.Edit(RulesJson.Default(), r => r.AsObject().Remove("regions")), "the \"regions\" array is missing" },
-        { RulesJson.Edit(RulesJson.Default(), r => r["version"] = 2), "\"version\" is 2, but only 1 is supported" },
+        { RulesJson.Edit(RulesJson.Default(), r => r["version"] = 3), "\"version\" is 3, but only 1 and 2 are supported" },
         { RulesJson.Edit(RulesJson.Default(), r => r.AsObject().Remove("version")), "\"version\" is missing" },
         { RulesJson.Edit(RulesJson.Default(), r => r["topics"]![1]!["keyowrds"] = new JsonObject()), "not valid JSON" },
         { "{ \"version\": 1, \"topics\": [ ", "not valid JSON" },
@@ -106,6 +118,19 @@ public sealed class MatchingRulesTests : IDisposable
 
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
         Assert.Contains(problem, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void VersionOneFileWithKeywordsOnlyStillLoads()
+    {
+        var topics = new JsonArray([.. MatchingRules.TopicIds.Select(t => (JsonNode)Rule(t, "word-" + t))]);
+        var regions = new JsonArray([.. MatchingRules.RegionIds.Select(r => (JsonNode)Rule(r, "place-" + r))]);
+        var json = new JsonObject { ["version"] = 1, ["topics"] = topics, ["regions"] = regions }.ToJsonString();
+
+        var matcher = new NewsMatcher(MatchingRules.Parse(json));
+
+        Assert.Equal(["border"], matcher.Match("word-border at place-jilin").Topics);
+        Assert.Equal(["jilin"], matcher.Match("word-border at place-jilin").Regions);
     }
 
     [Fact]

@@ -16,7 +16,7 @@ namespace FamilyLinkBot.Tests.EndToEnd;
 public sealed class NewsAlertTests : IAsyncLifetime
 {
     private const string Repatriation = "China forcibly repatriates 60 North Koreans from Jilin";
-    private const string Border = "China tightens border controls with North Korea";
+    private const string Border = "China tightens border controls to stop North Koreans fleeing";
     private const string Unrelated = "Sunny weekend ahead for the capital, forecasters say";
 
     private readonly TempFolder _folder = new();
@@ -48,7 +48,8 @@ public sealed class NewsAlertTests : IAsyncLifetime
 
     private static TestStory Story(string title, string slug) => new(title, $"https://news.example.org/{slug}?utm_source=rss");
 
-    private async Task<TestBot> StartBotAsync(bool requireApproval, IEnumerable<string> feedPaths, long? adminId = null, string fetchTimeout = "00:00:03")
+    private async Task<TestBot> StartBotAsync(
+        bool requireApproval, IEnumerable<string> feedPaths, long? adminId = null, string fetchTimeout = "00:00:03", bool withLanguage = true)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -61,7 +62,11 @@ public sealed class NewsAlertTests : IAsyncLifetime
             settings[$"News:Feeds:{i}:Name"] = "Feed " + path.Trim('/');
             // The query string stands for an access key: it must never reach a log line.
             settings[$"News:Feeds:{i}:Url"] = _feeds.UrlFor(path) + "?key=s3cr3t-" + i.ToString(CultureInfo.InvariantCulture);
-            settings[$"News:Feeds:{i}:Language"] = "en";
+            if (withLanguage)
+            {
+                settings[$"News:Feeds:{i}:Language"] = "en";
+            }
+
             i++;
         }
 
@@ -74,9 +79,17 @@ public sealed class NewsAlertTests : IAsyncLifetime
         return _bot;
     }
 
-    private async Task<ChatDriver> SubscribedFamilyAsync(params string[] topicLabels)
+    private async Task<ChatDriver> SubscribedFamilyAsync(params string[] topicLabels) => await SubscribedFamilyAsync(discreet: false, topicLabels);
+
+    // Most tests read alerts in full, so their families turn discreet notifications (on by default) off first.
+    private async Task<ChatDriver> SubscribedFamilyAsync(bool discreet, params string[] topicLabels)
     {
         var family = await CaseFlowTests.OnboardAsync(_emulator);
+        if (!discreet)
+        {
+            await DiscreetOffAsync(family);
+        }
+
         await family.Says("/subscribe");
         foreach (var label in topicLabels)
         {
@@ -84,6 +97,19 @@ public sealed class NewsAlertTests : IAsyncLifetime
         }
 
         return family;
+    }
+
+    private static async Task DiscreetOffAsync(ChatDriver family)
+    {
+        await family.Says("/privacy");
+        await family.Presses(En("button.discreet_on"));
+    }
+
+    private static async Task SetPhraseAsync(ChatDriver family, string phrase)
+    {
+        await family.Says("/privacy");
+        await family.Presses(En("button.set_phrase"));
+        await family.Says(phrase);
     }
 
     private Task PollAsync() => _bot!.Service<FeedPoller>().PollOnceAsync(CancellationToken.None);
@@ -272,6 +298,7 @@ public sealed class NewsAlertTests : IAsyncLifetime
         await PollAsync();
 
         var family = await CaseFlowTests.OnboardAsync(_emulator);
+        await DiscreetOffAsync(family);
         var menu = await family.Says("/subscribe");
         Assert.Contains(En("subscribe.title").Split('\n')[0].Replace("<b>", "", StringComparison.Ordinal).Replace("</b>", "", StringComparison.Ordinal), menu.Text);
         Assert.Contains(En("topic.border"), menu.ButtonLabels);
@@ -314,8 +341,11 @@ public sealed class NewsAlertTests : IAsyncLifetime
         await StartBotAsync(requireApproval: false, ["/news"]);
         await PollAsync();
         var jilinFamily = await CaseFlowTests.OnboardAsync(_emulator);
+        await DiscreetOffAsync(jilinFamily);
         await CaseFlowTests.RegisterAsync(jilinFamily, "Mi-rae");
+        Assert.Contains(_emulator.MessagesIn(jilinFamily.ChatId), m => m.IsFromBot && m.Text.Contains(En("reg.region_alerts"), StringComparison.Ordinal));
         var otherFamily = await CaseFlowTests.OnboardAsync(_emulator);
+        await DiscreetOffAsync(otherFamily);
         await otherFamily.Says("/register");
         await otherFamily.Presses("Child");
         await otherFamily.Presses(En("button.skip"));
@@ -334,7 +364,7 @@ public sealed class NewsAlertTests : IAsyncLifetime
         await jilinFamily.Says("/subscribe");
         var off = await jilinFamily.Presses("✅ " + En("subscribe.case_regions"));
         Assert.Contains(En("subscribe.case_regions"), off.ButtonLabels);
-        const string second = "Hunchun police detain and repatriate a family of four";
+        const string second = "Hunchun police detain and repatriate a North Korean family of four";
         _feeds.SetRss("/news", [Story(second, "hunchun"), Story(Repatriation, "jilin")]);
         await PollAsync();
         await DeliverAllAsync();
@@ -380,5 +410,105 @@ public sealed class NewsAlertTests : IAsyncLifetime
         var after = await admin.Presses(list.ButtonLabels.Single(l => l.Contains("Daily NK", StringComparison.Ordinal)));
         Assert.DoesNotContain("Daily NK", after.Text);
         Assert.Equal(1, await ScalarAsync("SELECT COUNT(*) FROM feeds WHERE removed = 0;"));
+    }
+
+    [Fact]
+    public async Task DiscreetAlertSaysNothingAboutTheNewsUntilShowEditsItIn()
+    {
+        const string title = "China forcibly repatriates 40 North Korean escapees — 북한 탈북민 朝鲜脱北者";
+        _feeds.SetRss("/news", []);
+        await StartBotAsync(requireApproval: false, ["/news"]);
+        await PollAsync();
+        var family = await SubscribedFamilyAsync(discreet: true, En("topic.repatriation"));
+        await SetPhraseAsync(family, "blue kite");
+        await family.Says("/privacy");
+        await family.Presses(En("button.timer_1h"));
+
+        _feeds.SetRss("/news", [Story(title, "discreet")]);
+        await PollAsync();
+        var notice = await _emulator.WaitForBotMessageAsync(family.ChatId, m => m.ButtonLabels.Contains(En("button.show")) && m.Text.Contains(En("notice.alert"), StringComparison.Ordinal));
+
+        // What a lock screen shows: the family's phrase and the neutral line, nothing of the story.
+        Assert.StartsWith("blue kite", notice.Text, StringComparison.Ordinal);
+        foreach (var word in new[] { "China", "North Korea", "North Korean", "escapee", "북한", "탈북", "朝鲜", "脱北", En("topic.repatriation"), "Feed news", "news.example.org" })
+        {
+            Assert.DoesNotContain(word, notice.Text, StringComparison.OrdinalIgnoreCase);
+        }
+
+        Assert.True(notice.ProtectContent);
+
+        var shown = await family.Presses(En("button.show"));
+
+        Assert.Equal(notice.MessageId, shown.MessageId); // edited in place
+        Assert.Contains(title, shown.Text);
+        Assert.Contains(En("topic.repatriation"), shown.Text);
+        Assert.Contains("Feed news", shown.Text);
+        Assert.Contains("https://news.example.org/discreet", shown.Text);
+        Assert.Empty(shown.ButtonLabels);
+        Assert.True(shown.ProtectContent);
+        Assert.NotNull(await ScalarOrNullAsync($"SELECT expires_at FROM tracked_messages WHERE message_id = {notice.MessageId};"));
+    }
+
+    [Fact]
+    public async Task AlertWithoutDiscreetNotificationsNeverPutsThePhraseBeforeTheHeadline()
+    {
+        _feeds.SetRss("/news", []);
+        await StartBotAsync(requireApproval: false, ["/news"]);
+        await PollAsync();
+        var family = await SubscribedFamilyAsync(En("topic.repatriation"));
+        await SetPhraseAsync(family, "blue kite");
+
+        _feeds.SetRss("/news", [Story(Repatriation, "phrase")]);
+        await PollAsync();
+        var alert = await _emulator.WaitForBotMessageAsync(family.ChatId, m => m.Text.Contains(Repatriation, StringComparison.Ordinal));
+
+        Assert.DoesNotContain("blue kite", alert.Text, StringComparison.Ordinal);
+        Assert.Contains(En("topic.repatriation"), alert.Text);
+    }
+
+    [Fact]
+    public async Task FeedWithOnlyNameAndUrlIsPolledAndAlerts()
+    {
+        _feeds.SetRss("/plain", [Story(Repatriation, "at-first-fetch")]);
+        await StartBotAsync(requireApproval: false, ["/plain"], withLanguage: false);
+        Assert.Equal(1, await ScalarAsync("SELECT COUNT(*) FROM feeds WHERE removed = 0;"));
+        var family = await SubscribedFamilyAsync(En("topic.repatriation"));
+        await PollAsync();
+        await DeliverAllAsync();
+        Assert.Equal(0, Received(family, Repatriation)); // present at the first fetch: seen, alerting no one
+
+        const string fresh = "Laos hands nine North Korean defectors to Chinese police";
+        _feeds.SetRss("/plain", [Story(fresh, "later"), Story(Repatriation, "at-first-fetch")]);
+        await PollAsync();
+        await _emulator.WaitForBotMessageAsync(family.ChatId, m => m.Text.Contains(fresh, StringComparison.Ordinal));
+        await DeliverAllAsync();
+        Assert.Equal(1, Received(family, fresh));
+        Assert.Equal(0, Received(family, Repatriation));
+    }
+
+    [Fact]
+    public async Task StoryThatIsNotAboutEscapeesAlertsNoOne()
+    {
+        _feeds.SetRss("/news", []);
+        await StartBotAsync(requireApproval: false, ["/news"]);
+        await PollAsync();
+        var family = await SubscribedFamilyAsync(En("topic.repatriation"), En("topic.rallies"), En("topic.border"), En("topic.detention"));
+
+        string[] others = ["Apple to repatriate $250bn of overseas cash", "KOSPI rallies to record high on chip stocks", "Migrants detained at US border surge", "North Korea fires ballistic missile into East Sea"];
+        _feeds.SetRss("/news", [.. others.Select((t, i) => Story(t, "other-" + i)), Story(Repatriation, "real")]);
+        await PollAsync();
+        await _emulator.WaitForBotMessageAsync(family.ChatId, m => m.Text.Contains(Repatriation, StringComparison.Ordinal));
+        await DeliverAllAsync();
+
+        Assert.Equal(1, await ScalarAsync("SELECT COUNT(*) FROM alerts;"));
+        Assert.All(others, t => Assert.Equal(0, Received(family, t)));
+    }
+
+    private async Task<object?> ScalarOrNullAsync(string sql)
+    {
+        await using var db = await _bot!.Service<Database>().BeginAsync();
+        await using var command = db.Command(sql);
+        var value = await command.ExecuteScalarAsync();
+        return value is DBNull ? null : value;
     }
 }

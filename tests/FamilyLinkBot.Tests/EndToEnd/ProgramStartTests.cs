@@ -37,6 +37,24 @@ public sealed class ProgramStartTests : IDisposable
     }
 
     [Fact]
+    public async Task StartWithAnUnusableFeedEntryStopsNamingIt()
+    {
+        var (exitCode, _, error) = await RunAsync(new Dictionary<string, string>
+        {
+            ["Telegram__BotToken"] = "123456:" + new string('A', 35),
+            ["News__Feeds__0__Name"] = "Yonhap",
+            ["News__Feeds__0__Url"] = "https://example.org/yonhap.xml",
+            ["News__Feeds__1__Name"] = "Daily NK",
+            ["News__Feeds__1__Adress"] = "https://example.org/dailynk.xml",
+        });
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("News:Feeds:1:Adress is not a feed setting", error);
+        Assert.Contains("News:Feeds:1:Url must be an absolute http or https URL", error);
+        Assert.DoesNotContain("News:Feeds:0", error);
+    }
+
+    [Fact]
     public async Task StartWithMalformedTokenNamesTheKeyButNotTheValue()
     {
         var (exitCode, _, error) = await RunAsync(new Dictionary<string, string> { ["Telegram__BotToken"] = "not-a-token-SECRET" });

@@ -241,6 +241,16 @@ public sealed class KeyRotationTests : IAsyncLifetime
         Assert.Contains("PROBLEM  configuration: Telegram:BotToken is not set", output);
     }
 
+    [Fact]
+    public async Task CheckReportsAnUnusableFeedEntryByName()
+    {
+        var (code, output, _) = await RunAsync([.. CheckArgs(OldKey, _emulator.BaseUrl), "--News:Feeds:0:Name=Daily NK", "--News:Feeds:0:Link=https://example.org/rss"]);
+
+        Assert.Equal(1, code);
+        Assert.Contains("PROBLEM  configuration: News:Feeds:0:Link is not a feed setting", output);
+        Assert.Contains("PROBLEM  configuration: News:Feeds:0:Url must be an absolute http or https URL.", output);
+    }
+
     private string[] CheckArgs(string keyPath, string apiBaseUrl) =>
     [
         "check",

@@ -7,7 +7,8 @@ namespace FamilyLinkBot.Tests.Sandbox;
 
 /// <summary>
 /// The sandbox page in headless Chromium, driven by tests/browser/sandbox.spec.mjs (playwright-core): the family
-/// registers a case by clicking buttons and sees its token; caseworker and admin steps run when the bot has them.
+/// registers a case by clicking buttons and sees its token; caseworker and admin steps run when the bot has them; a
+/// published sample story is approved in /review and reaches the family as a discreet alert opened with Show.
 /// The screenshot of the final state is saved as TestResults/sandbox.png in the test's output folder.
 /// </summary>
 public sealed class SandboxBrowserTests(ITestOutputHelper output) : IDisposable
@@ -59,6 +60,7 @@ public sealed class SandboxBrowserTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, node.ExitCode);
         var steps = result.GetProperty("steps").EnumerateArray().Select(s => s.GetString()).ToList();
         Assert.Contains("family-register", steps);
+        Assert.Contains("feed-alert", steps); // "Publish a border story" reached the family pane, discreetly, then via Show
         Assert.True(File.Exists(ScreenshotPath));
         Assert.All(sandbox.OutboundHosts, host => Assert.Equal("127.0.0.1", host));
     }
