@@ -24,7 +24,6 @@ public sealed class RelayFlow(ChatRepository chats, CaseReference references) : 
     {
         turn.Session.StartFlow(FlowName, Step, turn.Now);
         turn.Session.Data[CaseKey] = caseId;
-        turn.SessionChanged = true;
         // The prompt's own menu replaces /cases', so a typed "1" is the message, not a button number.
         turn.Reply(turn.T("relay.prompt"), [[new MenuOption("cmd:cancel", "button.cancel")]], acceptsNumbers: false);
     }
