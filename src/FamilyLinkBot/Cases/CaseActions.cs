@@ -32,7 +32,7 @@ public sealed class CaseActions(CaseRepository cases, Microsoft.Extensions.Optio
         if (parts is ["keep"])
         {
             turn.CloseMenu();
-            turn.CallbackAnswer = turn.T("answer.done");
+            turn.CallbackAnswer = turn.T("answer.kept");
             return;
         }
 

@@ -227,9 +227,9 @@ public sealed partial class RegisterFlow(CaseRepository cases) : IFlow, IMenuAct
         Action<Turn> ask = CurrentStep(turn) switch
         {
             RegisterStep.Relation => t => t.Reply(t.T("reg.relation.prompt"), Pairs(CaseChoices.Relations.Select(r => new MenuOption($"reg:{Relation}:{r}", CaseChoices.RelationKey(r))))),
-            RegisterStep.Alias => t => t.Reply(t.T("reg.alias.prompt"), [[new MenuOption("reg:skip", "button.skip")]], acceptsNumbers: false),
+            RegisterStep.Alias => t => t.Reply(t.F("reg.alias.prompt", ("limit", AliasLimit)), [[new MenuOption("reg:skip", "button.skip")]], acceptsNumbers: false),
             RegisterStep.Region => t => t.Reply(t.T("reg.region.prompt"), Pairs(CaseChoices.Regions.Select(r => new MenuOption($"reg:{Region}:{r}", CaseChoices.RegionKey(r))))),
-            RegisterStep.PlaceDetail => t => t.Reply(t.T("reg.place_detail.prompt"), [[new MenuOption("reg:skip", "button.skip")]], acceptsNumbers: false),
+            RegisterStep.PlaceDetail => t => t.Reply(t.F("reg.place_detail.prompt", ("limit", PlaceDetailLimit)), [[new MenuOption("reg:skip", "button.skip")]], acceptsNumbers: false),
             RegisterStep.Since => t => t.Reply(t.T("reg.since.prompt"), [[new MenuOption("reg:unknown", "button.unknown")]], acceptsNumbers: false),
             RegisterStep.Confirm => AskConfirm,
             null => t =>
@@ -264,6 +264,7 @@ public sealed partial class RegisterFlow(CaseRepository cases) : IFlow, IMenuAct
     private static List<IReadOnlyList<MenuOption>> Pairs(IEnumerable<MenuOption> options) =>
         options.Chunk(2).Select(pair => (IReadOnlyList<MenuOption>)pair).ToList();
 
-    [GeneratedRegex(@"^(?<y>\d{4})\s*[-./년]\s*(?<m>\d{1,2})(\s*[-./월]\s*(?<d>\d{1,2})\s*일?)?\s*월?$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
+    // "2026-03", "2026.3.15", "2026년 3월 15일", "2026年3月15日".
+    [GeneratedRegex(@"^(?<y>\d{4})\s*[-./년年]\s*(?<m>\d{1,2})(\s*[-./월月]\s*(?<d>\d{1,2})\s*[일日]?)?\s*[월月]?$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex DatePattern();
 }

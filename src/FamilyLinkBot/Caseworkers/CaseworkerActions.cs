@@ -36,7 +36,7 @@ public sealed class CaseworkerActions : IMenuAction
                 break;
             case "keep":
                 turn.CloseMenu();
-                turn.CallbackAnswer = turn.T("answer.done");
+                turn.CallbackAnswer = turn.T("answer.kept");
                 break;
             default:
                 turn.CallbackAnswer = turn.T("answer.button_expired");

@@ -16,6 +16,7 @@ public static class CaseworkersServiceCollectionExtensions
         builder.Services.AddSingleton<CaseReference>();
         builder.Services.AddSingleton<TokenLookupLimiter>();
         builder.Services.AddSingleton<CaseLookup>();
+        builder.Services.AddSingleton<CaseworkerAnswer>();
         builder.Services.AddSingleton<IBotCommand, InviteCommand>();
         builder.Services.AddSingleton<IBotCommand, JoinCommand>();
         builder.Services.AddSingleton<IBotCommand, CaseworkersCommand>();
@@ -27,7 +28,10 @@ public static class CaseworkersServiceCollectionExtensions
         builder.Services.AddSingleton<IMenuAction, CaseworkerActions>();
         builder.Services.AddSingleton<IMenuAction, RelayAction>();
         builder.Services.AddSingleton<IMenuAction, NoticeAction>();
+        builder.Services.AddSingleton<IMenuAction, AnswerAction>();
         builder.Services.AddSingleton<IFlow, RelayFlow>();
+        builder.Services.AddSingleton<IFlow, AnswerFlow>();
+        builder.Services.AddSingleton<IReplyTarget, RelayReplyTarget>();
         return builder;
     }
 }
