@@ -49,10 +49,10 @@ try {
   await press('family', '새로 등록하기');
   await press('family', '자녀');
   await press('family', '건너뛰기');
-  await press('family', '지린성(길림성)');
+  await press('family', '지린(길림)');
   await press('family', '건너뛰기');
   await press('family', '모름');
-  await press('family', '확인');
+  await press('family', '등록하기');
   await waitForBotText('family', TOKEN);
   const token = (await pane('family').locator('li.msg.bot', { hasText: TOKEN }).last().innerText()).match(TOKEN)[0];
   if (!(await pane('family').locator('li.msg.bot.protected', { hasText: TOKEN }).count())) {

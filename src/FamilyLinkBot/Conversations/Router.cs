@@ -233,6 +233,13 @@ public sealed class Router
             return menu.Options[number - 1];
         }
 
+        // Region labels are short ("지린(길림)"), but people type the province's full name ("지린성", "吉林省").
+        return MatchLabel(turn, menu, wanted)
+            ?? (wanted.Length > 1 && wanted[^1] is '성' or '省' ? MatchLabel(turn, menu, wanted[..^1]) : null);
+    }
+
+    private static MenuOption? MatchLabel(Turn turn, Menu menu, string wanted)
+    {
         foreach (var option in menu.Options)
         {
             foreach (var label in Labels(turn, option))
