@@ -62,6 +62,40 @@ public static class RelayCopies
             now,
             cancellationToken);
 
+    /// <summary>
+    /// The copies in this chat whose Telegram message id is not recorded yet: Telegram has the message a moment before
+    /// the outbox records its id, and a quick reply can fall in between.
+    /// </summary>
+    public static async Task<List<RelayCopy>> UnrecordedAsync(UnitOfWork db, ChatRecord caseworker, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var ids = new List<long>();
+        await using (var command = db.Command(
+                """
+                SELECT r.outbox_id FROM relay_copies r JOIN outbox o ON o.id = r.outbox_id
+                WHERE r.chat_ref = $chat AND o.message_id IS NULL AND r.expires_at > $now ORDER BY r.outbox_id;
+                """)
+            .With("$chat", caseworker.Id)
+            .With("$now", now.ToUnixTimeSeconds()))
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids.Add(reader.GetInt64(0));
+            }
+        }
+
+        var copies = new List<RelayCopy>(ids.Count);
+        foreach (var id in ids)
+        {
+            if (await FindByOutboxAsync(db, caseworker, id, now, cancellationToken) is { } copy)
+            {
+                copies.Add(copy);
+            }
+        }
+
+        return copies;
+    }
+
     /// <summary>Drops the rows whose copy can no longer be answered.</summary>
     public static async Task<int> PurgeExpiredAsync(UnitOfWork db, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -56,6 +56,9 @@ public sealed class Turn
     /// <summary>The bot's message the user's message replies to (Telegram's reply), if any.</summary>
     public int? RepliedToMessageId { get; init; }
 
+    /// <summary>The text of that message as Telegram quotes it in the reply (never stored).</summary>
+    public string? RepliedToText { get; init; }
+
     /// <summary>Hands on to another handler once this one returns (e.g. <c>turn.Continue(RelayAction.For(caseId))</c>).</summary>
     public void Continue(FollowUp next) => _followUps.Enqueue(next);
 

@@ -147,6 +147,7 @@ public sealed class UpdatePipeline(
             IncomingText = update.Message?.Text is { } incoming ? UserText.Clean(incoming) : null,
             IncomingMessageId = update.Message?.Id,
             RepliedToMessageId = update.Message?.ReplyToMessage?.Id,
+            RepliedToText = update.Message?.ReplyToMessage?.Text,
             PressedMessageId = update.CallbackQuery?.Message?.Id,
         };
 
