@@ -7,7 +7,8 @@ namespace FamilyLinkBot.Tests.Sandbox;
 
 /// <summary>
 /// The sandbox page in headless Chromium, driven by tests/browser/sandbox.spec.mjs (playwright-core): the family
-/// registers a case by clicking buttons and sees its token; caseworker and admin steps run when the bot has them.
+/// registers a case by clicking buttons, sees its code and opens /cases on a phone-wide page with no button label cut
+/// off; caseworker and admin steps run when the bot has them.
 /// The screenshot of the final state is saved as TestResults/sandbox.png in the test's output folder.
 /// </summary>
 public sealed class SandboxBrowserTests(ITestOutputHelper output) : IDisposable
@@ -59,6 +60,9 @@ public sealed class SandboxBrowserTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, node.ExitCode);
         var steps = result.GetProperty("steps").EnumerateArray().Select(s => s.GetString()).ToList();
         Assert.Contains("family-register", steps);
+        // On a phone-wide page, the family's Korean buttons from /start through register to /cases all fit uncut.
+        Assert.Contains("family-cases", steps);
+        Assert.Contains(steps, s => s!.StartsWith("buttons-fit:", StringComparison.Ordinal));
         Assert.True(File.Exists(ScreenshotPath));
         Assert.All(sandbox.OutboundHosts, host => Assert.Equal("127.0.0.1", host));
     }
