@@ -104,6 +104,26 @@ public sealed partial class CaseFlowTests : IAsyncLifetime
         Assert.Contains(Ko("status.reported"), cases.Text);
     }
 
+    [Theory]
+    [InlineData("한국어", "2026년 3월", "2026-03")]
+    [InlineData("한국어", "2026년 3월 15일", "2026-03-15")]
+    [InlineData("中文", "2026年3月", "2026-03")]
+    [InlineData("中文", "2026年3月5日", "2026-03-05")]
+    [InlineData("English", "2026.3", "2026-03")]
+    public async Task RegisterReadsTheDateAsPeopleWriteIt(string languageButton, string typed, string stored)
+    {
+        var family = await OnboardAsync(_emulator, languageButton);
+        await family.Says("/register");
+        await family.Says("1");
+        await family.Says("Mi-rae");
+        await family.Says("2");
+        await family.Says("Tumen");
+
+        var summary = await family.Says(typed);
+
+        Assert.Contains(stored, summary.Text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task RegisterReasksWithTheReasonOnEveryInvalidAnswer()
     {
