@@ -40,6 +40,26 @@ public sealed class ChatDriver(BotApiEmulator emulator, EmulatedUser user)
         }
     }
 
+    /// <summary>The user answers the bot's <paramref name="target"/> with Telegram's reply; returns what the bot sent or changed last.</summary>
+    public Task<BotMessage> RepliesTo(BotMessage target, string text)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(text);
+        var replied = target.ToMessage();
+        return Respond(
+            () => _emulator.SendUserMessage(User, null, "text", text, m => m.ReplyToMessage = replied).UpdateId,
+            $"a reply to \"{text}\" (answering message {target.MessageId})");
+    }
+
+    /// <summary>Presses the button labelled <paramref name="buttonLabel"/> on <paramref name="message"/> (not merely the newest one showing it).</summary>
+    public Task<BotMessage> PressesOn(BotMessage message, string buttonLabel)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var button = message.Buttons.FirstOrDefault(b => b.Text == buttonLabel)
+            ?? throw new InvalidOperationException($"No button \"{buttonLabel}\" on message {message.MessageId}.");
+        return Respond(() => _emulator.PressCore(User, ChatId, message.MessageId, null, button.CallbackData!).UpdateId, $"a response to the button \"{buttonLabel}\"");
+    }
+
     public Task<BotMessage> SendsPhoto(string? caption = null) =>
         Respond(() => _emulator.SendUserMessage(User, null, "photo", caption ?? "", m => m.Photo = TelegramFiles.Photo()).UpdateId, "a reply to a photo");
 

@@ -1,6 +1,7 @@
 // Clicks through the sandbox page in Debian's Chromium: node sandbox.spec.mjs <page url> <screenshot path>.
-// Family: /start → 한국어 → register with buttons → token. Caseworker (/case, /status), admin (/broadcast) and news
-// alert (Publish a border story → /review → Approve → the family's Show) steps run only when the bot has those commands.
+// Family, on a phone-wide page: /start → 한국어 → register with buttons → token → /cases, and no button label may be
+// cut off. Caseworker (/case, /status), admin (/broadcast) and news alert (Publish a border story → /review → Approve
+// → the family's Show) steps run only when the bot has those commands.
 // Prints one JSON line naming the steps that ran.
 import { chromium } from 'playwright-core';
 
@@ -39,27 +40,45 @@ try {
   const press = (id, label) => lastBot(id).getByRole('button', { name: label, exact: true }).click();
   const waitForBotText = (id, pattern) =>
     pane(id).locator('li.msg.bot', { hasText: pattern }).last().waitFor();
+  // Every button label shown in the pane must fit its button (the page cuts labels off with an ellipsis, as Telegram does).
+  const assertNoClippedLabels = async (id, atLeast) => {
+    const buttons = await pane(id).locator('.keyboard button').evaluateAll(all => all.map(b => ({
+      text: b.textContent, fits: b.scrollWidth <= b.clientWidth, width: b.clientWidth })));
+    const clipped = buttons.filter(b => !b.fits);
+    if (buttons.length < atLeast) throw new Error(`Only ${buttons.length} buttons in the ${id} pane; expected at least ${atLeast}.`);
+    if (clipped.length) throw new Error('Button labels cut off: ' + clipped.map(b => `"${b.text}" (${b.width}px)`).join(', '));
+    return buttons.length;
+  };
 
   await page.goto(url);
   await page.locator('body[data-ready="true"]').waitFor();
   const { commands } = await (await page.request.get(new URL('/api/panes', url).href)).json();
   steps.push('page');
 
+  // A phone's width (the panes stack below 900 px): what families see in Telegram on their phones.
+  await page.setViewportSize({ width: 390, height: 844 });
   await type('family', '/start');
   await press('family', '한국어');
   await press('family', '새로 등록하기');
   await press('family', '자녀');
   await press('family', '건너뛰기');
-  await press('family', '지린성(길림성)');
+  await press('family', '지린(길림)');
   await press('family', '건너뛰기');
   await press('family', '모름');
-  await press('family', '확인');
+  await press('family', '등록하기');
   await waitForBotText('family', TOKEN);
   const token = (await pane('family').locator('li.msg.bot', { hasText: TOKEN }).last().innerText()).match(TOKEN)[0];
   if (!(await pane('family').locator('li.msg.bot.protected', { hasText: TOKEN }).count())) {
     throw new Error('The token message is not marked as protected.');
   }
   steps.push('family-register');
+  const registerButtons = await assertNoClippedLabels('family', 20);
+  await type('family', '/cases');
+  await waitForBotText('family', '내 등록 목록');
+  await lastBot('family').getByRole('button', { name: '담당자 연락', exact: true }).waitFor();
+  const casesButtons = await assertNoClippedLabels('family', registerButtons + 3);
+  steps.push('family-cases', `buttons-fit:${casesButtons}`);
+  await page.setViewportSize({ width: 1500, height: 950 });
 
   if (commands.includes('case') && commands.includes('status')) {
     await type('caseworker', '/start');

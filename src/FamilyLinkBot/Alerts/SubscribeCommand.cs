@@ -11,6 +11,8 @@ public sealed class SubscribeCommand : IBotCommand
 
     public string? DescriptionKey => "cmd.subscribe";
 
+    public MainMenuEntry? MainMenu => new(2, 0, "menu.subscribe");
+
     public Task HandleAsync(Turn turn, string arguments, CancellationToken cancellationToken) =>
         SubscribeActions.ShowAsync(turn, editPressed: false, cancellationToken);
 }

@@ -32,7 +32,7 @@ public sealed class CaseActions(CaseRepository cases, Microsoft.Extensions.Optio
         if (parts is ["keep"])
         {
             turn.CloseMenu();
-            turn.CallbackAnswer = turn.T("answer.done");
+            turn.CallbackAnswer = turn.T("answer.kept");
             return;
         }
 
@@ -52,7 +52,7 @@ public sealed class CaseActions(CaseRepository cases, Microsoft.Extensions.Optio
                 await Caseworkers.FamilyMessages.ShowAsync(turn, summary, cancellationToken);
                 break;
             case "msg":
-                await turn.Router.RunActionAsync(turn, "relay:" + summary.Id, cancellationToken);
+                turn.Continue(Caseworkers.RelayAction.For(summary.Id));
                 break;
             case "token":
                 turn.Reply(

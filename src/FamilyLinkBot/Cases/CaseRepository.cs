@@ -109,6 +109,20 @@ public sealed class CaseRepository(KeyStore keys)
         return await reader.ReadAsync(cancellationToken) ? (reader.GetString(0), reader.GetString(1)) : null;
     }
 
+    /// <summary>The family's chat row of a case, or null if the case is gone (caseworker answers by reference or reply).</summary>
+    public static async Task<string?> ChatRefOfAsync(UnitOfWork db, string caseId, CancellationToken cancellationToken)
+    {
+        await using var command = db.Command("SELECT chat_ref FROM cases WHERE id = $id;").With("$id", caseId);
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    /// <summary>The keyed hash of the case's current token, or null if the case is gone (it changes with a new token).</summary>
+    public static async Task<byte[]?> TokenHashOfAsync(UnitOfWork db, string caseId, CancellationToken cancellationToken)
+    {
+        await using var command = db.Command("SELECT token_hash FROM cases WHERE id = $id;").With("$id", caseId);
+        return await command.ExecuteScalarAsync(cancellationToken) as byte[];
+    }
+
     /// <summary>Gives the case a new token; the old one stops working at once, and so does every follow made through it.</summary>
     public async Task<CaseToken> RotateTokenAsync(UnitOfWork db, ChatRecord family, string caseId, DateTimeOffset now, CancellationToken cancellationToken)
     {

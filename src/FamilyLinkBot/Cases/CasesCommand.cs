@@ -12,6 +12,8 @@ public sealed class CasesCommand : IBotCommand
 
     public string? DescriptionKey => "cmd.cases";
 
+    public MainMenuEntry? MainMenu => new(1, 0, "menu.cases");
+
     public async Task HandleAsync(Turn turn, string arguments, CancellationToken cancellationToken)
     {
         var cases = await CaseRepository.ListAsync(turn.Db, turn.Chat, cancellationToken);

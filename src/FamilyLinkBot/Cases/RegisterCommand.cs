@@ -11,6 +11,8 @@ public sealed class RegisterCommand : IBotCommand
 
     public string? DescriptionKey => "cmd.register";
 
+    public MainMenuEntry? MainMenu => new(0, 0, "menu.register");
+
     public Task HandleAsync(Turn turn, string arguments, CancellationToken cancellationToken)
     {
         RegisterFlow.Begin(turn);

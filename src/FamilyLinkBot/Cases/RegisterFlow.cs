@@ -1,7 +1,7 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using FamilyLinkBot.Conversations;
-using FamilyLinkBot.Conversations.Commands;
 
 namespace FamilyLinkBot.Cases;
 
@@ -22,6 +22,20 @@ public sealed partial class RegisterFlow(CaseRepository cases) : IFlow, IMenuAct
     private const string Since = "since";
     private const string Confirm = "confirm";
 
+    /// <summary>The flow's steps, in order; each is stored in the session under its key above.</summary>
+    private enum RegisterStep
+    {
+        Relation,
+        Alias,
+        Region,
+        PlaceDetail,
+        Since,
+        Confirm,
+    }
+
+    private static readonly FrozenDictionary<string, RegisterStep> StepsByKey =
+        Enum.GetValues<RegisterStep>().ToFrozenDictionary(Key, StringComparer.Ordinal);
+
     // The latest "today" on Earth (UTC+14), so a date that is today anywhere is never called future.
     private static readonly TimeSpan LatestOffset = TimeSpan.FromHours(14);
 
@@ -31,15 +45,14 @@ public sealed partial class RegisterFlow(CaseRepository cases) : IFlow, IMenuAct
 
     public static void Begin(Turn turn)
     {
-        turn.Session.StartFlow(FlowName, Relation, turn.Now);
-        turn.SessionChanged = true;
+        turn.Session.StartFlow(FlowName, Key(RegisterStep.Relation), turn.Now);
         Ask(turn);
     }
 
     public async Task HandleAsync(Turn turn, string argument, CancellationToken cancellationToken)
     {
         var parts = argument.Split(':', 2);
-        var step = turn.Session.Step;
+        var step = CurrentStep(turn);
         if (turn.Session.Flow != FlowName)
         {
             turn.CallbackAnswer = turn.T("answer.button_expired");
@@ -50,26 +63,26 @@ public sealed partial class RegisterFlow(CaseRepository cases) : IFlow, IMenuAct
 
         switch (parts[0])
         {
-            case Relation when step == Relation && parts.Length == 2 && CaseChoices.Relations.Contains(parts[1]):
+            case Relation when step == RegisterStep.Relation && parts.Length == 2 && CaseChoices.Relations.Contains(parts[1]):
                 turn.Session.Data[Relation] = parts[1];
-                MoveTo(turn, Alias);
+                MoveTo(turn, RegisterStep.Alias);
                 break;
-            case Region when step == Region && parts.Length == 2 && CaseChoices.Regions.Contains(parts[1]):
+            case Region when step == RegisterStep.Region && parts.Length == 2 && CaseChoices.Regions.Contains(parts[1]):
                 turn.Session.Data[Region] = parts[1];
-                MoveTo(turn, PlaceDetail);
+                MoveTo(turn, RegisterStep.PlaceDetail);
                 break;
-            case "skip" when step is Alias or PlaceDetail:
-                turn.Session.Data.Remove(step);
-                MoveTo(turn, step == Alias ? Region : Since);
+            case "skip" when step is RegisterStep.Alias or RegisterStep.PlaceDetail:
+                turn.Session.Data.Remove(Key(step.Value));
+                MoveTo(turn, step == RegisterStep.Alias ? RegisterStep.Region : RegisterStep.Since);
                 break;
-            case "unknown" when step == Since:
+            case "unknown" when step == RegisterStep.Since:
                 turn.Session.Data.Remove(Since);
-                MoveTo(turn, Confirm);
+                MoveTo(turn, RegisterStep.Confirm);
                 break;
-            case "confirm" when step == Confirm:
+            case "confirm" when step == RegisterStep.Confirm:
                 await ConfirmAsync(turn, cancellationToken);
                 break;
-            case "restart" when step == Confirm:
+            case "restart" when step == RegisterStep.Confirm:
                 Begin(turn);
                 break;
             default:
@@ -81,24 +94,20 @@ public sealed partial class RegisterFlow(CaseRepository cases) : IFlow, IMenuAct
     public Task HandleTextAsync(Turn turn, string text, CancellationToken cancellationToken)
     {
         MarkAnswerSensitive(turn);
-        switch (turn.Session.Step)
+        Action<Turn, string> handle = CurrentStep(turn) switch
         {
-            case Alias:
-                AcceptText(turn, text, Alias, AliasLimit, Region);
-                break;
-            case PlaceDetail:
-                AcceptText(turn, text, PlaceDetail, PlaceDetailLimit, Since);
-                break;
-            case Since:
-                AcceptDate(turn, text);
-                break;
-            default:
-                // A choice step: the text matched none of the options (the router tried labels and numbers).
-                turn.Reply(turn.T("choice.invalid"));
-                Ask(turn);
-                break;
-        }
-
+            RegisterStep.Alias => (t, x) => AcceptText(t, x, Alias, AliasLimit, RegisterStep.Region),
+            RegisterStep.PlaceDetail => (t, x) => AcceptText(t, x, PlaceDetail, PlaceDetailLimit, RegisterStep.Since),
+            RegisterStep.Since => AcceptDate,
+            // A choice step: the text matched none of the options (the router tried labels and numbers).
+            RegisterStep.Relation or RegisterStep.Region or RegisterStep.Confirm => (t, _) =>
+            {
+                t.Reply(t.T("choice.invalid"));
+                Ask(t);
+            },
+            null => (t, _) => Ask(t),
+        };
+        handle(turn, text);
         return Task.CompletedTask;
     }
 
@@ -109,7 +118,7 @@ public sealed partial class RegisterFlow(CaseRepository cases) : IFlow, IMenuAct
         return Task.CompletedTask;
     }
 
-    private static void AcceptText(Turn turn, string text, string field, int limit, string next)
+    private static void AcceptText(Turn turn, string text, string field, int limit, RegisterStep next)
     {
         turn.IncomingIsSensitive = true;
         var value = text.Trim();
@@ -167,7 +176,7 @@ public sealed partial class RegisterFlow(CaseRepository cases) : IFlow, IMenuAct
         turn.Session.Data[Since] = hasDay
             ? date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
             : date.ToString("yyyy-MM", CultureInfo.InvariantCulture);
-        MoveTo(turn, Confirm);
+        MoveTo(turn, RegisterStep.Confirm);
     }
 
     private async Task ConfirmAsync(Turn turn, CancellationToken cancellationToken)
@@ -207,61 +216,71 @@ public sealed partial class RegisterFlow(CaseRepository cases) : IFlow, IMenuAct
     /// </summary>
     private static void MarkAnswerSensitive(Turn turn) => turn.IncomingIsSensitive = true;
 
-    private static void MoveTo(Turn turn, string step)
+    /// <summary>The session key of each step (also its stored name, so a flow in progress survives an upgrade).</summary>
+    private static string Key(RegisterStep step) => step switch
     {
-        turn.Session.Step = step;
-        turn.SessionChanged = true;
+        RegisterStep.Relation => Relation,
+        RegisterStep.Alias => Alias,
+        RegisterStep.Region => Region,
+        RegisterStep.PlaceDetail => PlaceDetail,
+        RegisterStep.Since => Since,
+        RegisterStep.Confirm => Confirm,
+    };
+
+    /// <summary>The step the chat is at; null if the stored step is none of ours (the flow then ends).</summary>
+    private static RegisterStep? CurrentStep(Turn turn) =>
+        turn.Session.Step is { } key && StepsByKey.TryGetValue(key, out var step) ? step : null;
+
+    private static void MoveTo(Turn turn, RegisterStep step)
+    {
+        turn.Session.Step = Key(step);
         Ask(turn);
     }
 
     /// <summary>Shows the current step's question with its buttons (a fresh menu each time).</summary>
     private static void Ask(Turn turn)
     {
-        switch (turn.Session.Step)
+        Action<Turn> ask = CurrentStep(turn) switch
         {
-            case Relation:
-                turn.Reply(turn.T("reg.relation.prompt"), Pairs(CaseChoices.Relations.Select(r => new MenuOption($"reg:{Relation}:{r}", CaseChoices.RelationKey(r)))));
-                break;
-            case Alias:
-                turn.Reply(turn.T("reg.alias.prompt"), [[new MenuOption("reg:skip", "button.skip")]], acceptsNumbers: false);
-                break;
-            case Region:
-                turn.Reply(turn.T("reg.region.prompt"), Pairs(CaseChoices.Regions.Select(r => new MenuOption($"reg:{Region}:{r}", CaseChoices.RegionKey(r)))));
-                break;
-            case PlaceDetail:
-                turn.Reply(turn.T("reg.place_detail.prompt"), [[new MenuOption("reg:skip", "button.skip")]], acceptsNumbers: false);
-                break;
-            case Since:
-                turn.Reply(turn.T("reg.since.prompt"), [[new MenuOption("reg:unknown", "button.unknown")]], acceptsNumbers: false);
-                break;
-            case Confirm:
-                var data = turn.Session.Data;
-                var details = new CaseDetails
-                {
-                    Relation = data[Relation],
-                    Alias = data.GetValueOrDefault(Alias),
-                    Region = data[Region],
-                    PlaceDetail = data.GetValueOrDefault(PlaceDetail),
-                    Since = data.GetValueOrDefault(Since),
-                };
-                var summary = turn.F(
-                    "reg.summary",
-                    ("relation", turn.T(CaseChoices.RelationKey(details.Relation))),
-                    ("alias", details.Alias ?? turn.T("value.not_given")),
-                    ("place", CaseText.Place(turn, details)),
-                    ("since", CaseText.Since(turn, details)));
-                turn.Reply(summary, [[new MenuOption("reg:confirm", "button.confirm"), new MenuOption("reg:restart", "button.start_over")]], sensitive: true);
-                break;
-            default:
-                turn.Session.EndFlow();
-                MainMenu.Show(turn);
-                break;
-        }
+            RegisterStep.Relation => t => t.Reply(t.T("reg.relation.prompt"), Pairs(CaseChoices.Relations.Select(r => new MenuOption($"reg:{Relation}:{r}", CaseChoices.RelationKey(r))))),
+            RegisterStep.Alias => t => t.Reply(t.F("reg.alias.prompt", ("limit", AliasLimit)), [[new MenuOption("reg:skip", "button.skip")]], acceptsNumbers: false),
+            RegisterStep.Region => t => t.Reply(t.T("reg.region.prompt"), Pairs(CaseChoices.Regions.Select(r => new MenuOption($"reg:{Region}:{r}", CaseChoices.RegionKey(r))))),
+            RegisterStep.PlaceDetail => t => t.Reply(t.F("reg.place_detail.prompt", ("limit", PlaceDetailLimit)), [[new MenuOption("reg:skip", "button.skip")]], acceptsNumbers: false),
+            RegisterStep.Since => t => t.Reply(t.T("reg.since.prompt"), [[new MenuOption("reg:unknown", "button.unknown")]], acceptsNumbers: false),
+            RegisterStep.Confirm => AskConfirm,
+            null => t =>
+            {
+                t.Session.EndFlow();
+                t.Continue(FollowUp.MainMenu);
+            },
+        };
+        ask(turn);
+    }
+
+    private static void AskConfirm(Turn turn)
+    {
+        var data = turn.Session.Data;
+        var details = new CaseDetails
+        {
+            Relation = data[Relation],
+            Alias = data.GetValueOrDefault(Alias),
+            Region = data[Region],
+            PlaceDetail = data.GetValueOrDefault(PlaceDetail),
+            Since = data.GetValueOrDefault(Since),
+        };
+        var summary = turn.F(
+            "reg.summary",
+            ("relation", turn.T(CaseChoices.RelationKey(details.Relation))),
+            ("alias", details.Alias ?? turn.T("value.not_given")),
+            ("place", CaseText.Place(turn, details)),
+            ("since", CaseText.Since(turn, details)));
+        turn.Reply(summary, [[new MenuOption("reg:confirm", "button.confirm"), new MenuOption("reg:restart", "button.start_over")]], sensitive: true);
     }
 
     private static List<IReadOnlyList<MenuOption>> Pairs(IEnumerable<MenuOption> options) =>
         options.Chunk(2).Select(pair => (IReadOnlyList<MenuOption>)pair).ToList();
 
-    [GeneratedRegex(@"^(?<y>\d{4})\s*[-./년]\s*(?<m>\d{1,2})(\s*[-./월]\s*(?<d>\d{1,2})\s*일?)?\s*월?$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
+    // "2026-03", "2026.3.15", "2026년 3월 15일", "2026年3月15日".
+    [GeneratedRegex(@"^(?<y>\d{4})\s*[-./년年]\s*(?<m>\d{1,2})(\s*[-./월月]\s*(?<d>\d{1,2})\s*[일日]?)?\s*[월月]?$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex DatePattern();
 }

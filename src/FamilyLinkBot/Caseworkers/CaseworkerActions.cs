@@ -39,7 +39,7 @@ public sealed class CaseworkerActions(OutboxStore outbox) : IMenuAction
                 break;
             case "keep":
                 turn.CloseMenu();
-                turn.CallbackAnswer = turn.T("answer.done");
+                turn.CallbackAnswer = turn.T("answer.kept");
                 break;
             default:
                 turn.CallbackAnswer = turn.T("answer.button_expired");

@@ -21,6 +21,7 @@ public static class CaseworkersServiceCollectionExtensions
         builder.Services.AddHostedService<FirstAdminSetup>();
         builder.Services.AddSingleton<IBotCommand, SetupCommand>();
         builder.Services.AddSingleton<CaseLookup>();
+        builder.Services.AddSingleton<CaseworkerAnswer>();
         builder.Services.AddSingleton<IBotCommand, InviteCommand>();
         builder.Services.AddSingleton<IBotCommand, JoinCommand>();
         builder.Services.AddSingleton<IBotCommand, CaseworkersCommand>();
@@ -32,7 +33,10 @@ public static class CaseworkersServiceCollectionExtensions
         builder.Services.AddSingleton<IMenuAction, CaseworkerActions>();
         builder.Services.AddSingleton<IMenuAction, RelayAction>();
         builder.Services.AddSingleton<IMenuAction, NoticeAction>();
+        builder.Services.AddSingleton<IMenuAction, AnswerAction>();
         builder.Services.AddSingleton<IFlow, RelayFlow>();
+        builder.Services.AddSingleton<IFlow, AnswerFlow>();
+        builder.Services.AddSingleton<IReplyTarget, RelayReplyTarget>();
         return builder;
     }
 }

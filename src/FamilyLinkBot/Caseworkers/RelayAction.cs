@@ -11,6 +11,9 @@ public sealed class RelayAction : IMenuAction
 {
     public string Prefix => "relay";
 
+    /// <summary>The hand-off that starts the relay for one of the family's cases.</summary>
+    public static FollowUp For(string caseId) => FollowUp.Action<RelayAction>(caseId);
+
     public async Task HandleAsync(Turn turn, string argument, CancellationToken cancellationToken)
     {
         if (await CaseRepository.GetAsync(turn.Db, turn.Chat, argument, cancellationToken) is not { } summary)

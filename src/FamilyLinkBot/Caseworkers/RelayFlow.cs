@@ -9,8 +9,9 @@ namespace FamilyLinkBot.Caseworkers;
 /// <summary>
 /// The family's message to the caseworkers (SPEC §4.4): text only, at most 3,000 characters. It is stored encrypted
 /// with the family's key and sent to the caseworkers following the case (all active caseworkers if none follow it),
-/// labelled with the case reference, never with anything of the family's chat. The family's own message and the
-/// caseworkers' copies disappear with the family's timer, whatever the caseworkers' own setting.
+/// labelled with the case reference, never with anything of the family's chat. Each copy carries a Reply button, and
+/// is recorded (<see cref="RelayCopies"/>) so that a Telegram reply to it reaches the family. The family's own message
+/// and the caseworkers' copies disappear with the family's timer, whatever the caseworkers' own setting.
 /// </summary>
 public sealed class RelayFlow(ChatRepository chats, CaseReference references, OutboxStore outbox) : IFlow
 {
@@ -24,9 +25,11 @@ public sealed class RelayFlow(ChatRepository chats, CaseReference references, Ou
     {
         turn.Session.StartFlow(FlowName, Step, turn.Now);
         turn.Session.Data[CaseKey] = caseId;
-        turn.SessionChanged = true;
         // The prompt's own menu replaces /cases', so a typed "1" is the message, not a button number.
-        turn.Reply(turn.T("relay.prompt"), [[new MenuOption("cmd:cancel", "button.cancel")]], acceptsNumbers: false);
+        turn.Reply(
+            turn.F("relay.prompt", ("limit", CaseworkerAnswer.LimitText)),
+            [[new MenuOption(Router.CommandAction("cancel"), "button.cancel")]],
+            acceptsNumbers: false);
     }
 
     public async Task HandleTextAsync(Turn turn, string text, CancellationToken cancellationToken)
@@ -50,31 +53,21 @@ public sealed class RelayFlow(ChatRepository chats, CaseReference references, Ou
 
         if (message.Length > RelayMessages.Limit)
         {
-            turn.Reply(turn.F("relay.too_long", ("length", message.Length)));
+            turn.Reply(turn.F("relay.too_long", ("length", message.Length), ("limit", CaseworkerAnswer.LimitText)));
             return;
         }
 
         await RelayMessages.AddAsync(turn.Db, turn.Chat.Key, summary.Id, RelayDirection.FromFamily, message, turn.Now, cancellationToken);
         var recipients = await CaseworkerRepository.RecipientsAsync(turn.Db, summary.Id, cancellationToken);
         var reference = references.Of(summary.Id);
+        var tokenHash = await CaseRepository.TokenHashOfAsync(turn.Db, summary.Id, cancellationToken) ?? [];
         foreach (var chatRef in recipients)
         {
             using var caseworker = await chats.GetAsync(turn.Db, chatRef, cancellationToken);
-            if (caseworker is null)
+            if (caseworker is not null)
             {
-                continue;
+                await SendCopyAsync(turn, caseworker, summary.Id, tokenHash, reference, message, cancellationToken);
             }
-
-            var language = caseworker.Language ?? Language.Ko;
-            var copy = new OutgoingMessage
-            {
-                Text = Texts.Shared.Format(language, "cw.relay.from_family", ("ref", reference), ("text", message)),
-                Protect = true,
-                // The family's timer, not the caseworker's: their words must not outlive it on another phone (SPEC §4.4).
-                DisappearAfterSeconds = turn.SensitiveTtl,
-            };
-            // Tied to the family: if they erase everything (/forget) before it goes, it goes with them.
-            await outbox.EnqueueRelayedAsync(turn.Db, caseworker, turn.Chat.Id, copy, turn.Now, cancellationToken);
         }
 
         turn.Session.EndFlow();
@@ -85,7 +78,33 @@ public sealed class RelayFlow(ChatRepository chats, CaseReference references, Ou
     public Task HandleNonTextAsync(Turn turn, CancellationToken cancellationToken)
     {
         turn.IncomingIsSensitive = true;
-        turn.Reply(turn.T("relay.nontext"));
+        turn.Reply(turn.F("relay.nontext", ("limit", CaseworkerAnswer.LimitText)));
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// One caseworker's copy, with a Reply button that joins the caseworker's live menu (rather than replacing it, so a
+    /// step in progress keeps its buttons), and the record that lets a Telegram reply to the copy find its case.
+    /// </summary>
+    private async Task SendCopyAsync(
+        Turn turn, ChatRecord caseworker, string caseId, byte[] tokenHash, string reference, string message, CancellationToken cancellationToken)
+    {
+        var language = caseworker.Language ?? Language.Ko;
+        var session = await SessionStore.LoadAsync(turn.Db, caseworker, cancellationToken);
+        var menu = session.Menu ?? new Menu { Id = CallbackData.NewMenuId(), Options = [] };
+        var copy = new OutgoingMessage
+        {
+            Text = Texts.Shared.Format(language, "cw.relay.from_family", ("ref", reference), ("text", message)),
+            Keyboard = [[new OutgoingButton(Texts.Shared.Get(language, "cw.button.reply"), CallbackData.For(menu.Id, menu.Options.Count))]],
+            Protect = true,
+            // The family's timer, not the caseworker's: their words must not outlive it on another phone (SPEC §4.4).
+            DisappearAfterSeconds = turn.SensitiveTtl,
+        };
+        // Tied to the family: if they erase everything (/forget) before it goes, it goes with them.
+        var outboxId = await outbox.EnqueueRelayedAsync(turn.Db, caseworker, turn.Chat.Id, copy, turn.Now, cancellationToken);
+        await RelayCopies.AddAsync(turn.Db, caseworker, outboxId, caseId, tokenHash, turn.SensitiveTtl, turn.Now, cancellationToken);
+        menu.Options.Add(new MenuOption(AnswerAction.ForCopy(outboxId), "cw.button.reply"));
+        session.Menu = menu;
+        await SessionStore.SaveAsync(turn.Db, caseworker, session, turn.Now, cancellationToken);
     }
 }

@@ -1,14 +1,13 @@
 using FamilyLinkBot.Conversations;
-using FamilyLinkBot.Delivery;
-using FamilyLinkBot.Resources;
 
 namespace FamilyLinkBot.Caseworkers;
 
 /// <summary>
-/// /reply TOKEN text (caseworkers): the text reaches the family labelled "your caseworker" (SPEC §4.4), stored
-/// encrypted with the family's key; the family's copy obeys the family's disappearing timer. Answering follows the case.
+/// /reply CASE text (caseworkers), where CASE is the case code or the reference (<c>#3f9a01c2</c>) of a followed case:
+/// the text reaches the family labelled "your caseworker" (SPEC §4.4). Without text it asks for it, as the Reply
+/// button under a relayed message does.
 /// </summary>
-public sealed class ReplyCommand(CaseLookup lookup, CaseReference references, OutboxStore outbox) : IBotCommand
+public sealed class ReplyCommand(CaseLookup lookup, CaseworkerAnswer answer) : IBotCommand
 {
     public string Name => "reply";
 
@@ -19,8 +18,8 @@ public sealed class ReplyCommand(CaseLookup lookup, CaseReference references, Ou
     public async Task HandleAsync(Turn turn, string arguments, CancellationToken cancellationToken)
     {
         turn.IncomingIsSensitive = true;
-        var (tokenText, text) = CaseLookup.SplitFirst(arguments);
-        if (tokenText.Length == 0 || text.Length == 0)
+        var (caseText, text) = CaseLookup.SplitCase(arguments);
+        if (caseText.Length == 0)
         {
             turn.Reply(turn.T("cw.reply.usage"));
             return;
@@ -28,21 +27,25 @@ public sealed class ReplyCommand(CaseLookup lookup, CaseReference references, Ou
 
         if (text.Length > RelayMessages.Limit)
         {
-            turn.Reply(turn.F("cw.reply.too_long", ("length", text.Length)));
+            // Checked before the look-up, so an over-long text does not use up look-ups.
+            turn.Reply(turn.F("cw.reply.too_long", ("length", text.Length), ("limit", CaseworkerAnswer.LimitText)));
             return;
         }
 
-        using var found = await lookup.FindOrAnswerAsync(turn, tokenText, cancellationToken);
+        using var found = await lookup.FindOrAnswerAsync(turn, caseText, cancellationToken);
         if (found is null)
         {
             return;
         }
 
-        var family = found.Family;
-        var id = await RelayMessages.AddAsync(turn.Db, family.Key, found.Case.Id, RelayDirection.FromCaseworker, text, turn.Now, cancellationToken);
-        await CaseworkerRepository.FollowAsync(turn.Db, found.Case.Id, turn.Chat.Id, turn.Now, cancellationToken);
-        var details = FamilyNotifier.ReplyDetails(Texts.Shared, FamilyNotifier.LanguageOf(family), found.Case, text);
-        await FamilyNotifier.PushAsync(outbox, turn.Db, family, details, FamilyNotifier.ShowReply + id.ToString(System.Globalization.CultureInfo.InvariantCulture), turn.Now, cancellationToken);
-        turn.Reply(turn.F("cw.reply.done", ("ref", references.Of(found.Case.Id))));
+        if (text.Length == 0)
+        {
+            // The case is known now; asking for the text is the Reply button's flow.
+            await CaseworkerRepository.FollowAsync(turn.Db, found.Case.Id, turn.Chat.Id, turn.Now, cancellationToken);
+            turn.Continue(AnswerAction.For(found.Case.Id));
+            return;
+        }
+
+        await answer.SendAsync(turn, found, text, cancellationToken);
     }
 }

@@ -11,5 +11,8 @@ public interface IBotCommand
     /// <summary>The resource key of its description in the command menu, or null to keep it out of the menu.</summary>
     string? DescriptionKey { get; }
 
+    /// <summary>Its button in the main menu, or null if it has none.</summary>
+    MainMenuEntry? MainMenu => null;
+
     Task HandleAsync(Turn turn, string arguments, CancellationToken cancellationToken);
 }

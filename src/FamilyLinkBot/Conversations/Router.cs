@@ -14,13 +14,25 @@ public sealed class Router
     private readonly FrozenDictionary<string, IBotCommand> _commands;
     private readonly FrozenDictionary<string, IMenuAction> _actions;
     private readonly FrozenDictionary<string, IFlow> _flows;
+    private readonly FrozenDictionary<Type, IBotCommand> _commandsByType;
+    private readonly FrozenDictionary<Type, IMenuAction> _actionsByType;
+    private readonly IReplyTarget[] _replyTargets;
 
-    public Router(IEnumerable<IBotCommand> commands, IEnumerable<IMenuAction> actions, IEnumerable<IFlow> flows)
+    // A follow-up may hand on again (a menu button that opens a command that shows a menu); more is a loop.
+    private const int MaxFollowUps = 4;
+
+    public Router(IEnumerable<IBotCommand> commands, IEnumerable<IMenuAction> actions, IEnumerable<IFlow> flows, IEnumerable<IReplyTarget> replyTargets)
     {
         _commands = commands.ToFrozenDictionary(c => c.Name, StringComparer.Ordinal);
         _actions = actions.ToFrozenDictionary(a => a.Prefix, StringComparer.Ordinal);
         _flows = flows.ToFrozenDictionary(f => f.Name, StringComparer.Ordinal);
+        _commandsByType = _commands.Values.ToFrozenDictionary(c => c.GetType());
+        _actionsByType = _actions.Values.ToFrozenDictionary(a => a.GetType());
+        _replyTargets = [.. replyTargets];
     }
+
+    /// <summary>The action a button stores to run a command (e.g. the main menu's buttons).</summary>
+    public static string CommandAction(string commandName) => "cmd:" + commandName;
 
     public IEnumerable<IBotCommand> Commands => _commands.Values;
 
@@ -29,7 +41,27 @@ public sealed class Router
     /// <summary>A text message: a command, a typed menu choice, or an answer to the current flow step.</summary>
     public async Task HandleTextAsync(Turn turn, string text, CancellationToken cancellationToken)
     {
-        if (TryParseCommand(text, out var name, out var arguments))
+        await HandleTextCoreAsync(turn, text, cancellationToken);
+        await RunFollowUpsAsync(turn, cancellationToken);
+    }
+
+    private async Task HandleTextCoreAsync(Turn turn, string text, CancellationToken cancellationToken)
+    {
+        var isCommand = TryParseCommand(text, out var name, out var arguments);
+        if (!isCommand && turn.RepliedToMessageId is { } repliedTo)
+        {
+            // A Telegram reply to one of the bot's messages: a feature that owns that message takes it (a caseworker
+            // answering a relayed message); otherwise it is read like any other text.
+            foreach (var target in _replyTargets)
+            {
+                if (await target.TryHandleAsync(turn, repliedTo, text, cancellationToken))
+                {
+                    return;
+                }
+            }
+        }
+
+        if (isCommand)
         {
             await RunCommandAsync(turn, name, arguments, cancellationToken);
             return;
@@ -44,7 +76,6 @@ public sealed class Router
         if (turn.Session.Flow is { } flowName && _flows.TryGetValue(flowName, out var flow))
         {
             await flow.HandleTextAsync(turn, text, cancellationToken);
-            turn.SessionChanged = true;
             return;
         }
 
@@ -63,6 +94,7 @@ public sealed class Router
         if (turn.Session.Flow is { } flowName && _flows.TryGetValue(flowName, out var flow))
         {
             await flow.HandleNonTextAsync(turn, cancellationToken);
+            await RunFollowUpsAsync(turn, cancellationToken);
             return;
         }
 
@@ -82,9 +114,37 @@ public sealed class Router
         }
 
         await RunActionAsync(turn, menu.Options[index].Action, cancellationToken);
+        await RunFollowUpsAsync(turn, cancellationToken);
     }
 
-    public async Task RunCommandAsync(Turn turn, string name, string arguments, CancellationToken cancellationToken)
+    /// <summary>Runs what the handlers handed on (<see cref="Turn.Continue"/>), in order, within the same turn.</summary>
+    private async Task RunFollowUpsAsync(Turn turn, CancellationToken cancellationToken)
+    {
+        for (var count = 0; turn.TakeFollowUp() is { } next; count++)
+        {
+            if (count == MaxFollowUps)
+            {
+                throw new InvalidOperationException("Handlers handed on to each other more than " + MaxFollowUps + " times in one turn.");
+            }
+
+            switch (next)
+            {
+                case ActionFollowUp action:
+                    await _actionsByType[action.Handler].HandleAsync(turn, action.Argument, cancellationToken);
+                    break;
+                case CommandFollowUp command:
+                    await RunCommandAsync(turn, _commandsByType[command.Handler].Name, command.Arguments, cancellationToken);
+                    break;
+                case MainMenuFollowUp:
+                    FamilyLinkBot.Conversations.Commands.MainMenu.Show(turn, _commands.Values);
+                    break;
+                default:
+                    throw new InvalidOperationException("Unknown follow-up " + next.GetType().Name + ".");
+            }
+        }
+    }
+
+    private async Task RunCommandAsync(Turn turn, string name, string arguments, CancellationToken cancellationToken)
     {
         // Someone without the role gets exactly the unknown-command answer: no hint that the command exists.
         if (!_commands.TryGetValue(name, out var command) || !Allowed(turn.Role, command.Role))
@@ -96,7 +156,7 @@ public sealed class Router
         await command.HandleAsync(turn, arguments, cancellationToken);
     }
 
-    public async Task RunActionAsync(Turn turn, string action, CancellationToken cancellationToken)
+    private async Task RunActionAsync(Turn turn, string action, CancellationToken cancellationToken)
     {
         var colon = action.IndexOf(':', StringComparison.Ordinal);
         var prefix = colon < 0 ? action : action[..colon];
@@ -173,6 +233,13 @@ public sealed class Router
             return menu.Options[number - 1];
         }
 
+        // Region labels are short ("지린(길림)"), but people type the province's full name ("지린성", "吉林省").
+        return MatchLabel(turn, menu, wanted)
+            ?? (wanted.Length > 1 && wanted[^1] is '성' or '省' ? MatchLabel(turn, menu, wanted[..^1]) : null);
+    }
+
+    private static MenuOption? MatchLabel(Turn turn, Menu menu, string wanted)
+    {
         foreach (var option in menu.Options)
         {
             foreach (var label in Labels(turn, option))

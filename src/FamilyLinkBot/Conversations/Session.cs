@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace FamilyLinkBot.Conversations;
 
 /// <summary>
@@ -24,6 +26,9 @@ public sealed class Session
         Data.Clear();
         FlowTouchedAt = now;
     }
+
+    /// <summary>The session as it is stored (before encryption), to tell whether a turn changed it.</summary>
+    public string Snapshot() => JsonSerializer.Serialize(this, SessionJson.Default.Session);
 
     public void EndFlow()
     {

@@ -11,17 +11,25 @@ namespace FamilyLinkBot.Conversations;
 public sealed class Turn
 {
     private readonly List<OutgoingMessage> _replies = [];
+    private readonly Queue<FollowUp> _followUps = new();
+    private readonly string _sessionAsLoaded = "";
 
     public required UnitOfWork Db { get; init; }
 
     public required ChatRecord Chat { get; init; }
 
-    public required Session Session { get; init; }
+    /// <summary>The chat's stored state; whether a handler changed it is seen by comparing it with what was loaded.</summary>
+    public required Session Session
+    {
+        get;
+        init
+        {
+            field = value;
+            _sessionAsLoaded = value.Snapshot();
+        }
+    }
 
     public required Texts Texts { get; init; }
-
-    /// <summary>For handlers that lead on to another command (a menu button that opens /register).</summary>
-    public required Router Router { get; init; }
 
     public required DateTimeOffset Now { get; init; }
 
@@ -42,7 +50,19 @@ public sealed class Turn
     /// <summary>The answer shown for a button press (a toast); null answers silently.</summary>
     public string? CallbackAnswer { get; set; }
 
-    public bool SessionChanged { get; set; }
+    /// <summary>Whether the session differs from what was loaded, so it must be stored again.</summary>
+    public bool SessionChanged => !string.Equals(Session.Snapshot(), _sessionAsLoaded, StringComparison.Ordinal);
+
+    /// <summary>The bot's message the user's message replies to (Telegram's reply), if any.</summary>
+    public int? RepliedToMessageId { get; init; }
+
+    /// <summary>The text of that message as Telegram quotes it in the reply (never stored).</summary>
+    public string? RepliedToText { get; init; }
+
+    /// <summary>Hands on to another handler once this one returns (e.g. <c>turn.Continue(RelayAction.For(caseId))</c>).</summary>
+    public void Continue(FollowUp next) => _followUps.Enqueue(next);
+
+    internal FollowUp? TakeFollowUp() => _followUps.TryDequeue(out var next) ? next : null;
 
     public IReadOnlyList<OutgoingMessage> Replies => _replies;
 
@@ -77,7 +97,6 @@ public sealed class Turn
         }
 
         Session.Menu = menu;
-        SessionChanged = true;
         _replies.Add(new OutgoingMessage
         {
             Text = html,
@@ -128,10 +147,6 @@ public sealed class Turn
     /// <summary>Drops the live menu, so its buttons answer "expired".</summary>
     public void CloseMenu()
     {
-        if (Session.Menu is not null)
-        {
-            Session.Menu = null;
-            SessionChanged = true;
-        }
+        Session.Menu = null;
     }
 }

@@ -45,6 +45,7 @@ public sealed class DisappearingSweeper(
         await using (var db = await database.BeginAsync(cancellationToken))
         {
             await TrackedMessages.PurgeUndeletableAsync(db, now, cancellationToken);
+            await Caseworkers.RelayCopies.PurgeExpiredAsync(db, now, cancellationToken);
             due = await TrackedMessages.DueAsync(db, now, BatchLimit, cancellationToken);
             foreach (var chatRef in due.Keys)
             {

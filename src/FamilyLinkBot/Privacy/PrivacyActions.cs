@@ -39,7 +39,7 @@ public sealed class PrivacyActions : IMenuAction, IFlow
             case ["phrase"]:
                 turn.Session.StartFlow(FlowName, "phrase", turn.Now);
                 turn.CloseMenu();
-                turn.Reply(turn.T("privacy.phrase.prompt"));
+                turn.Reply(turn.F("privacy.phrase.prompt", ("limit", PrivacySettings.PhraseLimit)));
                 break;
             case ["clear_phrase"]:
                 await PrivacySettings.SetPhraseAsync(turn.Db, turn.Chat, null, cancellationToken);
@@ -60,7 +60,7 @@ public sealed class PrivacyActions : IMenuAction, IFlow
         if (length == 0 || length > PrivacySettings.PhraseLimit)
         {
             turn.Reply(length == 0
-                ? turn.T("privacy.phrase.prompt")
+                ? turn.F("privacy.phrase.prompt", ("limit", PrivacySettings.PhraseLimit))
                 : turn.F("reg.text.too_long", ("length", length), ("limit", PrivacySettings.PhraseLimit)));
             return;
         }
@@ -89,9 +89,9 @@ public sealed class PrivacyActions : IMenuAction, IFlow
         var timerRow = Timers
             .Select(t => new MenuOption("privacy:timer:" + t.Code, null, (t.Code == timer.Code ? "✅ " : "") + turn.T("button.timer_" + t.Code)))
             .ToList();
-        IReadOnlyList<MenuOption> discreetRow = chat.Discreet
-            ? [new MenuOption("privacy:discreet:off", "button.discreet_on")]
-            : [new MenuOption("privacy:discreet:on", "button.discreet_off")];
+        // Marked like the timer and /subscribe's toggles: ✅ when on; pressing it switches.
+        IReadOnlyList<MenuOption> discreetRow =
+            [new MenuOption("privacy:discreet:" + (chat.Discreet ? "off" : "on"), null, (chat.Discreet ? "✅ " : "") + turn.T("button.discreet"))];
         IReadOnlyList<MenuOption> phraseRow = chat.PhraseBlob is null
             ? [new MenuOption("privacy:phrase", "button.set_phrase")]
             : [new MenuOption("privacy:phrase", "button.set_phrase"), new MenuOption("privacy:clear_phrase", "button.clear_phrase")];

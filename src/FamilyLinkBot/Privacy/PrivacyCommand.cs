@@ -11,6 +11,8 @@ public sealed class PrivacyCommand : IBotCommand
 
     public string? DescriptionKey => "cmd.privacy";
 
+    public MainMenuEntry? MainMenu => new(2, 1, "menu.privacy");
+
     public Task HandleAsync(Turn turn, string arguments, CancellationToken cancellationToken)
     {
         PrivacyActions.Show(turn, editPressed: false);

@@ -144,13 +144,14 @@ public sealed class UpdatePipeline(
             Chat = chat,
             Session = session,
             Texts = _texts,
-            Router = router,
             Now = now,
             UpdateId = update.Id,
             Role = from is null ? Role.Anyone : await roles.ResolveAsync(db, from.Id, chat, cancellationToken),
             Language = chat.Language ?? LanguageCodes.FromTelegram(from?.LanguageCode),
             IncomingText = update.Message?.Text is { } incoming ? UserText.Clean(incoming) : null,
             IncomingMessageId = update.Message?.Id,
+            RepliedToMessageId = update.Message?.ReplyToMessage?.Id,
+            RepliedToText = update.Message?.ReplyToMessage?.Text,
             PressedMessageId = update.CallbackQuery?.Message?.Id,
         };
 
@@ -207,7 +208,6 @@ public sealed class UpdatePipeline(
         if (session.Flow is not null)
         {
             session.FlowTouchedAt = now;
-            turn.SessionChanged = true;
         }
 
         if (turn.SessionChanged)
@@ -239,7 +239,6 @@ public sealed class UpdatePipeline(
         {
             session.EndFlow();
             session.Menu = null;
-            turn.SessionChanged = true;
             turn.Reply(turn.T("flow.idle_expired"));
         }
     }

@@ -33,6 +33,9 @@ public sealed partial class CaseFlowTests : IAsyncLifetime
 
     internal static string Ko(string key) => FirstContactTests.Rendered(Texts.Shared.Get(Language.Ko, key));
 
+    internal static string EnF(string key, params (string Name, object? Value)[] values) =>
+        FirstContactTests.Rendered(Texts.Shared.Format(Language.En, key, values));
+
     internal static async Task<ChatDriver> OnboardAsync(BotApiEmulator emulator, string languageButton = "English")
     {
         var family = emulator.Driver(emulator.CreateUser(languageCode: "ko"));
@@ -52,9 +55,9 @@ public sealed partial class CaseFlowTests : IAsyncLifetime
         var family = await OnboardAsync(_emulator);
 
         Assert.Equal(En("reg.relation.prompt"), (await family.Says("/register")).Text);
-        Assert.Equal(En("reg.alias.prompt"), (await family.Presses("Child")).Text);
+        Assert.Equal(EnF("reg.alias.prompt", ("limit", RegisterFlow.AliasLimit)), (await family.Presses("Child")).Text);
         Assert.Equal(En("reg.region.prompt"), (await family.Says("Mi-rae")).Text);
-        Assert.Equal(En("reg.place_detail.prompt"), (await family.Presses("Jilin")).Text);
+        Assert.Equal(EnF("reg.place_detail.prompt", ("limit", RegisterFlow.PlaceDetailLimit)), (await family.Presses("Jilin")).Text);
         Assert.Equal(En("reg.since.prompt"), (await family.Says("Tumen detention centre")).Text);
         var summary = await family.Says("2026-03");
 
@@ -101,6 +104,26 @@ public sealed partial class CaseFlowTests : IAsyncLifetime
         Assert.Contains(Ko("status.reported"), cases.Text);
     }
 
+    [Theory]
+    [InlineData("한국어", "2026년 3월", "2026-03")]
+    [InlineData("한국어", "2026년 3월 15일", "2026-03-15")]
+    [InlineData("中文", "2026年3月", "2026-03")]
+    [InlineData("中文", "2026年3月5日", "2026-03-05")]
+    [InlineData("English", "2026.3", "2026-03")]
+    public async Task RegisterReadsTheDateAsPeopleWriteIt(string languageButton, string typed, string stored)
+    {
+        var family = await OnboardAsync(_emulator, languageButton);
+        await family.Says("/register");
+        await family.Says("1");
+        await family.Says("Mi-rae");
+        await family.Says("2");
+        await family.Says("Tumen");
+
+        var summary = await family.Says(typed);
+
+        Assert.Contains(stored, summary.Text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task RegisterReasksWithTheReasonOnEveryInvalidAnswer()
     {
@@ -113,12 +136,12 @@ public sealed partial class CaseFlowTests : IAsyncLifetime
 
         await family.Presses("Parent");
         await family.SendsPhoto();
-        Assert.Equal(En("reg.alias.prompt"), family.LastReply().Text);
+        Assert.Equal(EnF("reg.alias.prompt", ("limit", RegisterFlow.AliasLimit)), family.LastReply().Text);
         Assert.Contains(En("nontext.refused"), family.Replies.Select(r => r.Text));
 
         await family.Says(new string('가', 101));
         Assert.Contains(family.Replies, r => r.Text.Contains("101", StringComparison.Ordinal) && r.Text.Contains("100", StringComparison.Ordinal));
-        Assert.Equal(En("reg.alias.prompt"), family.LastReply().Text);
+        Assert.Equal(EnF("reg.alias.prompt", ("limit", RegisterFlow.AliasLimit)), family.LastReply().Text);
 
         await family.Says("   ");
         Assert.Contains(En("reg.text.empty"), family.Replies.Select(r => r.Text));
@@ -126,7 +149,7 @@ public sealed partial class CaseFlowTests : IAsyncLifetime
         await family.Says("Grandma Kim");
         await family.Presses("Liaoning");
         await family.Says(new string('x', 201));
-        Assert.Equal(En("reg.place_detail.prompt"), family.LastReply().Text);
+        Assert.Equal(EnF("reg.place_detail.prompt", ("limit", RegisterFlow.PlaceDetailLimit)), family.LastReply().Text);
         await family.Says("Dandong");
 
         foreach (var bad in new[] { "March 2026", "2026-13", "2026-02-30", "12/2025", "2026-1-1-1" })

@@ -54,7 +54,7 @@ public sealed class CaseworkerTests : CaseworkerTestBase
         await family.Says("/language");
         await family.Presses("한국어");
         await family.Says("/privacy");
-        await family.Presses(CaseFlowTests.Ko("button.discreet_on"));
+        await family.Presses("✅ " + CaseFlowTests.Ko("button.discreet"));
         var caseworker = await CaseworkerAsync();
 
         await caseworker.Says($"/status {token} located");
@@ -78,8 +78,8 @@ public sealed class CaseworkerTests : CaseworkerTestBase
         var reference = ReferencePattern().Match(view.Text).Value;
 
         await family.Says("/cases");
-        Assert.Equal(En("relay.prompt"), (await family.Presses(En("button.message_caseworker"))).Text);
-        Assert.Equal(En("relay.nontext"), (await family.SendsPhoto()).Text);
+        Assert.Equal(EnF("relay.prompt", ("limit", "3,000")), (await family.Presses(En("button.message_caseworker"))).Text);
+        Assert.Equal(EnF("relay.nontext", ("limit", "3,000")), (await family.SendsPhoto()).Text);
         var tooLong = await family.Says(new string('가', 3001));
         Assert.Contains("3001", tooLong.Text, StringComparison.Ordinal);
         Assert.Contains("3,000", tooLong.Text, StringComparison.Ordinal);

@@ -73,6 +73,94 @@ public sealed partial class TextsTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(EnglishKeys))]
+    public void TagsAreTheSameInEveryLanguage(string key)
+    {
+        var expected = Tags(Texts.Get(Language.En, key));
+        foreach (var language in LanguageCodes.All)
+        {
+            Assert.True(expected.SequenceEqual(Tags(Texts.Get(language, key))), $"{language.Code()} {key}: tags differ from English");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(EnglishKeys))]
+    public void KoreanAndChineseHaveNoLatinWordsButCommandsUrlsAndTelegram(string key)
+    {
+        foreach (var language in new[] { Language.Ko, Language.Zh })
+        {
+            var words = LatinWord().Matches(Plain(Url().Replace(Code().Replace(Texts.Get(language, key), ""), "")))
+                .Select(m => m.Value)
+                .Where(w => w != "Telegram")
+                .ToList();
+            Assert.True(words.Count == 0, $"{language.Code()} {key}: {string.Join(", ", words)}");
+        }
+    }
+
+    public static TheoryData<string> ButtonKeys() =>
+        [.. Texts.Keys(Language.En).Where(IsButtonLabel).Order()];
+
+    [Theory]
+    [MemberData(nameof(ButtonKeys))]
+    public void ButtonLabelsFitAPhone(string key)
+    {
+        // A case row holds three buttons, a region row two: past this they are cut off on a phone.
+        var korean = Texts.Get(Language.Ko, key);
+        var chinese = Texts.Get(Language.Zh, key);
+        Assert.True(Hangul().Count(korean) <= 12, $"ko {key}: \"{korean}\" has more than 12 Hangul syllables");
+        Assert.True(Han().Count(chinese) <= 8, $"zh {key}: \"{chinese}\" has more than 8 Han characters");
+    }
+
+    [Fact]
+    public void ButtonLabelsAreFoundByTheirKeys()
+    {
+        // The button-length theory is only as good as the keys it sees: the keys the code passes as labels must be in it.
+        string[] used = ["button.confirm", "button.message_caseworker", "button.new_token", "button.close_case", "button.discreet",
+            "region.heilongjiang", "relation.other", "menu.register", "cw.button.reply", "topic.repatriation", "subscribe.case_regions"];
+        Assert.All(used, key => Assert.True(IsButtonLabel(key) && Texts.Has(Language.Ko, key), key));
+    }
+
+    [Fact]
+    public void NoStringTypesALimitThatAPlaceholderShouldCarry()
+    {
+        // Limits come from the code ({limit}); a typed "3,000" or "100자" would go stale when the limit changes.
+        foreach (var language in LanguageCodes.All)
+        {
+            foreach (var key in Texts.Keys(language))
+            {
+                Assert.DoesNotMatch(TypedLimit(), Texts.Get(language, key));
+            }
+        }
+    }
+
+    [Fact]
+    public void OneNameForTheCaseCodeOnBothSides()
+    {
+        foreach (var key in Texts.Keys(Language.En))
+        {
+            Assert.DoesNotMatch("(?i)token", Placeholder().Replace(Texts.Get(Language.En, key), ""));
+            Assert.DoesNotContain("토큰", Texts.Get(Language.Ko, key), StringComparison.Ordinal);
+            Assert.DoesNotContain("令牌", Texts.Get(Language.Zh, key), StringComparison.Ordinal);
+            Assert.DoesNotContain("个案码", Texts.Get(Language.Zh, key), StringComparison.Ordinal);
+        }
+
+        Assert.Contains("조회 코드", Texts.Get(Language.Ko, "reg.token"), StringComparison.Ordinal);
+        Assert.Contains("case code", Texts.Get(Language.En, "reg.token"), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("查询码", Texts.Get(Language.Zh, "reg.token"), StringComparison.Ordinal);
+    }
+
+    private static bool IsButtonLabel(string key) =>
+        key.StartsWith("button.", StringComparison.Ordinal)
+        || key.Contains(".button.", StringComparison.Ordinal)
+        || (key.StartsWith("menu.", StringComparison.Ordinal) && key != "menu.title")
+        || key.StartsWith("relation.", StringComparison.Ordinal)
+        || key.StartsWith("region.", StringComparison.Ordinal)
+        || key.StartsWith("topic.", StringComparison.Ordinal)
+        || key is "subscribe.case_regions" or "feeds.remove" or "broadcast.stop_button" or "lang.name";
+
+    private static List<string> Tags(string text) => [.. Tag().Matches(text).Select(m => m.Value).Order(StringComparer.Ordinal)];
+
     [Fact]
     public void EveryKeyTheCodeNamesExists()
     {
@@ -128,6 +216,18 @@ public sealed partial class TextsTests
 
     [GeneratedRegex(@"[A-Za-z]{3,}")]
     private static partial Regex AsciiWord();
+
+    [GeneratedRegex(@"[A-Za-z]{2,}")]
+    private static partial Regex LatinWord();
+
+    [GeneratedRegex(@"https?://\S*")]
+    private static partial Regex Url();
+
+    [GeneratedRegex(@"<code>.*?</code>", RegexOptions.Singleline)]
+    private static partial Regex Code();
+
+    [GeneratedRegex(@"\d,\d{3}|\d{2,}\s*(자|字|个字|characters)")]
+    private static partial Regex TypedLimit();
 
     [GeneratedRegex(@"\p{IsHangulSyllables}")]
     private static partial Regex Hangul();

@@ -7,8 +7,9 @@ namespace FamilyLinkBot.Tests.Sandbox;
 
 /// <summary>
 /// The sandbox page in headless Chromium, driven by tests/browser/sandbox.spec.mjs (playwright-core): the family
-/// registers a case by clicking buttons and sees its token; caseworker and admin steps run when the bot has them; a
-/// published sample story is approved in /review and reaches the family as a discreet alert opened with Show.
+/// registers a case by clicking buttons, sees its code and opens /cases on a phone-wide page with no button label cut
+/// off; caseworker and admin steps run when the bot has them; a published sample story is approved in /review and
+/// reaches the family as a discreet alert opened with Show.
 /// The screenshot of the final state is saved as TestResults/sandbox.png in the test's output folder.
 /// </summary>
 public sealed class SandboxBrowserTests(ITestOutputHelper output) : IDisposable
@@ -61,6 +62,9 @@ public sealed class SandboxBrowserTests(ITestOutputHelper output) : IDisposable
         var steps = result.GetProperty("steps").EnumerateArray().Select(s => s.GetString()).ToList();
         Assert.Contains("family-register", steps);
         Assert.Contains("feed-alert", steps); // "Publish a border story" reached the family pane, discreetly, then via Show
+        // On a phone-wide page, the family's Korean buttons from /start through register to /cases all fit uncut.
+        Assert.Contains("family-cases", steps);
+        Assert.Contains(steps, s => s!.StartsWith("buttons-fit:", StringComparison.Ordinal));
         Assert.True(File.Exists(ScreenshotPath));
         Assert.All(sandbox.OutboundHosts, host => Assert.Equal("127.0.0.1", host));
     }

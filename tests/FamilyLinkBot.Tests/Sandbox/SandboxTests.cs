@@ -20,7 +20,7 @@ public sealed partial class SandboxTests : IDisposable
     {
         await page.SendAsync("family", "/start");
         await page.PressAsync("family", "한국어");
-        foreach (var label in new[] { "새로 등록하기", "자녀", "건너뛰기", "지린성(길림성)", "건너뛰기", "모름", "확인" })
+        foreach (var label in new[] { "새로 등록하기", "자녀", "건너뛰기", "지린(길림)", "건너뛰기", "모름", "등록하기" })
         {
             await page.PressAsync("family", label);
         }

@@ -14,7 +14,6 @@ public sealed class CancelCommand : IBotCommand
         var hadSomething = turn.Session.Flow is not null || turn.Session.Menu is not null;
         turn.Session.EndFlow();
         turn.CloseMenu();
-        turn.SessionChanged = true;
         turn.Reply(turn.T(hadSomething ? "cancel.done" : "cancel.nothing"));
         return Task.CompletedTask;
     }

@@ -9,6 +9,8 @@ public sealed class HelpCommand : IBotCommand
 
     public string? DescriptionKey => "cmd.help";
 
+    public MainMenuEntry? MainMenu => new(3, 0, "menu.help");
+
     public Task HandleAsync(Turn turn, string arguments, CancellationToken cancellationToken)
     {
         // Staff also get their own commands; families never see that these exist. Staff commands are deliberately

@@ -43,6 +43,6 @@ public sealed class LanguageChoice : IMenuAction
             turn.Reply(turn.T("language.changed"));
         }
 
-        MainMenu.Show(turn);
+        turn.Continue(FollowUp.MainMenu);
     }
 }

@@ -9,6 +9,8 @@ public sealed class LanguageCommand : IBotCommand
 
     public string? DescriptionKey => "cmd.language";
 
+    public MainMenuEntry? MainMenu => new(3, 1, "menu.language");
+
     public Task HandleAsync(Turn turn, string arguments, CancellationToken cancellationToken)
     {
         LanguageChoice.Show(turn, first: turn.Chat.Language is null);

@@ -1,24 +1,18 @@
 namespace FamilyLinkBot.Conversations.Commands;
 
-/// <summary>The main menu: one button per family feature that this build has.</summary>
+/// <summary>The main menu: one button per command that places itself there (<see cref="IBotCommand.MainMenu"/>).</summary>
 public static class MainMenu
 {
-    private static readonly (string Command, string LabelKey)[][] Layout =
-    [
-        [("register", "menu.register")],
-        [("cases", "menu.cases")],
-        [("subscribe", "menu.subscribe"), ("privacy", "menu.privacy")],
-        [("help", "menu.help"), ("language", "menu.language")],
-    ];
-
-    public static void Show(Turn turn)
+    public static void Show(Turn turn, IEnumerable<IBotCommand> commands)
     {
-        var rows = Layout
-            .Select(row => (IReadOnlyList<MenuOption>)row
-                .Where(b => turn.Router.HasCommand(b.Command))
-                .Select(b => new MenuOption("cmd:" + b.Command, b.LabelKey))
+        var rows = commands
+            .Where(c => c.MainMenu is not null && c.Role == Role.Anyone)
+            .GroupBy(c => c.MainMenu!.Row)
+            .OrderBy(g => g.Key)
+            .Select(g => (IReadOnlyList<MenuOption>)g
+                .OrderBy(c => c.MainMenu!.Column)
+                .Select(c => new MenuOption(Router.CommandAction(c.Name), c.MainMenu!.LabelKey))
                 .ToList())
-            .Where(row => row.Count > 0)
             .ToList();
         turn.Reply(turn.T("menu.title"), rows);
     }

@@ -19,7 +19,7 @@ public sealed class StartCommand : IBotCommand
         }
         else
         {
-            MainMenu.Show(turn);
+            turn.Continue(FollowUp.MainMenu);
         }
 
         return Task.CompletedTask;

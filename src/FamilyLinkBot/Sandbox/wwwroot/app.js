@@ -24,7 +24,7 @@ const TEXT = {
     published: 'Published: {title}. The bot reads the feed now; the alert waits for approval in the admin\'s /review.',
     publishedNoAlerts: 'Published: {title}. (This version of the bot has no news alerts yet.)',
     family: 'Family member', familyRole: 'An escapee registering a detained relative',
-    caseworker: 'Caseworker', caseworkerRole: 'NGO staff — follows cases by their token',
+    caseworker: 'Caseworker', caseworkerRole: 'NGO staff — follows cases by their case code',
     admin: 'Admin', adminRole: 'Runs the bot — invites, announcements, news review',
     messages: '{name} chat', input: 'Message as {name}', send: 'Send', shortcuts: '{name} shortcuts',
     buttons: 'Buttons', protected: 'Protected', protectedHint: 'Cannot be forwarded or saved', edited: 'edited',
