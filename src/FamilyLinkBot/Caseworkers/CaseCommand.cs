@@ -23,7 +23,7 @@ public sealed class CaseCommand(CaseLookup lookup, CaseReference references) : I
     public async Task HandleAsync(Turn turn, string arguments, CancellationToken cancellationToken)
     {
         turn.IncomingIsSensitive = true; // it holds a token
-        var (tokenText, _) = CaseLookup.SplitFirst(arguments);
+        var (tokenText, _) = Crypto.CaseCodeParser.Split(arguments);
         if (tokenText.Length == 0)
         {
             turn.Reply(turn.T("cw.case.usage"));

@@ -18,7 +18,7 @@ public sealed class ReplyCommand(CaseLookup lookup, CaseReference references) : 
     public async Task HandleAsync(Turn turn, string arguments, CancellationToken cancellationToken)
     {
         turn.IncomingIsSensitive = true;
-        var (tokenText, text) = CaseLookup.SplitFirst(arguments);
+        var (tokenText, text) = Crypto.CaseCodeParser.Split(arguments);
         if (tokenText.Length == 0 || text.Length == 0)
         {
             turn.Reply(turn.T("cw.reply.usage"));

@@ -21,7 +21,7 @@ public sealed class StatusCommand(CaseLookup lookup, CaseReference references) :
     public async Task HandleAsync(Turn turn, string arguments, CancellationToken cancellationToken)
     {
         turn.IncomingIsSensitive = true;
-        var (tokenText, rest) = CaseLookup.SplitFirst(arguments);
+        var (tokenText, rest) = Crypto.CaseCodeParser.Split(arguments);
         var (statusText, note) = CaseLookup.SplitFirst(rest);
         var status = CaseStatuses.Parse(statusText);
         if (tokenText.Length == 0 || status is null)
