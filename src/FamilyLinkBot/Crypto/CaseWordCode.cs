@@ -43,7 +43,7 @@ internal static class CaseWordCode
         }
 
         var syllables = runs.Sum(r => r.Length);
-        if (syllables < WordCount * 2 - 1 || syllables > WordCount * CaseWordList.MaxPieceSyllables)
+        if (syllables < WordCount * CaseWordList.MinPieceSyllables || syllables > WordCount * CaseWordList.MaxPieceSyllables)
         {
             return false;
         }
@@ -121,7 +121,7 @@ internal static class CaseWordCode
             or UnicodeCategory.Format; // zero-width spaces and joiners pasted from other apps
 
     // Depth-first over every way to cut the runs into WordCount list words with at most maxCorrections
-    // corrected words. The depth is bounded by WordCount and each step tries at most four piece lengths, so
+    // corrected words. The depth is bounded by WordCount and each step tries at most two piece lengths, so
     // the work is bounded whatever the input; it stops as soon as two different codes are found.
     private sealed class Segmenter(CaseWordList list, List<string> runs, int maxCorrections)
     {

@@ -10,9 +10,10 @@ internal sealed class CaseWordList
 {
     internal const string ResourceName = "FamilyLinkBot.Crypto.case-code-words.txt";
 
-    // A word is 2-3 syllables; a piece one typo away from a word may have one syllable more or fewer.
-    internal const int MinPieceSyllables = 1;
-    internal const int MaxPieceSyllables = 4;
+    // Words are 2-3 syllables, and one jamo edit never changes the syllable count (every syllable has exactly
+    // one vowel, and initials and finals are different units), so a piece to match is 2-3 syllables too.
+    internal const int MinPieceSyllables = 2;
+    internal const int MaxPieceSyllables = 3;
 
     private readonly Dictionary<string, int> _index;
     private readonly int[][] _soundKeys;
