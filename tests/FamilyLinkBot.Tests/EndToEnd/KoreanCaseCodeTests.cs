@@ -1,6 +1,7 @@
 using FamilyLinkBot.Crypto;
 using FamilyLinkBot.Resources;
 using FamilyLinkBot.Testing;
+using FamilyLinkBot.Tests.Support;
 using Telegram.Bot.Types.Enums;
 
 namespace FamilyLinkBot.Tests.EndToEnd;
@@ -46,6 +47,9 @@ public sealed class KoreanCaseCodeTests : CaseworkerTestBase
         var shownNow = Emulator.MessagesIn(caseworker.ChatId).Skip(before).ToList();
         Assert.Contains(shownNow, m => m.Text.Contains(En("status.located"), StringComparison.Ordinal) && m.Text.Contains("투먼에서 확인했어요", StringComparison.Ordinal));
         Assert.Contains(shownNow, m => m.Text.Contains("어머님, 곧 연락드릴게요", StringComparison.Ordinal));
+
+        // The code, in any form it was typed, never reaches a log line.
+        LogSafety.AssertClean(Bot.Logs, Emulator, [code, code.Replace(" ", ""), code.Replace(' ', '-'), .. words]);
     }
 
     [Fact]
