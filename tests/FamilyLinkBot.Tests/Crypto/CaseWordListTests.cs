@@ -18,6 +18,7 @@ public sealed class CaseWordListTests
         손해 액수 보상 보너스 경비 부자 가난 물가 예산 저금 매장 상업 상품 상인 장사 시장 분노 불안 절망 공포 경고 긴급 비상 슬픔 괴로움 외로움 미움 짜증 걱정 고민 실패 실망 울음 눈물 이별 이혼
         외침 야단 흉내 차별 편견 비난 반발 항의 희생 고생 서울 부산 광주 대전 울산 인천 강원 경상 전라 충청 제주 강남 강북 경복궁 경주 고구려 백제 조선 삼국 금강산 백두산 설악산 지리산 한라산
         남산 남대문 종로 영남 호남 안동 전주 미국 중국 일본 영국 독일 프랑스 아시아 아프리카 유럽 뉴욕 베이징 김포 인도 백인 흑인 한글 한복 한식 양주 중부 북부
+        국화 촛불 부채 목련 목란 진달래 태양 초상화 까마귀 병풍
         """.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries);
 
     // English loanwords an elder born in the North may not know (the BIP-39 list holds many).
