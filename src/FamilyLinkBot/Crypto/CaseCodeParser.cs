@@ -4,13 +4,17 @@ namespace FamilyLinkBot.Crypto;
 
 /// <summary>
 /// Finds where a case code ends at the start of command arguments (<c>/status CODE STATUS note</c>,
-/// <c>/reply CODE text</c>). A letters code or a reference (<c>#…</c>) is the first word. A Korean word code
+/// <c>/reply CODE text</c>). A reference (<c>#…</c>) is the first word; a letters code is the first word, or the
+/// first few when typed with spaces. A Korean word code
 /// has spaces, so leading words are taken up to the shortest run that reads as a whole code — an exact reading
 /// preferred to a corrected one; if none reads, the code is taken as typed (seven spaced words, or one word
 /// when the words were joined) so the look-up answers "not found" rather than the command's usage.
 /// </summary>
 public static class CaseCodeParser
 {
+    // "FL" and four groups of four.
+    private const int LettersWordLimit = 5;
+
     public static (string Code, string Remainder) Split(string arguments)
     {
         var text = Nfc(arguments.Trim());
@@ -22,6 +26,15 @@ public static class CaseCodeParser
 
         if (!IsCodeWord(text, words[0]))
         {
+            // Letters codes ignore spaces too (SPEC §3): "FL 7KQ2 M9XD 3RTP WC4H" is one code.
+            for (var i = 0; i < Math.Min(words.Count, LettersWordLimit); i++)
+            {
+                if (Crockford32.TryNormalize(text[..words[i].End], CaseToken.Prefix, CaseToken.Length, out _))
+                {
+                    return Cut(text, words[i].End);
+                }
+            }
+
             return Cut(text, words[0].End);
         }
 

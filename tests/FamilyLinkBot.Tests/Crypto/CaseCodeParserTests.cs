@@ -10,6 +10,9 @@ public sealed class CaseCodeParserTests
     [InlineData("FL-7KQ2-M9XD-3RTP-WC4H located Seen in Tumen", "FL-7KQ2-M9XD-3RTP-WC4H", "located Seen in Tumen")]
     [InlineData("#0a1b2c3d 잘 지내고 있어요", "#0a1b2c3d", "잘 지내고 있어요")]
     [InlineData("  FL-7KQ2-M9XD-3RTP-WC4H  ", "FL-7KQ2-M9XD-3RTP-WC4H", "")]
+    [InlineData("FL 7KQ2 M9XD 3RTP WC4H at-risk 곧", "FL 7KQ2 M9XD 3RTP WC4H", "at-risk 곧")]
+    [InlineData("7kq2 m9xd 3rtp wc4h hello", "7kq2 m9xd 3rtp wc4h", "hello")]
+    [InlineData("FL-7KQ2 nonsense words here", "FL-7KQ2", "nonsense words here")]
     [InlineData("", "", "")]
     [InlineData("   ", "", "")]
     public void LettersCodeOrReferenceIsTheFirstWord(string arguments, string code, string rest)
