@@ -1,4 +1,5 @@
 using FamilyLinkBot.Conversations;
+using FamilyLinkBot.Crypto;
 using FamilyLinkBot.Privacy;
 
 namespace FamilyLinkBot.Cases;
@@ -55,15 +56,24 @@ public sealed class CaseActions(CaseRepository cases, Microsoft.Extensions.Optio
                 turn.Continue(Caseworkers.RelayAction.For(summary.Id));
                 break;
             case "token":
+                // The new code keeps the current form, or switches to the other one (Korean words or FL- letters).
+                var other = summary.CodeForm == CaseCodeForm.Words ? CaseCodeForm.Letters : CaseCodeForm.Words;
                 turn.Reply(
-                    turn.F("case.new_token.confirm", ("label", label)),
-                    [[new MenuOption("case:token_yes:" + summary.Id, "button.make_new_token"), new MenuOption("case:keep", "button.keep_token")]]);
+                    turn.F("case.new_token.confirm", ("label", label)) + "\n" + turn.F("case.new_token.form", ("form", CaseText.CodeForm(turn, summary.CodeForm))),
+                    [
+                        [new MenuOption("case:token_yes:" + summary.Id, "button.make_new_token")],
+                        [new MenuOption("case:token_" + other.Code() + ":" + summary.Id, SwitchKey(other))],
+                        [new MenuOption("case:keep", "button.keep_token")],
+                    ]);
                 break;
             case "token_yes":
-                var token = await cases.RotateTokenAsync(turn.Db, turn.Chat, summary.Id, turn.Now, cancellationToken);
-                turn.CloseMenu();
-                turn.Reply(turn.F("case.new_token.done", ("label", label)), sensitive: true);
-                turn.Reply(turn.F("reg.token", ("token", token.ToString())), sensitive: true);
+                await RotateAsync(turn, summary, summary.CodeForm, label, cancellationToken);
+                break;
+            case "token_words":
+                await RotateAsync(turn, summary, CaseCodeForm.Words, label, cancellationToken);
+                break;
+            case "token_letters":
+                await RotateAsync(turn, summary, CaseCodeForm.Letters, label, cancellationToken);
                 break;
             case "close" when summary.Status != CaseStatus.Closed:
                 turn.Reply(
@@ -79,5 +89,23 @@ public sealed class CaseActions(CaseRepository cases, Microsoft.Extensions.Optio
                 turn.CallbackAnswer = turn.T("answer.button_expired");
                 break;
         }
+    }
+
+    /// <summary>The default form of a new case's code: Korean words for a family whose language is Korean.</summary>
+    public static CaseCodeForm DefaultForm(Resources.Language language) =>
+        language == Resources.Language.Ko ? CaseCodeForm.Words : CaseCodeForm.Letters;
+
+    private static string SwitchKey(CaseCodeForm form) => form switch
+    {
+        CaseCodeForm.Words => "button.new_code_words",
+        CaseCodeForm.Letters => "button.new_code_letters",
+    };
+
+    private async Task RotateAsync(Turn turn, CaseSummary summary, CaseCodeForm form, string label, CancellationToken cancellationToken)
+    {
+        var token = await cases.RotateTokenAsync(turn.Db, turn.Chat, summary.Id, form, turn.Now, cancellationToken);
+        turn.CloseMenu();
+        turn.Reply(turn.F("case.new_token.done", ("label", label)), sensitive: true);
+        turn.Reply(turn.F("reg.token", ("token", token.ToString())), sensitive: true);
     }
 }

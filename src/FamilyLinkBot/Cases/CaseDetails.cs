@@ -33,6 +33,9 @@ public sealed record CaseSummary
     public required DateTimeOffset UpdatedAt { get; init; }
 
     public DateTimeOffset? ClosedAt { get; init; }
+
+    /// <summary>The form of the case's current token (letters for cases made before word codes existed).</summary>
+    public Crypto.CaseCodeForm CodeForm { get; init; }
 }
 
 /// <summary>One entry of a case's history (SPEC §4.2).</summary>

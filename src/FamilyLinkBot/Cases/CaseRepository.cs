@@ -15,7 +15,7 @@ public sealed class CaseRepository(KeyStore keys)
 {
     public const string TokenPurpose = "case-token";
 
-    private const string Columns = "id, chat_ref, number, relation, alias, region, place_detail, since, status, created_at, updated_at, closed_at";
+    private const string Columns = "id, chat_ref, number, relation, alias, region, place_detail, since, status, created_at, updated_at, closed_at, token_form";
 
     public byte[] TokenHash(CaseToken token) => keys.Index.TokenHash(TokenPurpose, token.Normalized);
 
@@ -25,11 +25,16 @@ public sealed class CaseRepository(KeyStore keys)
         new("case_history", "note", historyId.ToString(CultureInfo.InvariantCulture));
 
     /// <summary>Stores a new case with status reported and returns it with its token (shown once, never stored).</summary>
+    public Task<(CaseSummary Case, CaseToken Token)> CreateAsync(
+        UnitOfWork db, ChatRecord family, CaseDetails details, DateTimeOffset now, CancellationToken cancellationToken) =>
+        CreateAsync(db, family, details, CaseCodeForm.Letters, now, cancellationToken);
+
+    /// <summary>Stores a new case with status reported and a token of the given form; returns it with its token (shown once, never stored).</summary>
     public async Task<(CaseSummary Case, CaseToken Token)> CreateAsync(
-        UnitOfWork db, ChatRecord family, CaseDetails details, DateTimeOffset now, CancellationToken cancellationToken)
+        UnitOfWork db, ChatRecord family, CaseDetails details, CaseCodeForm form, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var token = CaseToken.NewToken();
+        var token = CaseToken.NewToken(form);
         var key = family.Key;
         int number;
         // The number is taken in the statement that inserts, under the unique index (chat_ref, number): an engine that
@@ -40,14 +45,15 @@ public sealed class CaseRepository(KeyStore keys)
             {
                 await using var insert = db.Command(
                         """
-                        INSERT INTO cases (id, chat_ref, number, token_hash, relation, alias, region, place_detail, since, status, created_at, updated_at)
-                        SELECT $id, $chat, COALESCE(MAX(number), 0) + 1, $token, $relation, $alias, $region, $detail, $since, $status, $now, $now
+                        INSERT INTO cases (id, chat_ref, number, token_hash, token_form, relation, alias, region, place_detail, since, status, created_at, updated_at)
+                        SELECT $id, $chat, COALESCE(MAX(number), 0) + 1, $token, $form, $relation, $alias, $region, $detail, $since, $status, $now, $now
                         FROM cases WHERE chat_ref = $chat
                         RETURNING number;
                         """)
                     .With("$id", id)
                     .With("$chat", family.Id)
                     .With("$token", TokenHash(token))
+                    .With("$form", form.Code())
                     .With("$relation", key.EncryptString(details.Relation, Field(id, "relation")))
                     .With("$alias", details.Alias is null ? null : key.EncryptString(details.Alias, Field(id, "alias")))
                     .With("$region", key.EncryptString(details.Region, Field(id, "region")))
@@ -74,6 +80,7 @@ public sealed class CaseRepository(KeyStore keys)
             Status = CaseStatus.Reported,
             CreatedAt = now,
             UpdatedAt = now,
+            CodeForm = form,
         };
         return (summary, token);
     }
@@ -123,12 +130,18 @@ public sealed class CaseRepository(KeyStore keys)
         return await command.ExecuteScalarAsync(cancellationToken) as byte[];
     }
 
-    /// <summary>Gives the case a new token; the old one stops working at once, and so does every follow made through it.</summary>
-    public async Task<CaseToken> RotateTokenAsync(UnitOfWork db, ChatRecord family, string caseId, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Gives the case a new letters token; the old one stops working at once, and so does every follow made through it.</summary>
+    public Task<CaseToken> RotateTokenAsync(UnitOfWork db, ChatRecord family, string caseId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        RotateTokenAsync(db, family, caseId, CaseCodeForm.Letters, now, cancellationToken);
+
+    /// <summary>Gives the case a new token of the given form; the old one stops working at once, and so does every follow made through it.</summary>
+    public async Task<CaseToken> RotateTokenAsync(
+        UnitOfWork db, ChatRecord family, string caseId, CaseCodeForm form, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var token = CaseToken.NewToken();
-        await using var command = db.Command("UPDATE cases SET token_hash = $token, updated_at = $now WHERE id = $id AND chat_ref = $chat;")
+        var token = CaseToken.NewToken(form);
+        await using var command = db.Command("UPDATE cases SET token_hash = $token, token_form = $form, updated_at = $now WHERE id = $id AND chat_ref = $chat;")
             .With("$token", TokenHash(token))
+            .With("$form", form.Code())
             .With("$now", now.ToUnixTimeSeconds())
             .With("$id", caseId)
             .With("$chat", family.Id);
@@ -224,6 +237,7 @@ public sealed class CaseRepository(KeyStore keys)
             CreatedAt = DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64(9)),
             UpdatedAt = DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64(10)),
             ClosedAt = reader.IsDBNull(11) ? null : DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64(11)),
+            CodeForm = CaseCodeForms.Parse(reader.GetString(12)),
         };
     }
 }

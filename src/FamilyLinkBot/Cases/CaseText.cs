@@ -23,6 +23,13 @@ public static class CaseText
 
     public static string Status(Turn turn, CaseStatus status) => turn.T(status.LabelKey());
 
+    /// <summary>The form of a case's code, as /cases and the new-code prompt name it.</summary>
+    public static string CodeForm(Turn turn, Crypto.CaseCodeForm form) => turn.T(form switch
+    {
+        Crypto.CaseCodeForm.Words => "code_form.words",
+        Crypto.CaseCodeForm.Letters => "code_form.letters",
+    });
+
     /// <summary>Characters of history a case view holds at most (the rest of the view stays well under 1,000).</summary>
     public const int HistoryBudget = 2800;
 

@@ -28,7 +28,7 @@ public sealed class CasesCommand : IBotCommand
             "cases.item",
             ("label", CaseText.Label(turn, c)),
             ("status", CaseText.Status(turn, c.Status)),
-            ("date", Dates.Show(c.UpdatedAt))));
+            ("date", Dates.Show(c.UpdatedAt))) + " " + turn.F("cases.code_form", ("form", CaseText.CodeForm(turn, c.CodeForm))));
         var rows = new List<IReadOnlyList<MenuOption>>();
         foreach (var summary in cases)
         {

@@ -196,7 +196,7 @@ public sealed partial class RegisterFlow(CaseRepository cases) : IFlow, IMenuAct
             PlaceDetail = data.GetValueOrDefault(PlaceDetail),
             Since = data.GetValueOrDefault(Since),
         };
-        var (summary, token) = await cases.CreateAsync(turn.Db, turn.Chat, details, turn.Now, cancellationToken);
+        var (summary, token) = await cases.CreateAsync(turn.Db, turn.Chat, details, CaseActions.DefaultForm(turn.Language), turn.Now, cancellationToken);
         turn.Session.EndFlow();
         turn.CloseMenu();
         var done = turn.F("reg.done", ("status", CaseText.Status(turn, summary.Status)));

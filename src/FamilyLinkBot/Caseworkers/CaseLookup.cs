@@ -60,7 +60,7 @@ public sealed class CaseLookup(CaseRepository cases, ChatRepository chats, Token
     /// Splits command arguments into the case named at their start (a case code, or a reference such as
     /// <c>#3f9a01c2</c>) and the rest. The one place that knows where a case code ends, used by /case, /status and /reply.
     /// </summary>
-    public static (string Case, string Remainder) SplitCase(string arguments) => SplitFirst(arguments);
+    public static (string Case, string Remainder) SplitCase(string arguments) => Crypto.CaseCodeParser.Split(arguments);
 
     /// <summary>Splits "word rest" at the first white space.</summary>
     public static (string First, string Remainder) SplitFirst(string arguments)

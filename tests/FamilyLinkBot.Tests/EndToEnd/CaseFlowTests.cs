@@ -46,8 +46,9 @@ public sealed partial class CaseFlowTests : IAsyncLifetime
 
     internal static string TokenIn(BotMessage message) => TokenPattern().Match(message.Text).Value;
 
-    [GeneratedRegex(@"FL-[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}")]
-    private static partial Regex TokenPattern();
+    // A letters token (FL-…) or a Korean word code (seven words of 2-3 syllables, single spaces).
+    [GeneratedRegex(@"FL-[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}|(?<![가-힣])[가-힣]{2,3}( [가-힣]{2,3}){6}(?![가-힣])")]
+    internal static partial Regex TokenPattern();
 
     [Fact]
     public async Task RegisterInEnglishStoresTheCaseAndShowsTheTokenOnce()
@@ -97,7 +98,7 @@ public sealed partial class CaseFlowTests : IAsyncLifetime
         Assert.Contains(Ko("region.jilin"), summary.Text);
         Assert.Contains(Ko("value.not_given"), summary.Text);
         await family.Presses(Ko("button.confirm"));
-        Assert.NotEmpty(TokenIn(family.LastReply()));
+        Assert.Equal(7, TokenIn(family.LastReply()).Split(' ').Length); // a Korean family gets a word code
         Assert.Matches("[가-힣]", family.Replies[^2].Text);
 
         var cases = await family.Says("/cases");

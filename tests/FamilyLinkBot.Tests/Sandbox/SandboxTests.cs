@@ -13,8 +13,7 @@ public sealed partial class SandboxTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    [GeneratedRegex(@"FL-[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}")]
-    private static partial Regex TokenPattern();
+    private static Regex TokenPattern() => EndToEnd.CaseFlowTests.TokenPattern();
 
     internal static async Task<string> RegisterWithButtonsAsync(SandboxClient page)
     {
