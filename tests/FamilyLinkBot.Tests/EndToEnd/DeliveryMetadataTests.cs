@@ -1,4 +1,5 @@
 using FamilyLinkBot.Alerts;
+using FamilyLinkBot.Delivery;
 using FamilyLinkBot.Storage;
 using FamilyLinkBot.Testing;
 using FamilyLinkBot.Tests.Support;
@@ -44,6 +45,15 @@ public sealed class DeliveryMetadataTests : IAsyncLifetime
             "INSERT INTO subscriptions (chat_ref, kind, value) SELECT id, 'region', 'jilin' FROM chats WHERE id NOT IN (SELECT chat_ref FROM cases) LIMIT 1;");
         await ExecAsync(
             $"INSERT INTO alerts (title, source, topics, regions, state, created_at, decided_at) VALUES ('{Title}', 'Test feed', '[]', '[\"jilin\"]', 'approved', unixepoch(), unixepoch());");
+
+        // An earlier broadcast, sent without an admin chat (no progress message): its row must not keep others alive.
+        await using (var db = await _bot.Service<Database>().BeginAsync())
+        {
+            var broadcasts = _bot.Service<BroadcastStore>();
+            var id = await broadcasts.CreateAsync(db, "Earlier news", Audience.All, null, DateTimeOffset.UtcNow, CancellationToken.None);
+            await broadcasts.FinishAsync(db, id, BroadcastState.Cancelled, DateTimeOffset.UtcNow, CancellationToken.None);
+            await db.CommitAsync();
+        }
 
         await _bot.Service<AlertFanOut>().DeliverApprovedAsync(CancellationToken.None);
         await _emulator.WaitUntilAsync(
