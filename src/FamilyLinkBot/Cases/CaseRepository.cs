@@ -64,7 +64,7 @@ public sealed class CaseRepository(KeyStore keys)
                 number = Convert.ToInt32(await insert.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
                 break;
             }
-            catch (Microsoft.Data.Sqlite.SqliteException ex) when (attempt < 3 && ex.SqliteExtendedErrorCode == 2067 && ex.Message.Contains("cases.number", StringComparison.Ordinal))
+            catch (Microsoft.Data.Sqlite.SqliteException ex) when (attempt < 3 && ex.SqliteExtendedErrorCode == 2067 && ex.Message.Contains("cases.chat_ref, cases.number", StringComparison.Ordinal))
             {
                 // SQLITE_CONSTRAINT_UNIQUE on (chat_ref, number): another writer took the number; take the next.
             }

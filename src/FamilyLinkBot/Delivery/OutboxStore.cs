@@ -34,7 +34,8 @@ public sealed class OutboxStore
     // Rows a running broadcast still needs once settled: its recipients' (counted until it ends) and its progress
     // message's (edited later, by its Telegram message id). Every other settled row is deleted at once.
     private static readonly string Needed =
-        "(broadcast_id IS NOT NULL OR id IN (SELECT progress_item FROM broadcasts UNION SELECT last_edit_item FROM broadcasts))";
+        "(broadcast_id IS NOT NULL OR id IN (SELECT progress_item FROM broadcasts WHERE progress_item IS NOT NULL " +
+        "UNION SELECT last_edit_item FROM broadcasts WHERE last_edit_item IS NOT NULL))";
 
     private const long Hour = 3_600_000;
 

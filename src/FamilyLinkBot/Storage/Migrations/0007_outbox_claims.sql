@@ -37,7 +37,8 @@ INSERT INTO outbox_rebuilt (id, chat_ref, lane, payload, state, attempts, not_be
     SELECT id, CASE WHEN state = 0 THEN chat_ref END, lane, payload, state, attempts, not_before, created_at, error, broadcast_id, message_id
     FROM outbox
     WHERE state = 0 OR broadcast_id IN (SELECT id FROM broadcasts WHERE state = 0)
-       OR id IN (SELECT progress_item FROM broadcasts UNION SELECT last_edit_item FROM broadcasts);
+       OR id IN (SELECT progress_item FROM broadcasts WHERE progress_item IS NOT NULL
+                 UNION SELECT last_edit_item FROM broadcasts WHERE last_edit_item IS NOT NULL);
 DROP TABLE outbox;
 ALTER TABLE outbox_rebuilt RENAME TO outbox;
 CREATE INDEX outbox_pending ON outbox(lane, id) WHERE state = 0;

@@ -1,0 +1,86 @@
+using FamilyLinkBot.Conversations;
+using FamilyLinkBot.Delivery;
+using FamilyLinkBot.Storage;
+using FamilyLinkBot.Testing;
+using FamilyLinkBot.Tests.EndToEnd;
+using FamilyLinkBot.Tests.Support;
+using Microsoft.Data.Sqlite;
+
+namespace FamilyLinkBot.Tests.Delivery;
+
+/// <summary>Rows are claimed before they are sent (SPEC §8, §12): what another process holds is not sent twice.</summary>
+public sealed class OutboxClaimTests : IAsyncLifetime
+{
+    private const string Text = "Your caseworker has an update";
+
+    private readonly TempFolder _folder = new();
+    private BotApiEmulator _emulator = null!;
+    private TestBot _bot = null!;
+
+    public async Task InitializeAsync()
+    {
+        _emulator = await BotApiEmulator.StartAsync();
+        _bot = await TestBot.StartAsync(_emulator, _folder.Path);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _bot.DisposeAsync();
+        await _emulator.DisposeAsync();
+        _folder.Dispose();
+    }
+
+    [Fact]
+    public async Task RowClaimedByAnotherLiveProcessIsNotSentUntilItsLeaseLapses()
+    {
+        var users = await Recipients.SeedAsync(_emulator, _bot.Service<Database>(), _bot.Service<ChatRepository>(), 3);
+        var ids = new List<long>();
+        await using (var db = await _bot.Service<Database>().BeginAsync())
+        {
+            foreach (var user in users)
+            {
+                using var chat = (await _bot.Service<ChatRepository>().FindAsync(db, user.ChatId, CancellationToken.None))!;
+                var id = await _bot.Service<OutboxStore>().EnqueueAsync(db, chat, Lane.Notice, new OutgoingMessage { Text = Text }, DateTimeOffset.UtcNow, CancellationToken.None);
+                ids.Add(id);
+            }
+
+            // Another process (another instance name) claimed the first two: one with a live lease, one whose lease lapsed.
+            await using var claim = db.Command(
+                    "UPDATE outbox SET claimed_by = 'other:1', claimed_until = CASE id WHEN $live THEN $future ELSE $past END WHERE id IN ($live, $lapsed);")
+                .With("$live", ids[0]).With("$lapsed", ids[1])
+                .With("$future", DateTimeOffset.UtcNow.AddMinutes(3).ToUnixTimeMilliseconds())
+                .With("$past", DateTimeOffset.UtcNow.AddSeconds(-1).ToUnixTimeMilliseconds());
+            await claim.ExecuteNonQueryAsync();
+            await db.CommitAsync();
+        }
+
+        _bot.Service<Outbox>().Wake();
+        await _emulator.WaitUntilAsync(() => Recipients.Received(_emulator, users[1], Text) == 1 && Recipients.Received(_emulator, users[2], Text) == 1, TimeSpan.FromSeconds(10));
+        await Task.Delay(1500);
+        Assert.Equal(0, Recipients.Received(_emulator, users[0], Text));
+
+        // The other process died: once its lease lapses, the row goes.
+        await using (var db = await _bot.Service<Database>().BeginAsync())
+        {
+            await using var lapse = db.Command("UPDATE outbox SET claimed_until = $past WHERE id = $id;")
+                .With("$past", DateTimeOffset.UtcNow.AddSeconds(-1).ToUnixTimeMilliseconds()).With("$id", ids[0]);
+            await lapse.ExecuteNonQueryAsync();
+            await db.CommitAsync();
+        }
+
+        await _emulator.WaitUntilAsync(() => Recipients.Received(_emulator, users[0], Text) == 1, TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task TwoCasesOfOneFamilyCannotShareANumber()
+    {
+        var family = await CaseFlowTests.OnboardAsync(_emulator);
+        await CaseFlowTests.RegisterAsync(family, "Mi-rae");
+        await using var db = await _bot.Service<Database>().BeginAsync();
+        await using var duplicate = db.Command(
+            "INSERT INTO cases (id, chat_ref, number, token_hash, relation, region, status, created_at, updated_at) " +
+            "SELECT 'copy', chat_ref, number, x'00', relation, region, status, created_at, updated_at FROM cases LIMIT 1;");
+        var error = await Assert.ThrowsAsync<SqliteException>(() => duplicate.ExecuteNonQueryAsync());
+        Assert.Contains("cases.number", error.Message, StringComparison.Ordinal);
+    }
+}

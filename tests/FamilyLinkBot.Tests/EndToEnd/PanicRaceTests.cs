@@ -1,0 +1,72 @@
+using FamilyLinkBot.Testing;
+using FamilyLinkBot.Tests.Support;
+
+namespace FamilyLinkBot.Tests.EndToEnd;
+
+/// <summary>
+/// /panic sent the instant a message arrives (SPEC §6): the send's outcome may not be recorded yet, since outcomes are
+/// committed in groups, and /panic must still take the message off the phone.
+/// </summary>
+public sealed class PanicRaceTests : IAsyncLifetime
+{
+    private const int Families = 12;
+
+    private readonly TempFolder _folder = new();
+    private BotApiEmulator _emulator = null!;
+    private TestBot _bot = null!;
+
+    public async Task InitializeAsync()
+    {
+        _emulator = await BotApiEmulator.StartAsync();
+        _bot = await TestBot.StartAsync(_emulator, _folder.Path);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _bot.DisposeAsync();
+        await _emulator.DisposeAsync();
+        LogSafety.AssertClean(_bot.Logs, _emulator, ["Mi-rae", "Tumen detention centre"]);
+        _folder.Dispose();
+    }
+
+    [Fact]
+    public async Task PanicTheMomentTheCodeArrivesDeletesItForEveryFamily()
+    {
+        var families = new List<ChatDriver>();
+        for (var i = 0; i < Families; i++)
+        {
+            var family = await CaseFlowTests.OnboardAsync(_emulator);
+            await family.Says("/register");
+            await family.Presses("Child");
+            await family.Says("Mi-rae");
+            await family.Presses("Jilin");
+            await family.Says("Tumen detention centre");
+            await family.Says("2026-03");
+            families.Add(family);
+        }
+
+        var codes = await Task.WhenAll(families.Select(async family =>
+        {
+            var confirmed = family.Presses("Confirm");
+            // The frightened family's thumb: /panic the moment the code shows, before anything else happens.
+            await _emulator.WaitUntilAsync(() => CodeIn(family) is not null, TimeSpan.FromSeconds(20));
+            var code = CodeIn(family)!;
+            _emulator.SendText(family.User, "/panic");
+            await ((Task)confirmed).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            return (family, code);
+        }));
+
+        foreach (var (family, code) in codes)
+        {
+            await _emulator.WaitUntilAsync(
+                () => _emulator.MessagesIn(family.ChatId).Single(m => m.MessageId == code.MessageId).IsDeleted,
+                TimeSpan.FromSeconds(15));
+        }
+
+        Assert.All(codes, c => Assert.DoesNotContain(
+            _emulator.MessagesIn(c.family.ChatId), m => !m.IsDeleted && CaseFlowTests.TokenIn(m).Length > 0));
+    }
+
+    private BotMessage? CodeIn(ChatDriver family) =>
+        _emulator.MessagesIn(family.ChatId).FirstOrDefault(m => m.IsFromBot && CaseFlowTests.TokenIn(m).Length > 0);
+}
