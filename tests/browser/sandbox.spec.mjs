@@ -11,7 +11,8 @@ if (!url || !screenshotPath) {
   process.exit(2);
 }
 
-const TOKEN = /FL-[0-9A-HJKMNP-TV-Z]{4}(?:-[0-9A-HJKMNP-TV-Z]{4}){3}/;
+// A Korean family gets seven Korean words; English and Chinese families get the FL- form.
+const TOKEN = /FL-[0-9A-HJKMNP-TV-Z]{4}(?:-[0-9A-HJKMNP-TV-Z]{4}){3}|(?<=[:：] )(?:[가-힣]{2,3} ){6}[가-힣]{2,3}(?![가-힣])/;
 const steps = [];
 const offHost = [];
 const browser = await chromium.launch({

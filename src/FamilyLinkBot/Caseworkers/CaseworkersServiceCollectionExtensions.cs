@@ -15,6 +15,7 @@ public static class CaseworkersServiceCollectionExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<CaseworkerRepository>();
         builder.Services.AddSingleton<CaseReference>();
+        builder.Services.AddSingleton<Delivery.ISentMessageListener, RelayCopyRecorder>();
         builder.Services.AddSingleton<TokenLookupLimiter>();
         builder.Services.AddSingleton<AdminSetupCode>();
         builder.Services.TryAddSingleton(new SetupCodeConsole(Console.Out));

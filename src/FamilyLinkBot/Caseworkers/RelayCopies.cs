@@ -10,7 +10,7 @@ public sealed record RelayCopy(long OutboxId, string CaseId, byte[] TokenHash);
 /// <summary>
 /// The <c>relay_copies</c> table: for each family message relayed to a caseworker, the case it belongs to, so the
 /// caseworker can answer it with Telegram's reply or its Reply button (SPEC §4.4). The row is keyed by the outbox item
-/// that carries the copy; the outbox records Telegram's message id once it is sent, and a reply is matched through it.
+/// that carries the copy; Telegram's message id is recorded when the outbox settles it as sent, and a reply is matched through it.
 /// The case id (with the case's token hash at the time, so a new token ends answers to older copies) is encrypted with
 /// the caseworker's chat key and bound to the row; rows expire like the copy itself.
 /// </summary>
@@ -39,6 +39,16 @@ public static class RelayCopies
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>Records the Telegram message id a copy became (called as its outbox row settles as sent).</summary>
+    public static async Task RecordMessageAsync(UnitOfWork db, long outboxId, string chatRef, int messageId, CancellationToken cancellationToken)
+    {
+        await using var command = db.Command("UPDATE relay_copies SET message_id = $message WHERE outbox_id = $outbox AND chat_ref = $chat;")
+            .With("$message", messageId)
+            .With("$outbox", outboxId)
+            .With("$chat", chatRef);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>The copy that is Telegram message <paramref name="messageId"/> in this chat; null if there is none (any more).</summary>
     public static Task<RelayCopy?> FindByMessageAsync(
         UnitOfWork db, ChatRecord caseworker, int messageId, DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -46,8 +56,8 @@ public static class RelayCopies
             db,
             caseworker,
             """
-            SELECT r.outbox_id, r.case_ref FROM relay_copies r JOIN outbox o ON o.id = r.outbox_id
-            WHERE r.chat_ref = $chat AND o.chat_ref = $chat AND o.message_id = $key AND r.expires_at > $now;
+            SELECT outbox_id, case_ref FROM relay_copies
+            WHERE chat_ref = $chat AND message_id = $key AND expires_at > $now;
             """,
             messageId,
             now,
@@ -73,8 +83,8 @@ public static class RelayCopies
         var ids = new List<long>();
         await using (var command = db.Command(
                 """
-                SELECT r.outbox_id FROM relay_copies r JOIN outbox o ON o.id = r.outbox_id
-                WHERE r.chat_ref = $chat AND o.message_id IS NULL AND r.expires_at > $now ORDER BY r.outbox_id;
+                SELECT outbox_id FROM relay_copies
+                WHERE chat_ref = $chat AND message_id IS NULL AND expires_at > $now ORDER BY outbox_id;
                 """)
             .With("$chat", caseworker.Id)
             .With("$now", now.ToUnixTimeSeconds()))

@@ -38,6 +38,7 @@ public sealed class OutboxDispatcher : BackgroundService
     private readonly TelegramSender _sender;
     private readonly TelegramCircuit _circuit;
     private readonly MessageDeleter _deleter;
+    private readonly ISentMessageListener[] _sentListeners;
     private readonly TimeProvider _time;
     private readonly DeliveryOptions _options;
     private readonly ILogger<OutboxDispatcher> _logger;
@@ -60,6 +61,7 @@ public sealed class OutboxDispatcher : BackgroundService
         TelegramSender sender,
         TelegramCircuit circuit,
         MessageDeleter deleter,
+        IEnumerable<ISentMessageListener> sentListeners,
         TimeProvider time,
         IOptions<DeliveryOptions> options,
         ILogger<OutboxDispatcher> logger)
@@ -72,6 +74,7 @@ public sealed class OutboxDispatcher : BackgroundService
         _sender = sender;
         _circuit = circuit;
         _deleter = deleter;
+        _sentListeners = sentListeners.ToArray();
         _time = time;
         _options = options.Value;
         _logger = logger;
@@ -426,6 +429,14 @@ public sealed class OutboxDispatcher : BackgroundService
                 {
                     // Sent after a /panic that could not see it: tracked as due now, in case the deletion at once fails.
                     await TrackedMessages.TrackAsync(db, chatRef, messageId, now, panicked ? 0 : outcome.DisappearAfterSeconds, CancellationToken.None);
+                }
+
+                if (outcome.MessageId is { } sentId && !outcome.Edited)
+                {
+                    foreach (var listener in _sentListeners)
+                    {
+                        await listener.SentAsync(db, item.Id, chatRef, sentId, CancellationToken.None);
+                    }
                 }
 
                 return new Settled(null, panicked);

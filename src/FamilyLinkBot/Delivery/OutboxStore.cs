@@ -26,6 +26,8 @@ public sealed class OutboxStore
 
     private static readonly string Pending = Code(OutboxState.Pending);
     private static readonly string Cancelled = Code(OutboxState.Cancelled);
+    private static readonly string Sent = Code(OutboxState.Sent);
+    private static readonly string Failed = Code(OutboxState.Failed);
     private static readonly string Running = ((int)BroadcastState.Running).ToString(CultureInfo.InvariantCulture);
 
     // A settled row forgets whom it was for and what it said.
@@ -336,6 +338,35 @@ public sealed class OutboxStore
                 """)
             .With("$hour", since.ToUnixTimeMilliseconds() / Hour);
         return await CountsAsync(command, cancellationToken);
+    }
+
+    /// <summary>Monitoring: pending rows by lane, and when the longest-waiting of them became due.</summary>
+    public async Task<(Dictionary<Lane, long> Pending, DateTimeOffset? OldestDue)> PendingByLaneAsync(UnitOfWork db, CancellationToken cancellationToken)
+    {
+        var pending = new Dictionary<Lane, long>();
+        long? oldest = null;
+        await using var command = db.Command($"SELECT lane, COUNT(*), MIN(not_before) FROM outbox WHERE state = {Pending} GROUP BY lane;");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            pending[(Lane)reader.GetInt32(0)] = reader.GetInt64(1);
+            var due = reader.GetInt64(2);
+            oldest = oldest is null ? due : Math.Min(oldest.Value, due);
+        }
+
+        return (pending, oldest is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null);
+    }
+
+    /// <summary>Monitoring: recipients of running broadcasts already sent and failed.</summary>
+    public async Task<(long Sent, long Failed)> RunningBroadcastOutcomesAsync(UnitOfWork db, CancellationToken cancellationToken)
+    {
+        await using var command = db.Command(
+            $"""
+            SELECT o.state, COUNT(*) FROM outbox o JOIN broadcasts b ON b.id = o.broadcast_id
+            WHERE b.state = 0 AND o.state IN ({Sent}, {Failed}) GROUP BY o.state;
+            """);
+        var counts = await CountsAsync(command, cancellationToken);
+        return (counts.GetValueOrDefault(OutboxState.Sent), counts.GetValueOrDefault(OutboxState.Failed));
     }
 
     /// <summary>The Telegram message id of a sent row (a message edited later, such as a broadcast's progress).</summary>

@@ -15,6 +15,7 @@ public sealed record HealthEntry(string Name, bool Healthy, string Detail);
 /// </summary>
 public sealed class HealthCheck(
     Database database,
+    Delivery.OutboxStore outbox,
     KeyStore keys,
     BotMetrics metrics,
     ITelegramBotClient bot,
@@ -68,7 +69,7 @@ public sealed class HealthCheck(
     /// <summary>Reads the database gauges and hands them to the metrics (before a scrape).</summary>
     public async Task<DatabaseGauges> RefreshGaugesAsync(CancellationToken cancellationToken)
     {
-        var gauges = await DatabaseGauges.ReadAsync(database, cancellationToken);
+        var gauges = await DatabaseGauges.ReadAsync(database, outbox, cancellationToken);
         metrics.Gauges = gauges;
         return gauges;
     }

@@ -57,7 +57,7 @@ public sealed class DeliveryMetadataTests : IAsyncLifetime
 
         await _bot.Service<AlertFanOut>().DeliverApprovedAsync(CancellationToken.None);
         await _emulator.WaitUntilAsync(
-            () => new[] { withCase, subscribed, neither }.Count(f => _emulator.MessagesIn(f.ChatId).Any(m => m.Text.Contains("Hunchun", StringComparison.Ordinal))) == 2,
+            () => new[] { withCase, subscribed, neither }.Count(f => _emulator.MessagesIn(f.ChatId).Any(m => m.Text.Contains("Hunchun", StringComparison.Ordinal) || m.Text.Contains(CaseFlowTests.En("notice.alert"), StringComparison.Ordinal))) == 2,
             TimeSpan.FromSeconds(15));
         await WaitUntilNothingPendingAsync();
 

@@ -102,7 +102,7 @@ public sealed class NewsAlertTests : IAsyncLifetime
     private static async Task DiscreetOffAsync(ChatDriver family)
     {
         await family.Says("/privacy");
-        await family.Presses(En("button.discreet_on"));
+        await family.Presses("✅ " + En("button.discreet"));
     }
 
     private static async Task SetPhraseAsync(ChatDriver family, string phrase)

@@ -136,12 +136,17 @@ public sealed class MonitoringTests : IAsyncLifetime
         var family = await CaseFlowTests.OnboardAsync(_emulator);
         var url = bot.Service<MonitoringServer>().BoundUrl + "/healthz";
 
-        // A message due long ago that is still pending (as when the dispatcher has stopped).
+        // A message due long ago that is still pending: claimed by another process that never finished it, so this
+        // one's dispatcher leaves it alone (sent rows are deleted at once, so the test queues its own).
         await using (var connection = new SqliteConnection($"Data Source={bot.DatabasePath}"))
         {
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
-            command.CommandText = "UPDATE outbox SET state = 0, not_before = 1 WHERE id = (SELECT MIN(id) FROM outbox);";
+            command.CommandText =
+                """
+                INSERT INTO outbox (chat_ref, lane, payload, not_before, created_at, claimed_by, claimed_until)
+                SELECT id, 1, x'', 1000, 1000, 'elsewhere:0', 253402300799000 FROM chats LIMIT 1;
+                """;
             Assert.Equal(1, await command.ExecuteNonQueryAsync());
         }
 
