@@ -58,10 +58,9 @@ public sealed class Database : IDisposable
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
-        var directory = Path.GetDirectoryName(FilePath);
-        if (!_directoryReady && !string.IsNullOrEmpty(directory))
+        if (!_directoryReady)
         {
-            Directory.CreateDirectory(directory);
+            PrepareFiles();
             _directoryReady = true;
         }
 
@@ -80,6 +79,61 @@ public sealed class Database : IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Owner-only files (issue 13): a data folder it creates gets mode 0700, and the database is created 0600 before SQLite
+    /// opens it, so the WAL and shared-memory files SQLite makes beside it get 0600 too (it copies the database's mode).
+    /// An existing database, WAL or SHM that others could read is narrowed to 0600. A folder that already exists is left
+    /// as it is: it may be the operator's working directory.
+    /// </summary>
+    private void PrepareFiles()
+    {
+        var directory = Path.GetDirectoryName(FilePath);
+        if (OperatingSystem.IsWindows())
+        {
+            if (!string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            return;
+        }
+
+        if (!string.IsNullOrEmpty(directory) && !Directory.Exists(directory))
+        {
+            Directory.CreateDirectory(directory, OwnerOnlyFolder);
+        }
+
+        if (!File.Exists(FilePath))
+        {
+            try
+            {
+                // An empty file is an empty SQLite database.
+                using var created = new FileStream(FilePath, new FileStreamOptions
+                {
+                    Mode = FileMode.CreateNew,
+                    Access = FileAccess.Write,
+                    UnixCreateMode = OwnerOnlyFile,
+                });
+            }
+            catch (IOException) when (File.Exists(FilePath))
+            {
+                // Created by another process at the same moment: narrowed below like any existing file.
+            }
+        }
+
+        foreach (var path in new[] { FilePath, FilePath + "-wal", FilePath + "-shm", FilePath + "-journal" })
+        {
+            if (File.Exists(path) && (File.GetUnixFileMode(path) & ~OwnerOnlyFile) != 0)
+            {
+                File.SetUnixFileMode(path, OwnerOnlyFile);
+            }
+        }
+    }
+
+    internal const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    internal const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
     /// <summary>Opens a connection and begins an immediate (write-locking) transaction on it.</summary>
     public async Task<UnitOfWork> BeginAsync(CancellationToken cancellationToken = default)

@@ -44,6 +44,7 @@ public sealed class PollingService(
         logger.LogInformation("Polling Telegram for updates.");
         while (!stoppingToken.IsCancellationRequested)
         {
+            var unreadable = false;
             try
             {
                 var updates = await bot.GetUpdates(offset, 100, options.Value.PollingTimeoutSeconds, AllowedUpdates, stoppingToken);
@@ -65,17 +66,38 @@ public sealed class PollingService(
             }
             catch (RequestException ex) when (ex.InnerException is JsonException)
             {
-                // One unreadable update would otherwise block every later one forever: find it and step over it.
-                offset = await SkipUnreadableAsync(offset, stoppingToken) ?? offset;
+                unreadable = true;
             }
             catch (Exception ex)
             {
-                failures++;
-                var delay = RetryDelay(ex, failures);
-                logger.LogWarning("getUpdates failed ({Reason}); trying again in {Seconds:0.#} s.", Describe(ex), delay.TotalSeconds);
-                await Task.Delay(delay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await BackOffAsync(ex, ++failures, stoppingToken);
+            }
+
+            if (unreadable)
+            {
+                // One unreadable update would otherwise block every later one forever: find it and step over it. Finding it
+                // is a request of its own, outside the catch above, and its failure is one more failed poll, never the end.
+                try
+                {
+                    offset = await SkipUnreadableAsync(offset, stoppingToken) ?? offset;
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (Exception ex)
+                {
+                    await BackOffAsync(ex, ++failures, stoppingToken);
+                }
             }
         }
+    }
+
+    private async Task BackOffAsync(Exception error, int failures, CancellationToken stoppingToken)
+    {
+        var delay = RetryDelay(error, failures);
+        logger.LogWarning("getUpdates failed ({Reason}); trying again in {Seconds:0.#} s.", Describe(error), delay.TotalSeconds);
+        await Task.Delay(delay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     /// <summary>
