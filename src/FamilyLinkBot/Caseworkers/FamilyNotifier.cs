@@ -8,8 +8,8 @@ namespace FamilyLinkBot.Caseworkers;
 
 /// <summary>
 /// Pushes about a case to its family (SPEC §4.3, §6), in the family's language, through the outbox's notice lane.
-/// With discreet notifications on, the push says only "There is an update" with a Show button that is added to the
-/// family's live menu, so it works like any other button of theirs; the details then come as a protected, tracked
+/// With discreet notifications on, the push says only "There is an update" with a Show button kept in the family's
+/// session under its own id (the newest <see cref="NoticeButton.Kept"/>); the details then come as a protected, tracked
 /// message. Without discreet notifications the details come at once, protected and tracked with the family's timer.
 /// Nothing about the caseworker is ever included.
 /// </summary>
@@ -43,15 +43,20 @@ public static class FamilyNotifier
         if (family.Discreet)
         {
             var session = await SessionStore.LoadAsync(db, family, cancellationToken);
-            // Join the family's live menu rather than replace it: a step in progress keeps its buttons.
-            var menu = session.Menu ?? new Menu { Id = CallbackData.NewMenuId(), Options = [] };
-            session.Menu = menu;
-            menu.Options.Add(new MenuOption(showAction, "button.show"));
+            // Keyed by the notice, beside the live menu: a step in progress keeps its buttons, and the hundredth notice's
+            // Show works like the first (an index into the menu would run past what callback data allows).
+            var notice = new NoticeButton(CallbackData.NewMenuId(), showAction);
+            session.Notices.Add(notice);
+            if (session.Notices.Count > NoticeButton.Kept)
+            {
+                session.Notices.RemoveRange(0, session.Notices.Count - NoticeButton.Kept);
+            }
+
             await SessionStore.SaveAsync(db, family, session, now, cancellationToken);
             message = new OutgoingMessage
             {
                 Text = texts.Get(language, "notice.update"),
-                Keyboard = [[new OutgoingButton(texts.Get(language, "button.show"), CallbackData.For(menu.Id, menu.Options.Count - 1))]],
+                Keyboard = [[new OutgoingButton(texts.Get(language, "button.show"), CallbackData.For(notice.Id, 0))]],
             };
         }
         else

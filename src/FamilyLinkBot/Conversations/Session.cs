@@ -17,6 +17,12 @@ public sealed class Session
 
     public DateTimeOffset? FlowTouchedAt { get; set; }
 
+    /// <summary>
+    /// The Show buttons of discreet notices (SPEC §6), newest last, each under its own id rather than an index of the live
+    /// menu, so that any number of notices never breaks them; at most <see cref="NoticeButton.Kept"/>, the oldest dropped.
+    /// </summary>
+    public List<NoticeButton> Notices { get; set; } = [];
+
     public void StartFlow(string flow, string step, DateTimeOffset now)
     {
         Flow = flow;
@@ -47,3 +53,10 @@ public sealed class Menu
 
 /// <summary>One button: the action it triggers, and its label as a resource key or literal text.</summary>
 public sealed record MenuOption(string Action, string? LabelKey, string? Text = null);
+
+/// <summary>A notice's Show button: its callback data is <c>1.{Id}.0</c>, and it runs <see cref="Action"/>.</summary>
+public sealed record NoticeButton(string Id, string Action)
+{
+    /// <summary>Show buttons kept per chat; pressing an older one answers "expired".</summary>
+    public const int Kept = 50;
+}
