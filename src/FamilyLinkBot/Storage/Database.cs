@@ -53,6 +53,9 @@ public sealed class Database : IDisposable
 
     public void Dispose() => _writer.Dispose();
 
+    /// <summary>How often a checkpoint blocked by a reader is tried before <see cref="CheckpointAsync"/> gives up.</summary>
+    internal int CheckpointAttempts { get; init; } = 3;
+
     /// <summary>The full path of the database file; the WAL lives beside it as <c>-wal</c>.</summary>
     public string FilePath { get; }
 
@@ -163,12 +166,37 @@ public sealed class Database : IDisposable
         }
     }
 
-    /// <summary>Moves the WAL's content into the main file and truncates the log (used after erasure).</summary>
-    public async Task CheckpointAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Moves the WAL's content into the main file and truncates the log (used after erasure). A reader still on an older
+    /// snapshot blocks it; it is tried <see cref="CheckpointAttempts"/> times. Returns false when it stayed blocked: then
+    /// erased pages may remain in the log until a later checkpoint, which the caller logs (without ids).
+    /// </summary>
+    public async Task<bool> CheckpointAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            await using (var connection = await OpenAsync(cancellationToken))
+            await using (var command = connection.CreateCommand())
+            {
+                // The busy handler waits for readers up to this long per attempt (OpenAsync sets it again for the next user).
+                command.CommandText = "PRAGMA busy_timeout = 2000;";
+                await command.ExecuteNonQueryAsync(cancellationToken);
+
+                // One row: busy (1 when a reader or writer kept it from finishing), log frames, checkpointed frames.
+                command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                if (!await reader.ReadAsync(cancellationToken) || reader.GetInt64(0) == 0)
+                {
+                    return true;
+                }
+            }
+
+            if (attempt >= CheckpointAttempts)
+            {
+                return false;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken);
+        }
     }
 }

@@ -131,6 +131,46 @@ public sealed class SecurityReviewTests : CaseworkerTestBase
         Assert.Contains("Mi-rae", (await family.Presses(En("button.view") + " · Mi-rae")).Text);
     }
 
+    [Fact]
+    public async Task SwappedChatIndexesMakeNoFamilyActAsAnother()
+    {
+        var first = await CaseFlowTests.OnboardAsync(Emulator);
+        await CaseFlowTests.RegisterAsync(first, "Alias-first");
+        var second = await CaseFlowTests.OnboardAsync(Emulator);
+        await CaseFlowTests.RegisterAsync(second, "Alias-second");
+
+        // Someone who can write the database but has no key swaps the two rows' index values.
+        await using (var db = await Bot.Service<Database>().BeginAsync())
+        {
+            var rows = new List<(string Id, byte[] Index)>();
+            await using (var read = db.Command("SELECT id, chat_index FROM chats WHERE id IN (SELECT chat_ref FROM cases) ORDER BY id;"))
+            await using (var reader = await read.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    rows.Add((reader.GetString(0), (byte[])reader.GetValue(1)));
+                }
+            }
+
+            Assert.Equal(2, rows.Count);
+            foreach (var (id, index) in new[] { (rows[0].Id, new byte[] { 0 }), (rows[1].Id, rows[0].Index), (rows[0].Id, rows[1].Index) })
+            {
+                await using var swap = db.Command("UPDATE chats SET chat_index = $index WHERE id = $id;").With("$index", index).With("$id", id);
+                await swap.ExecuteNonQueryAsync();
+            }
+
+            await db.CommitAsync();
+        }
+
+        var before = Bot.Logs.Lines.Count(line => line.Contains("failed with", StringComparison.Ordinal));
+        Emulator.SendText(first.User, "/cases");
+        Emulator.SendText(second.User, "/cases");
+        await Emulator.WaitUntilAsync(() => Bot.Logs.Lines.Count(line => line.Contains("failed with", StringComparison.Ordinal)) >= before + 2, TimeSpan.FromSeconds(20));
+
+        Assert.DoesNotContain(Emulator.MessagesIn(first.ChatId), m => m.Text.Contains("Alias-second", StringComparison.Ordinal));
+        Assert.DoesNotContain(Emulator.MessagesIn(second.ChatId), m => m.Text.Contains("Alias-first", StringComparison.Ordinal));
+    }
+
     private List<BotMessage> Notices(ChatDriver family) =>
         [.. Emulator.MessagesIn(family.ChatId).Where(m => m.IsFromBot && m.Text == En("notice.update")).OrderBy(m => m.MessageId)];
 
