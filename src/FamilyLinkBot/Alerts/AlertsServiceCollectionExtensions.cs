@@ -31,8 +31,11 @@ public static class AlertsServiceCollectionExtensions
                 c.Timeout = news.FetchTimeout + TimeSpan.FromSeconds(10); // a backstop; FeedFetcher enforces FetchTimeout
                 c.DefaultRequestHeaders.UserAgent.ParseAdd("FamilyLinkBot/1.0");
             })
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            .ConfigurePrimaryHttpMessageHandler(s => new SocketsHttpHandler
             {
+                // Every connection, redirects included, is checked against internal addresses after DNS (SSRF).
+                ConnectCallback = (context, ct) => FeedAddressGuard.ConnectAsync(
+                    context, s.GetRequiredService<IOptions<NewsOptions>>().Value.AllowPrivateAddresses, ct),
                 AllowAutoRedirect = true,
                 MaxAutomaticRedirections = 5,
                 AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate | DecompressionMethods.Brotli,

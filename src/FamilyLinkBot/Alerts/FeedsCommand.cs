@@ -1,5 +1,6 @@
 using System.Globalization;
 using FamilyLinkBot.Conversations;
+using Microsoft.Extensions.Options;
 
 namespace FamilyLinkBot.Alerts;
 
@@ -7,7 +8,7 @@ namespace FamilyLinkBot.Alerts;
 /// /feeds (admins, SPEC §4.5): the feeds with their last fetch result and a Remove button each;
 /// <c>/feeds add URL [name]</c> adds one (http and https only). Its first fetch records its stories as seen, without alerts.
 /// </summary>
-public sealed class FeedsCommand(FeedPoller poller) : IBotCommand, IMenuAction
+public sealed class FeedsCommand(FeedPoller poller, IOptions<NewsOptions> options) : IBotCommand, IMenuAction
 {
     private const int MaxNameChars = 60;
 
@@ -58,6 +59,12 @@ public sealed class FeedsCommand(FeedPoller poller) : IBotCommand, IMenuAction
         if (!FeedFetcher.IsFetchableUrl(url) || url.Length > 2_000)
         {
             turn.Reply(turn.T("feeds.invalid_url"));
+            return;
+        }
+
+        if (!options.Value.AllowPrivateAddresses && FeedAddressGuard.NamesInternalHost(url))
+        {
+            turn.Reply(turn.T("feeds.private_address"));
             return;
         }
 

@@ -17,6 +17,9 @@ public sealed class NewsOptions
     /// <summary>A feed body longer than this is abandoned as "too large" (it is never buffered whole).</summary>
     public int MaxFeedBytes { get; set; } = 2_000_000;
 
+    /// <summary>Whether feeds on loopback, private or link-local addresses may be fetched (off: SSRF; the sandbox turns it on).</summary>
+    public bool AllowPrivateAddresses { get; set; }
+
     /// <summary>A matching rules file replacing the built-in one; empty for the built-in rules.</summary>
     public string? RulesPath { get; set; }
 

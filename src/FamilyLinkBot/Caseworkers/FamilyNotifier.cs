@@ -8,8 +8,8 @@ namespace FamilyLinkBot.Caseworkers;
 
 /// <summary>
 /// Pushes about a case to its family (SPEC §4.3, §6), in the family's language, through the outbox's notice lane.
-/// With discreet notifications on, the push says only "There is an update" with a Show button that is added to the
-/// family's live menu, so it works like any other button of theirs; the details then come as a protected, tracked
+/// With discreet notifications on, the push says only "There is an update" with a Show button kept in the family's
+/// session under its own id (the newest <see cref="NoticeButton.Kept"/>); the details then come as a protected, tracked
 /// message. Without discreet notifications the details come at once, protected and tracked with the family's timer.
 /// Nothing about the caseworker is ever included.
 /// </summary>
@@ -66,15 +66,14 @@ public static class FamilyNotifier
         var texts = Texts.Shared;
         var language = LanguageOf(family);
         var session = await SessionStore.LoadAsync(db, family, cancellationToken);
-        // Join the family's live menu rather than replace it: a step in progress keeps its buttons.
-        var menu = session.Menu ?? new Menu { Id = CallbackData.NewMenuId(), Options = [] };
-        session.Menu = menu;
-        menu.Options.Add(new MenuOption(showAction, "button.show"));
+        // Keyed by the notice, beside the live menu: a step in progress keeps its buttons, and the hundredth notice's
+        // Show works like the first (an index into the menu would run past what callback data allows).
+        var notice = session.AddNotice(showAction);
         await SessionStore.SaveAsync(db, family, session, now, cancellationToken);
         var message = new OutgoingMessage
         {
             Text = texts.Get(language, neutralKey),
-            Keyboard = [[new OutgoingButton(texts.Get(language, "button.show"), CallbackData.For(menu.Id, menu.Options.Count - 1))]],
+            Keyboard = [[new OutgoingButton(texts.Get(language, "button.show"), CallbackData.For(notice.Id, 0))]],
             Protect = protect,
         };
         await outbox.EnqueueAsync(db, family, lane, message, now, cancellationToken);

@@ -91,11 +91,13 @@ public sealed class RelayFlow(ChatRepository chats, CaseReference references, Ou
     {
         var language = caseworker.Language ?? Language.Ko;
         var session = await SessionStore.LoadAsync(turn.Db, caseworker, cancellationToken);
-        var menu = session.Menu ?? new Menu { Id = CallbackData.NewMenuId(), Options = [] };
+        // The Reply button is kept under its own id beside the caseworker's live menu, like a family's Show button:
+        // a step in progress keeps its buttons, and a hundred relayed copies never break it.
+        var buttonId = CallbackData.NewMenuId();
         var copy = new OutgoingMessage
         {
             Text = Texts.Shared.Format(language, "cw.relay.from_family", ("ref", reference), ("text", message)),
-            Keyboard = [[new OutgoingButton(Texts.Shared.Get(language, "cw.button.reply"), CallbackData.For(menu.Id, menu.Options.Count))]],
+            Keyboard = [[new OutgoingButton(Texts.Shared.Get(language, "cw.button.reply"), CallbackData.For(buttonId, 0))]],
             Protect = true,
             // The family's timer, not the caseworker's: their words must not outlive it on another phone (SPEC §4.4).
             DisappearAfterSeconds = turn.SensitiveTtl,
@@ -103,8 +105,8 @@ public sealed class RelayFlow(ChatRepository chats, CaseReference references, Ou
         // Tied to the family: if they erase everything (/forget) before it goes, it goes with them.
         var outboxId = await outbox.EnqueueRelayedAsync(turn.Db, caseworker, turn.Chat.Id, copy, turn.Now, cancellationToken);
         await RelayCopies.AddAsync(turn.Db, caseworker, outboxId, caseId, tokenHash, turn.SensitiveTtl, turn.Now, cancellationToken);
-        menu.Options.Add(new MenuOption(AnswerAction.ForCopy(outboxId), "cw.button.reply"));
-        session.Menu = menu;
+        session.AddNotice(new NoticeButton(buttonId, AnswerAction.ForCopy(outboxId)));
+
         await SessionStore.SaveAsync(turn.Db, caseworker, session, turn.Now, cancellationToken);
     }
 }

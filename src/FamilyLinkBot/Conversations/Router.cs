@@ -104,6 +104,15 @@ public sealed class Router
     /// <summary>A button press: valid only for the chat's live menu; anything else has expired.</summary>
     public async Task HandleCallbackAsync(Turn turn, string? data, CancellationToken cancellationToken)
     {
+        if (CallbackData.TryParse(data, out var noticeId, out var noticeIndex)
+            && noticeIndex == 0
+            && turn.Session.Notices.Find(n => string.Equals(n.Id, noticeId, StringComparison.Ordinal)) is { } notice)
+        {
+            // A notice's Show button (SPEC §6): valid whatever menu is live now, for the chat's newest notices.
+            await RunActionAsync(turn, notice.Action, cancellationToken);
+            return;
+        }
+
         if (!CallbackData.TryParse(data, out var menuId, out var index)
             || turn.Session.Menu is not { } menu
             || !string.Equals(menu.Id, menuId, StringComparison.Ordinal)

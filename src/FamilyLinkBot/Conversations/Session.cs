@@ -19,6 +19,28 @@ public sealed class Session
 
     public DateTimeOffset? FlowTouchedAt { get; set; }
 
+    /// <summary>
+    /// The Show buttons of discreet notices (SPEC §6), newest last, each under its own id rather than an index of the live
+    /// menu, so that any number of notices never breaks them; at most <see cref="NoticeButton.Kept"/>, the oldest dropped.
+    /// </summary>
+    public List<NoticeButton> Notices { get; set; } = [];
+
+    /// <summary>Keeps a new button under its own id (a discreet notice's Show, a relayed copy's Reply), dropping the oldest past <see cref="NoticeButton.Kept"/>.</summary>
+    public NoticeButton AddNotice(string action) => AddNotice(new NoticeButton(CallbackData.NewMenuId(), action));
+
+    /// <inheritdoc cref="AddNotice(string)"/>
+    public NoticeButton AddNotice(NoticeButton notice)
+    {
+        ArgumentNullException.ThrowIfNull(notice);
+        Notices.Add(notice);
+        if (Notices.Count > NoticeButton.Kept)
+        {
+            Notices.RemoveRange(0, Notices.Count - NoticeButton.Kept);
+        }
+
+        return notice;
+    }
+
     public void StartFlow(string flow, string step, DateTimeOffset now)
     {
         Flow = flow;
@@ -52,3 +74,10 @@ public sealed class Menu
 
 /// <summary>One button: the action it triggers, and its label as a resource key or literal text.</summary>
 public sealed record MenuOption(string Action, string? LabelKey, string? Text = null);
+
+/// <summary>A notice's Show button: its callback data is <c>1.{Id}.0</c>, and it runs <see cref="Action"/>.</summary>
+public sealed record NoticeButton(string Id, string Action)
+{
+    /// <summary>Show buttons kept per chat; pressing an older one answers "expired".</summary>
+    public const int Kept = 50;
+}

@@ -7,7 +7,8 @@ namespace FamilyLinkBot.Privacy;
 
 /// <summary>
 /// Deletes sensitive messages from families' chats when their timer runs out (SPEC §6). Expiries are capped at
-/// 47 h when tracked, inside Telegram's 48 h window for deleting; messages past the window are forgotten.
+/// 47 h when tracked, inside Telegram's 48 h window for deleting; messages past the window are forgotten. It also
+/// prunes the ids of updates too old for Telegram to deliver again (<see cref="ProcessedUpdates"/>).
 /// </summary>
 public sealed class DisappearingSweeper(
     Database database,
@@ -46,6 +47,7 @@ public sealed class DisappearingSweeper(
         {
             await TrackedMessages.PurgeUndeletableAsync(db, now, cancellationToken);
             await Caseworkers.RelayCopies.PurgeExpiredAsync(db, now, cancellationToken);
+            await ProcessedUpdates.PruneAsync(db, now, cancellationToken);
             due = await TrackedMessages.DueAsync(db, now, BatchLimit, cancellationToken);
             foreach (var chatRef in due.Keys)
             {

@@ -1,5 +1,6 @@
 using FamilyLinkBot.Conversations;
 using FamilyLinkBot.Storage;
+using Microsoft.Extensions.Logging;
 using Telegram.Bot;
 using Telegram.Bot.Types.Enums;
 
@@ -10,7 +11,7 @@ namespace FamilyLinkBot.Privacy;
 /// bot's tracked messages are deleted from the chat and the farewell is sent directly after commit, since no
 /// outbox row may refer to a chat that no longer exists.
 /// </summary>
-public sealed class ForgetAction(Database database, MessageDeleter deleter, ITelegramBotClient bot) : IMenuAction
+public sealed class ForgetAction(Database database, MessageDeleter deleter, ITelegramBotClient bot, ILogger<ForgetAction> logger) : IMenuAction
 {
     public string Prefix => "forget";
 
@@ -32,7 +33,11 @@ public sealed class ForgetAction(Database database, MessageDeleter deleter, ITel
         var farewell = turn.T("forget.done");
         turn.AfterCommit(async ct =>
         {
-            await database.CheckpointAsync(ct);
+            if (!await database.CheckpointAsync(ct))
+            {
+                logger.LogWarning("The WAL checkpoint after an erasure stayed blocked by a reader; erased pages may remain in the log until the next checkpoint.");
+            }
+
             await deleter.DeleteAsync(chatId, messages, ct);
             await bot.SendMessage(chatId, farewell, ParseMode.Html, cancellationToken: ct);
         });

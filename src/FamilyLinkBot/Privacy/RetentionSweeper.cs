@@ -67,7 +67,11 @@ public sealed class RetentionSweeper(
 
         if (families.Count + cases.Count + broadcasts > 0)
         {
-            await database.CheckpointAsync(cancellationToken);
+            if (!await database.CheckpointAsync(cancellationToken))
+            {
+                logger.LogWarning("The WAL checkpoint after the retention sweep stayed blocked by a reader; erased pages may remain in the log until the next checkpoint.");
+            }
+
             logger.LogInformation(
                 "Retention sweep erased {Families} inactive families and {Cases} closed cases, and deleted {Broadcasts} ended broadcasts.",
                 families.Count, cases.Count, broadcasts);

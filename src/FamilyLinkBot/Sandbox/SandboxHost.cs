@@ -185,6 +185,7 @@ public sealed partial class SandboxHost : IAsyncDisposable
             ["News:Feeds:0:Name"] = "Sandbox sample news",
             ["News:Feeds:0:Url"] = new Uri(PageUrl, "sample-feed.xml").ToString(),
             ["News:PollInterval"] = "00:01:00",
+            ["News:AllowPrivateAddresses"] = "true", // its own sample feed is on loopback; LoopbackOnlyHandler keeps it there
         };
         foreach (var key in config.Keys.Where(k => k.StartsWith("News:Feeds:", StringComparison.OrdinalIgnoreCase) && !k.StartsWith("News:Feeds:0:", StringComparison.OrdinalIgnoreCase)).ToList())
         {
@@ -196,6 +197,20 @@ public sealed partial class SandboxHost : IAsyncDisposable
         logging(builder.Logging);
         builder.AddFamilyLinkBot();
         builder.Services.ConfigureHttpClientDefaults(http => http.AddHttpMessageHandler(() => new LoopbackOnlyHandler(OutboundHosts)));
+        // LoopbackOnlyHandler sees only the first request: a redirect followed below it would leave loopback unseen. So no
+        // client of the sandboxed bot follows redirects (applied after every client's own primary-handler setup).
+        builder.Services.PostConfigureAll<Microsoft.Extensions.Http.HttpClientFactoryOptions>(o => o.HttpMessageHandlerBuilderActions.Add(b =>
+        {
+            switch (b.PrimaryHandler)
+            {
+                case SocketsHttpHandler sockets:
+                    sockets.AllowAutoRedirect = false;
+                    break;
+                case HttpClientHandler handler:
+                    handler.AllowAutoRedirect = false;
+                    break;
+            }
+        }));
         _bot = builder.Build();
         _logger = _bot.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FamilyLinkBot.Sandbox");
         Commands = [.. _bot.Services.GetServices<IBotCommand>().Select(c => c.Name).Order(StringComparer.Ordinal)];

@@ -51,6 +51,13 @@ public static class SandboxWebApp
                 return;
             }
 
+            if (HttpMethods.IsPost(context.Request.Method) && IsCrossSite(context.Request))
+            {
+                // A page elsewhere that the user visits must not publish stories or send messages as them (issue 13).
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return;
+            }
+
             var headers = context.Response.Headers;
             headers.XContentTypeOptions = "nosniff";
             headers.CacheControl = "no-store";
@@ -198,6 +205,29 @@ public static class SandboxWebApp
             .TakeLast(3)
             .Select(a => new { id = a.CallbackQueryId, text = a.Text, alert = a.ShowAlert });
         return new { revision = version, messages, answers };
+    }
+
+    /// <summary>
+    /// A browser's request from another origin: Sec-Fetch-Site says so, or Origin names another scheme, host or port.
+    /// Requests without either header (curl, tests) are not a browser's and are let through.
+    /// </summary>
+    internal static bool IsCrossSite(HttpRequest request)
+    {
+        var site = request.Headers["Sec-Fetch-Site"].ToString();
+        if (site.Length > 0 && site is not ("same-origin" or "none"))
+        {
+            return true;
+        }
+
+        var origin = request.Headers.Origin.ToString();
+        if (origin.Length == 0)
+        {
+            return false;
+        }
+
+        return !Uri.TryCreate(origin, UriKind.Absolute, out var from)
+            || !string.Equals(from.Scheme, request.Scheme, StringComparison.OrdinalIgnoreCase)
+            || !string.Equals(from.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase);
     }
 
     private static byte[] ReadResource(string name)

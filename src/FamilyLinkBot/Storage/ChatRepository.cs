@@ -17,7 +17,7 @@ public sealed class ChatRepository(KeyStore keys)
     {
         var index = keys.Index.ChatIndex(telegramChatId);
         await using var command = db.Command(
-                "SELECT id, data_key, language, active, disappear_seconds, discreet, phrase FROM chats WHERE chat_index = $index;")
+                "SELECT id, data_key, language, active, disappear_seconds, discreet, phrase, chat_id FROM chats WHERE chat_index = $index;")
             .With("$index", index);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
@@ -26,17 +26,34 @@ public sealed class ChatRepository(KeyStore keys)
         }
 
         var id = reader.GetString(0);
-        var chat = new ChatRecord
+        var key = await keys.UnwrapAsync(db, id, reader.GetBlobOrNull(1)!, cancellationToken);
+        try
         {
-            Id = id,
-            ChatIndex = index,
-            TelegramChatId = telegramChatId,
-            Key = await keys.UnwrapAsync(db, id, reader.GetBlobOrNull(1)!, cancellationToken),
-            Language = LanguageCodes.Parse(reader.GetStringOrNull(2)),
-            Active = reader.GetInt64(3) != 0,
-        };
-        ReadPrivacy(reader, 4, chat);
-        return chat;
+            // The index alone is not trusted: someone who can write the database without the key could swap index values
+            // between rows and act as another family. The row's own encrypted chat id must be the one looked up.
+            var stored = key.DecryptString(reader.GetBlobOrNull(7)!, ChatIdField(id));
+            if (!string.Equals(stored, telegramChatId.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal))
+            {
+                throw new InvalidDataException("A chat row does not belong to the index it was found by: the database was altered.");
+            }
+
+            var chat = new ChatRecord
+            {
+                Id = id,
+                ChatIndex = index,
+                TelegramChatId = telegramChatId,
+                Key = key,
+                Language = LanguageCodes.Parse(reader.GetStringOrNull(2)),
+                Active = reader.GetInt64(3) != 0,
+            };
+            ReadPrivacy(reader, 4, chat);
+            return chat;
+        }
+        catch
+        {
+            key.Dispose();
+            throw;
+        }
     }
 
     public async Task<ChatRecord> CreateAsync(UnitOfWork db, long telegramChatId, DateTimeOffset now, CancellationToken cancellationToken)

@@ -67,15 +67,17 @@ public sealed class Database : IDisposable
         }
     }
 
+    /// <summary>How often a checkpoint blocked by a reader is tried before <see cref="CheckpointAsync"/> gives up.</summary>
+    internal int CheckpointAttempts { get; init; } = 3;
+
     /// <summary>The full path of the database file; the WAL lives beside it as <c>-wal</c>.</summary>
     public string FilePath { get; }
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
-        var directory = Path.GetDirectoryName(FilePath);
-        if (!_directoryReady && !string.IsNullOrEmpty(directory))
+        if (!_directoryReady)
         {
-            Directory.CreateDirectory(directory);
+            PrepareFiles();
             _directoryReady = true;
         }
 
@@ -94,6 +96,61 @@ public sealed class Database : IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Owner-only files (issue 13): a data folder it creates gets mode 0700, and the database is created 0600 before SQLite
+    /// opens it, so the WAL and shared-memory files SQLite makes beside it get 0600 too (it copies the database's mode).
+    /// An existing database, WAL or SHM that others could read is narrowed to 0600. A folder that already exists is left
+    /// as it is: it may be the operator's working directory.
+    /// </summary>
+    private void PrepareFiles()
+    {
+        var directory = Path.GetDirectoryName(FilePath);
+        if (OperatingSystem.IsWindows())
+        {
+            if (!string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            return;
+        }
+
+        if (!string.IsNullOrEmpty(directory) && !Directory.Exists(directory))
+        {
+            Directory.CreateDirectory(directory, OwnerOnlyFolder);
+        }
+
+        if (!File.Exists(FilePath))
+        {
+            try
+            {
+                // An empty file is an empty SQLite database.
+                using var created = new FileStream(FilePath, new FileStreamOptions
+                {
+                    Mode = FileMode.CreateNew,
+                    Access = FileAccess.Write,
+                    UnixCreateMode = OwnerOnlyFile,
+                });
+            }
+            catch (IOException) when (File.Exists(FilePath))
+            {
+                // Created by another process at the same moment: narrowed below like any existing file.
+            }
+        }
+
+        foreach (var path in new[] { FilePath, FilePath + "-wal", FilePath + "-shm", FilePath + "-journal" })
+        {
+            if (File.Exists(path) && (File.GetUnixFileMode(path) & ~OwnerOnlyFile) != 0)
+            {
+                File.SetUnixFileMode(path, OwnerOnlyFile);
+            }
+        }
+    }
+
+    internal const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    internal const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
     /// <summary>Opens a connection and begins an immediate (write-locking) transaction on it.</summary>
     public async Task<UnitOfWork> BeginAsync(CancellationToken cancellationToken = default)
@@ -123,12 +180,37 @@ public sealed class Database : IDisposable
         }
     }
 
-    /// <summary>Moves the WAL's content into the main file and truncates the log (used after erasure).</summary>
-    public async Task CheckpointAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Moves the WAL's content into the main file and truncates the log (used after erasure). A reader still on an older
+    /// snapshot blocks it; it is tried <see cref="CheckpointAttempts"/> times. Returns false when it stayed blocked: then
+    /// erased pages may remain in the log until a later checkpoint, which the caller logs (without ids).
+    /// </summary>
+    public async Task<bool> CheckpointAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            await using (var connection = await OpenAsync(cancellationToken))
+            await using (var command = connection.CreateCommand())
+            {
+                // The busy handler waits for readers up to this long per attempt (OpenAsync sets it again for the next user).
+                command.CommandText = "PRAGMA busy_timeout = 2000;";
+                await command.ExecuteNonQueryAsync(cancellationToken);
+
+                // One row: busy (1 when a reader or writer kept it from finishing), log frames, checkpointed frames.
+                command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                if (!await reader.ReadAsync(cancellationToken) || reader.GetInt64(0) == 0)
+                {
+                    return true;
+                }
+            }
+
+            if (attempt >= CheckpointAttempts)
+            {
+                return false;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken);
+        }
     }
 }

@@ -49,6 +49,7 @@ public sealed class KeyStore(Database database, IOptions<CryptoOptions> options,
         var keyCheck = await MetaStore.GetAsync(db, KeyCheckName, cancellationToken);
         var hasData = keyCheck is not null || await HasAnyRowsAsync(db, cancellationToken);
 
+        CheckKeyFileMode();
         var master = MasterKeySource.TryLoad(options.Value);
         if (master is null)
         {
@@ -104,6 +105,31 @@ public sealed class KeyStore(Database database, IOptions<CryptoOptions> options,
         {
             ring.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// A key file any local user can read is refused: with it and the database everything is readable. One that only
+    /// its group can read, or others can write, is used with a warning. A key given in Crypto:MasterKey is not a file.
+    /// </summary>
+    private void CheckKeyFileMode()
+    {
+        var path = options.Value.MasterKeyPath;
+        if (OperatingSystem.IsWindows() || !string.IsNullOrWhiteSpace(options.Value.MasterKey) || string.IsNullOrWhiteSpace(path) || !File.Exists(path))
+        {
+            return;
+        }
+
+        var mode = File.GetUnixFileMode(path);
+        if ((mode & UnixFileMode.OtherRead) != 0)
+        {
+            throw new StartupException(
+                $"The master key file {Path.GetFullPath(path)} is readable by every local user. Restrict it to the service user (chmod 600) and start again.");
+        }
+
+        if ((mode & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0)
+        {
+            logger.LogWarning("The master key file {KeyPath} is open to more than its owner; restrict it with chmod 600.", Path.GetFullPath(path));
         }
     }
 

@@ -47,6 +47,7 @@ public sealed class PollingService(
         logger.LogInformation("Polling Telegram for updates.");
         while (!stoppingToken.IsCancellationRequested)
         {
+            var unreadable = false;
             try
             {
                 var updates = await bot.GetUpdates(offset, 100, options.Value.PollingTimeoutSeconds, AllowedUpdates, stoppingToken);
@@ -70,35 +71,56 @@ public sealed class PollingService(
             }
             catch (RequestException ex) when (ex.InnerException is JsonException)
             {
-                // One unreadable update would otherwise block every later one forever: find it and step over it.
-                offset = await SkipUnreadableAsync(offset, stoppingToken) ?? offset;
+                unreadable = true;
             }
             catch (Exception ex)
             {
-                // getUpdates is one more witness of whether Telegram can be reached at all (SPEC §8).
-                if (ex is ApiRequestException { ErrorCode: > 0 and < 500 })
-                {
-                    circuit.Answered();
-                }
-                else
-                {
-                    circuit.Unreachable(TelegramCircuit.Polling);
-                }
+                await BackOffAsync(ex, ++failures, stoppingToken);
+            }
 
-                failures++;
-                var delay = RetryDelay(ex, failures);
-                if (TelegramReachability.IsTransient(ex))
+            if (unreadable)
+            {
+                // One unreadable update would otherwise block every later one forever: find it and step over it. Finding it
+                // is a request of its own, outside the catch above, and its failure is one more failed poll, never the end.
+                try
                 {
-                    reachability.Failed(ex); // at most once a minute
+                    offset = await SkipUnreadableAsync(offset, stoppingToken) ?? offset;
                 }
-                else
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
-                    logger.LogWarning("getUpdates failed ({Reason}); trying again in {Seconds:0.#} s.", Describe(ex), delay.TotalSeconds);
+                    break;
                 }
-
-                await Task.Delay(delay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                catch (Exception ex)
+                {
+                    await BackOffAsync(ex, ++failures, stoppingToken);
+                }
             }
         }
+    }
+
+    private async Task BackOffAsync(Exception error, int failures, CancellationToken stoppingToken)
+    {
+        // getUpdates is one more witness of whether Telegram can be reached at all (SPEC §8).
+        if (error is ApiRequestException { ErrorCode: > 0 and < 500 })
+        {
+            circuit.Answered();
+        }
+        else
+        {
+            circuit.Unreachable(TelegramCircuit.Polling);
+        }
+
+        var delay = RetryDelay(error, failures);
+        if (TelegramReachability.IsTransient(error))
+        {
+            reachability.Failed(error); // at most once a minute
+        }
+        else
+        {
+            logger.LogWarning("getUpdates failed ({Reason}); trying again in {Seconds:0.#} s.", Describe(error), delay.TotalSeconds);
+        }
+
+        await Task.Delay(delay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     /// <summary>

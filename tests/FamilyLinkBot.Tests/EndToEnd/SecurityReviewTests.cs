@@ -1,3 +1,6 @@
+using FamilyLinkBot.Cases;
+using FamilyLinkBot.Caseworkers;
+using FamilyLinkBot.Conversations;
 using FamilyLinkBot.Storage;
 using FamilyLinkBot.Testing;
 
@@ -82,6 +85,94 @@ public sealed class SecurityReviewTests : CaseworkerTestBase
         Assert.NotNull(expires);
         Assert.InRange(expires.Value - sentAt, 3600, 3600 + 60);
     }
+
+    [Fact]
+    public async Task AHundredNoticesKeepTheirShowButtonsWorking()
+    {
+        var family = await CaseFlowTests.OnboardAsync(Emulator);
+        await CaseFlowTests.RegisterAsync(family, "Mi-rae");
+        await family.Says("/cases"); // a live menu of its own, which the notices must leave alone
+
+        await using (var db = await Bot.Service<Database>().BeginAsync())
+        {
+            using var chat = await Bot.Service<ChatRepository>().FindAsync(db, family.ChatId, CancellationToken.None);
+            var caseId = (await CaseRepository.ListAsync(db, chat!, CancellationToken.None)).Single().Id;
+            for (var i = 0; i < 100; i++)
+            {
+                await FamilyNotifier.PushAsync(db, chat!, "", FamilyNotifier.ShowStatus + caseId, Time.GetUtcNow(), CancellationToken.None);
+            }
+
+            // Telegram lets a bot send about one message a second to a chat: only the newest four are sent, to keep this
+            // test short; the family's session holds what a hundred notices leave in it either way.
+            await using var cancel = db.Command(
+                    "UPDATE outbox SET state = 3 WHERE chat_ref = $chat AND state = 0 AND id NOT IN " +
+                    "(SELECT id FROM outbox WHERE chat_ref = $chat AND state = 0 ORDER BY id DESC LIMIT 4);")
+                .With("$chat", chat!.Id);
+            Assert.Equal(96, await cancel.ExecuteNonQueryAsync());
+            Assert.Equal(NoticeButton.Kept, (await SessionStore.LoadAsync(db, chat, CancellationToken.None)).Notices.Count);
+            await db.CommitAsync();
+        }
+
+        for (var i = 0; i < 300 && Notices(family).Count < 4; i++)
+        {
+            Time.Advance(TimeSpan.FromSeconds(2)); // the pace per chat runs on the bot's clock, which this test holds
+            await Task.Delay(100);
+        }
+
+        var notices = Notices(family);
+        foreach (var notice in new[] { notices[^1], notices[0] })
+        {
+            var answer = await family.PressesRaw(notice, notice.Buttons.Single().CallbackData!);
+            Assert.NotEqual(En("answer.button_expired"), answer.Text);
+            await NextInAsync(family, m => m.ProtectContent && m.Text.Contains("Mi-rae", StringComparison.Ordinal) && m.MessageId > notices[^1].MessageId);
+        }
+
+        // The /cases menu, live before the notices came, still works.
+        Assert.Contains("Mi-rae", (await family.Presses(En("button.view") + " · Mi-rae")).Text);
+    }
+
+    [Fact]
+    public async Task SwappedChatIndexesMakeNoFamilyActAsAnother()
+    {
+        var first = await CaseFlowTests.OnboardAsync(Emulator);
+        await CaseFlowTests.RegisterAsync(first, "Alias-first");
+        var second = await CaseFlowTests.OnboardAsync(Emulator);
+        await CaseFlowTests.RegisterAsync(second, "Alias-second");
+
+        // Someone who can write the database but has no key swaps the two rows' index values.
+        await using (var db = await Bot.Service<Database>().BeginAsync())
+        {
+            var rows = new List<(string Id, byte[] Index)>();
+            await using (var read = db.Command("SELECT id, chat_index FROM chats WHERE id IN (SELECT chat_ref FROM cases) ORDER BY id;"))
+            await using (var reader = await read.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    rows.Add((reader.GetString(0), (byte[])reader.GetValue(1)));
+                }
+            }
+
+            Assert.Equal(2, rows.Count);
+            foreach (var (id, index) in new[] { (rows[0].Id, new byte[] { 0 }), (rows[1].Id, rows[0].Index), (rows[0].Id, rows[1].Index) })
+            {
+                await using var swap = db.Command("UPDATE chats SET chat_index = $index WHERE id = $id;").With("$index", index).With("$id", id);
+                await swap.ExecuteNonQueryAsync();
+            }
+
+            await db.CommitAsync();
+        }
+
+        var before = Bot.Logs.Lines.Count(line => line.Contains("failed with", StringComparison.Ordinal));
+        Emulator.SendText(first.User, "/cases");
+        Emulator.SendText(second.User, "/cases");
+        await Emulator.WaitUntilAsync(() => Bot.Logs.Lines.Count(line => line.Contains("failed with", StringComparison.Ordinal)) >= before + 2, TimeSpan.FromSeconds(20));
+
+        Assert.DoesNotContain(Emulator.MessagesIn(first.ChatId), m => m.Text.Contains("Alias-second", StringComparison.Ordinal));
+        Assert.DoesNotContain(Emulator.MessagesIn(second.ChatId), m => m.Text.Contains("Alias-first", StringComparison.Ordinal));
+    }
+
+    private List<BotMessage> Notices(ChatDriver family) =>
+        [.. Emulator.MessagesIn(family.ChatId).Where(m => m.IsFromBot && m.Text == En("notice.update")).OrderBy(m => m.MessageId)];
 
     private static async Task SendToCaseworkerAsync(ChatDriver family, string text)
     {

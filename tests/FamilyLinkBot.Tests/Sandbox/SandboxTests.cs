@@ -48,6 +48,33 @@ public sealed partial class SandboxTests : IDisposable
     }
 
     [Fact]
+    public async Task SandboxRefusesPostsFromAnotherOrigin()
+    {
+        await using var sandbox = await SandboxClient.StartAsync(_folder.Path);
+        using var page = new SandboxClient(sandbox.PageUrl);
+        var origin = sandbox.PageUrl.GetLeftPart(UriPartial.Authority);
+
+        async Task<HttpStatusCode> PostAsync(string path, params (string Name, string Value)[] headers)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(new { text = "/help" }) };
+            foreach (var (name, value) in headers)
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
+
+            using var response = await page.Http.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.Forbidden, await PostAsync("api/panes/family/send", ("Origin", "https://evil.example")));
+        Assert.Equal(HttpStatusCode.Forbidden, await PostAsync("api/feed/publish", ("Origin", "http://127.0.0.1:1")));
+        Assert.Equal(HttpStatusCode.Forbidden, await PostAsync("api/feed/publish", ("Sec-Fetch-Site", "cross-site")));
+        Assert.Equal(HttpStatusCode.Forbidden, await PostAsync("api/panes/family/send", ("Origin", "null")));
+        Assert.NotEqual(HttpStatusCode.Forbidden, await PostAsync("api/panes/family/send", ("Origin", origin), ("Sec-Fetch-Site", "same-origin")));
+        Assert.Single(sandbox.Emulator.UserTexts, t => t == "/help"); // only the page's own request reached a chat
+    }
+
+    [Fact]
     public async Task SandboxRestartedOnItsFolderKeepsTheFamilyAndItsCase()
     {
         await using (var first = await SandboxClient.StartAsync(_folder.Path))

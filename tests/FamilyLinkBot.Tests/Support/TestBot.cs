@@ -54,6 +54,7 @@ public sealed class TestBot : IAsyncDisposable
             ["Telegram:PollingTimeoutSeconds"] = "1",
             ["Storage:ConnectionString"] = $"Data Source={Path.Combine(dataFolder, "bot.db")}",
             ["Crypto:MasterKeyPath"] = Path.Combine(dataFolder, "master.key"),
+            ["News:AllowPrivateAddresses"] = "true", // the tests' feeds are served on 127.0.0.1
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
