@@ -17,6 +17,7 @@ public static class CaseworkersServiceCollectionExtensions
         builder.Services.AddSingleton<CaseReference>();
         builder.Services.AddSingleton<TokenLookupLimiter>();
         builder.Services.AddSingleton<AdminSetupCode>();
+        builder.Services.AddSingleton<ClaimedAdminCache>();
         builder.Services.TryAddSingleton(new SetupCodeConsole(Console.Out));
         builder.Services.AddHostedService<FirstAdminSetup>();
         builder.Services.AddSingleton<IBotCommand, SetupCommand>();
