@@ -8,7 +8,7 @@ namespace FamilyLinkBot.Caseworkers;
 /// ids). Any failure — a wrong, used or expired code, an admin already there, too many attempts — answers exactly as
 /// an unknown command does, and attempts count against the same limit as invite codes and case tokens.
 /// </summary>
-public sealed class SetupCommand(AdminSetupCode code, TokenLookupLimiter limiter, ILogger<SetupCommand> logger) : IBotCommand
+public sealed class SetupCommand(AdminSetupCode code, TokenLookupLimiter limiter, ClaimedAdminCache claimed, ILogger<SetupCommand> logger) : IBotCommand
 {
     public string Name => "setup";
 
@@ -28,6 +28,12 @@ public sealed class SetupCommand(AdminSetupCode code, TokenLookupLimiter limiter
             return;
         }
 
+        var chatRef = turn.Chat.Id;
+        turn.AfterCommit(_ =>
+        {
+            claimed.Set(chatRef);
+            return Task.CompletedTask;
+        });
         logger.LogWarning("Chat {Chat} became an admin with the one-time setup code.", turn.Chat.Pseudonym);
         turn.Session.EndFlow();
         turn.CloseMenu();

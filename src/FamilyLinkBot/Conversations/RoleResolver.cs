@@ -10,11 +10,11 @@ namespace FamilyLinkBot.Conversations;
 /// revoked) row in the caseworkers table, so a revocation takes effect on the very next update; everyone else is a
 /// family member. The admin made with the one-time /setup code is found by their chat's row id. The bot works in private chats only, where the chat is the user's own.
 /// </summary>
-public sealed class RoleResolver(IOptions<AdminOptions> admins)
+public sealed class RoleResolver(IOptions<AdminOptions> admins, ClaimedAdminCache claimed)
 {
     public async Task<Role> ResolveAsync(UnitOfWork db, long userId, ChatRecord chat, CancellationToken cancellationToken)
     {
-        if (admins.Value.UserIds.Contains(userId) || await ClaimedAdmin.GetAsync(db, cancellationToken) == chat.Id)
+        if (admins.Value.UserIds.Contains(userId) || await claimed.GetAsync(db, cancellationToken) == chat.Id)
         {
             return Role.Admin;
         }

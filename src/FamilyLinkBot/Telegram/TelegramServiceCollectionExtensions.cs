@@ -33,18 +33,19 @@ public static partial class TelegramServiceCollectionExtensions
         builder.Services.AddSingleton<UpdatePipeline>();
         builder.Services.AddSingleton<BotCommandsPublisher>();
         builder.Services.AddHostedService<PollingService>();
-        builder.Services.AddSingleton<WebhookReceiver>();
-        builder.Services.AddHostedService(s => s.GetRequiredService<WebhookReceiver>());
+        builder.Services.AddSingleton<WebhookReceiver>(); // started early: see AddTelegramStartCheck
         return builder;
     }
 
     /// <summary>
-    /// getMe before anything else talks to Telegram: called right after storage, so that the outbox never tries a
-    /// refused token (which would fail every pending message) and polling never loops on it.
+    /// getMe, then the webhook endpoint, before any background service starts: called right after storage, so that the
+    /// outbox never tries a refused token (which would fail every pending message), polling never loops on it, and a
+    /// refused token or a taken port stops the start before anything runs (then there is nothing to cancel midway).
     /// </summary>
     public static IHostApplicationBuilder AddTelegramStartCheck(this IHostApplicationBuilder builder)
     {
         builder.Services.AddHostedService<TelegramStartCheck>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<WebhookReceiver>());
         return builder;
     }
 

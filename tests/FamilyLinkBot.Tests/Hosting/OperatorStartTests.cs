@@ -213,6 +213,29 @@ public sealed class OperatorStartTests : IDisposable
     }
 
     [Fact]
+    public async Task WebhookPortInUseIsOneLineNamingTheAddressAndKey()
+    {
+        await using var emulator = await BotApiEmulator.StartAsync();
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var url = $"http://127.0.0.1:{((IPEndPoint)taken.LocalEndpoint).Port}";
+        var settings = Settings(emulator, emulator.Token);
+        settings["Telegram__Mode"] = "Webhook";
+        settings["Telegram__WebhookUrl"] = "https://bot.example.org/telegram";
+        settings["Telegram__WebhookSecret"] = "0123456789abcdefXYZ";
+        settings["Telegram__ListenUrl"] = url;
+
+        var run = await RunAsync([], settings);
+
+        Assert.NotEqual(0, run.ExitCode);
+        var lines = Lines(run.Error);
+        Assert.Single(lines);
+        Assert.Contains(url, lines[0]);
+        Assert.Contains("Telegram:ListenUrl", lines[0]);
+        Assert.DoesNotContain("   at ", run.Error + run.Output);
+    }
+
+    [Fact]
     public async Task CheckOnAnEmptyFolderCreatesNothing()
     {
         await using var emulator = await BotApiEmulator.StartAsync();
