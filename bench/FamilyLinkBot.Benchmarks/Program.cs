@@ -3,7 +3,7 @@ using BenchmarkDotNet.Running;
 namespace FamilyLinkBot.Benchmarks;
 
 /// <summary>
-/// SPEC §10 measurements. `crypto` runs BenchmarkDotNet; `updates`, `startup` and `broadcast` run the real program as
+/// SPEC §10 measurements. `crypto` runs BenchmarkDotNet; `updates`, `startup`, `broadcast` and `many` run the real program as
 /// a child process against the Bot API emulator in this process, on loopback, and print their figures.
 /// </summary>
 public static class Program
@@ -22,9 +22,12 @@ public static class Program
                 return await StartupRun.RunAsync(Arg(args, "--runs", 5), Arg(args, "--idle-seconds", 15));
             case "broadcast":
                 return await BroadcastRun.RunAsync(
-                    Arg(args, "--recipients", 10_000), Arg(args, "--rate", 25), args.Contains("--paid"), args.Contains("--unlimited"));
+                    Arg(args, "--recipients", 10_000), Arg(args, "--rate", 25), args.Contains("--paid"), args.Contains("--unlimited"),
+                    args.Contains("--strict") ? Arg(args, "--strict", 30) : null, Arg(args, "--fail502", 0));
+            case "many":
+                return await ManyAtOnceRun.RunAsync(Arg(args, "--people", 60), Arg(args, "--rate", 25));
             default:
-                Console.WriteLine("usage: crypto [BenchmarkDotNet args] | updates [--updates N --users N] | startup [--runs N --idle-seconds N] | broadcast [--recipients N --rate R --paid --unlimited]");
+                Console.WriteLine("usage: crypto [BenchmarkDotNet args] | updates [--updates N --users N] | startup [--runs N --idle-seconds N] | broadcast [--recipients N --rate R --paid --unlimited --strict WINDOW --fail502 PERCENT] | many [--people N --rate R]");
                 return mode == "help" ? 0 : 2;
         }
     }
