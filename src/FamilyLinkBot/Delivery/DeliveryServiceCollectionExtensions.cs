@@ -17,6 +17,9 @@ public static class DeliveryServiceCollectionExtensions
             .Validate(o => o.MaxAttempts is >= 1 and <= 100, "Delivery:MaxAttempts must be between 1 and 100.")
             .ValidateOnStart();
         builder.Services.AddSingleton<Outbox>();
+        // Real time whatever clock the bot is given: the limit is Telegram's, on the wall clock.
+        builder.Services.AddSingleton<ISendRateLimiter>(s => new SlidingWindowRateLimiter(
+            s.GetRequiredService<IOptions<DeliveryOptions>>().Value.MessagesPerSecond, TimeSpan.FromSeconds(1), TimeProvider.System));
         builder.Services.AddSingleton<SystemKey>();
         builder.Services.AddSingleton<IAudienceQuery, AllAudienceQuery>();
         builder.Services.AddSingleton<IAudienceQuery, LanguageAudienceQuery>();

@@ -16,7 +16,8 @@ using Telegram.Bot.Types.ReplyMarkups;
 namespace FamilyLinkBot.Delivery;
 
 /// <summary>
-/// Sends what the outbox holds (SPEC §8). One scheduling loop hands each send slot of the global rate to the
+/// Sends what the outbox holds (SPEC §8). One scheduling loop hands each send slot of the global rate
+/// (<see cref="ISendRateLimiter"/>, shared with the few direct sends) to the
 /// highest-priority due item (see <see cref="SendScheduler"/>) and starts its request; up to
 /// <see cref="MaxInFlight"/> requests run at once. Telegram's answers: 429 pauses all sending for retry_after,
 /// 5xx and network errors retry with back-off and jitter, 403 marks the chat inactive, 400 fails the item.
@@ -42,7 +43,7 @@ public sealed class OutboxDispatcher : BackgroundService
     private readonly ILogger<OutboxDispatcher> _logger;
     // Rate limits run on real time whatever clock the bot is given: they are about Telegram's wall-clock limits.
     private readonly SendScheduler _scheduler = new(TimeProvider.System);
-    private readonly SendRateGate _gate;
+    private readonly ISendRateLimiter _limiter;
     private readonly ConcurrentDictionary<long, string> _broadcastTexts = new();
     private readonly GroupCommit<Settlement, DateTimeOffset?> _records;
     private DateTimeOffset _pausedUntil = DateTimeOffset.MinValue;
@@ -53,6 +54,7 @@ public sealed class OutboxDispatcher : BackgroundService
         Outbox outbox,
         BroadcastStore broadcasts,
         ITelegramBotClient bot,
+        ISendRateLimiter limiter,
         TimeProvider time,
         IOptions<DeliveryOptions> options,
         ILogger<OutboxDispatcher> logger)
@@ -65,7 +67,7 @@ public sealed class OutboxDispatcher : BackgroundService
         _time = time;
         _options = options.Value;
         _logger = logger;
-        _gate = new SendRateGate(_options.MessagesPerSecond, TimeProvider.System);
+        _limiter = limiter;
         MaxInFlight = Math.Clamp(_options.MessagesPerSecond / 4, 4, 32);
         _records = new GroupCommit<Settlement, DateTimeOffset?>(database, ApplyAsync);
     }
@@ -119,7 +121,8 @@ public sealed class OutboxDispatcher : BackgroundService
                 try
                 {
                     await slots.WaitAsync(stoppingToken);
-                    await _gate.TakeAsync(stoppingToken);
+                    await _limiter.AcquireAsync(item.Lane, stoppingToken);
+                    _scheduler.Started(item);
                     await WaitOutPauseAsync(stoppingToken);
                 }
                 catch (OperationCanceledException)

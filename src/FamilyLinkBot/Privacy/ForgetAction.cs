@@ -1,4 +1,5 @@
 using FamilyLinkBot.Conversations;
+using FamilyLinkBot.Delivery;
 using FamilyLinkBot.Storage;
 using Telegram.Bot;
 using Telegram.Bot.Types.Enums;
@@ -8,9 +9,9 @@ namespace FamilyLinkBot.Privacy;
 /// <summary>
 /// The answer to /forget's question. On "Erase everything" the family is erased in this turn's transaction; the
 /// bot's tracked messages are deleted from the chat and the farewell is sent directly after commit, since no
-/// outbox row may refer to a chat that no longer exists.
+/// outbox row may refer to a chat that no longer exists. The farewell still takes a slot of the global send rate.
 /// </summary>
-public sealed class ForgetAction(Database database, MessageDeleter deleter, ITelegramBotClient bot) : IMenuAction
+public sealed class ForgetAction(Database database, MessageDeleter deleter, ITelegramBotClient bot, ISendRateLimiter limiter) : IMenuAction
 {
     public string Prefix => "forget";
 
@@ -34,6 +35,7 @@ public sealed class ForgetAction(Database database, MessageDeleter deleter, ITel
         {
             await database.CheckpointAsync(ct);
             await deleter.DeleteAsync(chatId, messages, ct);
+            await limiter.AcquireAsync(Lane.Interactive, ct);
             await bot.SendMessage(chatId, farewell, ParseMode.Html, cancellationToken: ct);
         });
     }

@@ -26,6 +26,7 @@ public sealed class UpdatePipeline(
     RoleResolver roles,
     Outbox outbox,
     ITelegramBotClient bot,
+    ISendRateLimiter limiter,
     TimeProvider time,
     IOptions<ConversationOptions> conversationOptions,
     ILogger<UpdatePipeline> logger)
@@ -268,6 +269,7 @@ public sealed class UpdatePipeline(
             var language = LanguageCodes.FromTelegram(update.Message.From?.LanguageCode);
             try
             {
+                await limiter.AcquireAsync(Lane.Interactive, cancellationToken);
                 await bot.SendMessage(chat.Id, _texts.Get(language, "group.private_only"), ParseMode.Html, cancellationToken: cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
