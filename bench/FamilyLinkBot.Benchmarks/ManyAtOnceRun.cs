@@ -25,9 +25,8 @@ public static class ManyAtOnceRun
         {
             ["Delivery__MessagesPerSecond"] = rate.ToString(CultureInfo.InvariantCulture),
         });
-        await emulator.WaitUntilAsync(() => emulator.Requests.Any(r => r.Method == "getUpdates"), TimeSpan.FromSeconds(30));
 
-        // Everyone says /start and gets the language buttons (at the bot's rate), then all is quiet for 2 s.
+        // Everyone says /start (picked up once the bot polls) and gets the language buttons, then all is quiet for 2 s.
         foreach (var user in users)
         {
             emulator.SendText(user, "/start");
@@ -71,7 +70,7 @@ public static class ManyAtOnceRun
         await bot.TerminateAsync(TimeSpan.FromSeconds(15));
 
         Console.WriteLine($"{people} people pressed a button at once; bot at {rate}/s; emulator: strict window of 30 a second (sends and edits), 1/s per chat with a burst of 3");
-        Console.WriteLine($"first answer after the press: p50={Percentile(latencies, 0.50):0.00}s p95={Percentile(latencies, 0.95):0.00}s max={latencies[^1]:0.00}s (goal: max ≤ 2.5 s)");
+        Console.WriteLine($"first answer after the press: p50={Percentile(latencies, 0.50):0.00}s p95={Percentile(latencies, 0.95):0.00}s max={latencies[^1]:0.00}s (goal: max ≤ 2.5 s); the very first went out after {latencies[0]:0.00}s (updates fetched and applied)");
         Console.WriteLine($"replies={replies} (sends+edits counted={emulator.Requests.Count(Counted) - requestsBefore}) all out after {span:0.00}s; 429s={emulator.Count429}; peak in any 1 s={emulator.PeakMessagesInOneSecond}");
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores (bot, emulator and this driver share them), {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
         return latencies[^1] <= 2.5 ? 0 : 1;

@@ -118,15 +118,17 @@ public sealed class OutboxDispatcher : BackgroundService
                     continue;
                 }
 
+                IDisposable? rateSlot = null;
                 try
                 {
                     await slots.WaitAsync(stoppingToken);
-                    await _limiter.AcquireAsync(item.Lane, stoppingToken);
+                    rateSlot = await _limiter.AcquireAsync(item.Lane, stoppingToken);
                     _scheduler.Started(item);
                     await WaitOutPauseAsync(stoppingToken);
                 }
                 catch (OperationCanceledException)
                 {
+                    rateSlot?.Dispose();
                     _scheduler.Finished(item, item.NotBefore);
                     throw;
                 }
@@ -136,10 +138,11 @@ public sealed class OutboxDispatcher : BackgroundService
                     {
                         try
                         {
-                            await SendAndRecordAsync(item, sendCancel.Token);
+                            await SendAndRecordAsync(item, rateSlot, sendCancel.Token);
                         }
                         finally
                         {
+                            rateSlot.Dispose();
                             running.TryRemove(item.Id, out _);
                             slots.Release();
                         }
@@ -206,7 +209,8 @@ public sealed class OutboxDispatcher : BackgroundService
         return items.Count;
     }
 
-    private async Task SendAndRecordAsync(DueItem item, CancellationToken cancellationToken)
+    /// <param name="rateSlot">Given back as soon as Telegram has answered: the request has arrived by then.</param>
+    private async Task SendAndRecordAsync(DueItem item, IDisposable rateSlot, CancellationToken cancellationToken)
     {
         DateTimeOffset? retryAt = null;
         try
@@ -245,6 +249,7 @@ public sealed class OutboxDispatcher : BackgroundService
 
                 message = WithPhrase(item.Lane, chat, message);
                 var outcome = await TrySendAsync(chat.TelegramChatId, item.Lane, message, cancellationToken);
+                rateSlot.Dispose();
                 retryAt = await RecordAsync(item, chat, outcome);
             }
         }

@@ -77,9 +77,13 @@ internal sealed class SendScheduler(TimeProvider clock)
                 _lastSend.Remove(chat);
             }
 
-            foreach (var chat in _served.Keys.ToList())
+            if (_served.Count > 0)
             {
-                ForgetRoundIfIdle(chat);
+                var replying = _window.Where(i => i.Lane == Lane.Interactive).Select(i => i.ChatRef).ToHashSet(StringComparer.Ordinal);
+                foreach (var chat in _served.Keys.Where(c => !replying.Contains(c) && !_busyChats.Contains(c)).ToList())
+                {
+                    _served.Remove(chat);
+                }
             }
         }
     }

@@ -35,8 +35,10 @@ public sealed class ForgetAction(Database database, MessageDeleter deleter, ITel
         {
             await database.CheckpointAsync(ct);
             await deleter.DeleteAsync(chatId, messages, ct);
-            await limiter.AcquireAsync(Lane.Interactive, ct);
-            await bot.SendMessage(chatId, farewell, ParseMode.Html, cancellationToken: ct);
+            using (await limiter.AcquireAsync(Lane.Interactive, ct))
+            {
+                await bot.SendMessage(chatId, farewell, ParseMode.Html, cancellationToken: ct);
+            }
         });
     }
 }

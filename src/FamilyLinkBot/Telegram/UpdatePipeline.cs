@@ -269,8 +269,10 @@ public sealed class UpdatePipeline(
             var language = LanguageCodes.FromTelegram(update.Message.From?.LanguageCode);
             try
             {
-                await limiter.AcquireAsync(Lane.Interactive, cancellationToken);
-                await bot.SendMessage(chat.Id, _texts.Get(language, "group.private_only"), ParseMode.Html, cancellationToken: cancellationToken);
+                using (await limiter.AcquireAsync(Lane.Interactive, cancellationToken))
+                {
+                    await bot.SendMessage(chat.Id, _texts.Get(language, "group.private_only"), ParseMode.Html, cancellationToken: cancellationToken);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -54,6 +54,7 @@ public sealed class SendRateAccountingTests : IAsyncLifetime
         var counted = _emulator.Requests.Where(r => r.Method.StartsWith("send", StringComparison.Ordinal) || r.Method.StartsWith("editMessage", StringComparison.Ordinal)).ToList();
         Assert.Contains(counted, r => r.Method == "editMessageText");
         Assert.Equal(counted.Count, _limiter.Acquired.Count);
+        Assert.True(_limiter.Answered.Count >= counted.Count, "every slot is given back once Telegram has answered");
         Assert.All(_limiter.Acquired, lane => Assert.Equal(Lane.Interactive, lane)); // all of them answered someone
     }
 
@@ -61,10 +62,17 @@ public sealed class SendRateAccountingTests : IAsyncLifetime
     {
         public ConcurrentQueue<Lane> Acquired { get; } = new();
 
-        public ValueTask AcquireAsync(Lane lane, CancellationToken cancellationToken)
+        public ConcurrentQueue<Lane> Answered { get; } = new();
+
+        public ValueTask<IDisposable> AcquireAsync(Lane lane, CancellationToken cancellationToken)
         {
             Acquired.Enqueue(lane);
-            return ValueTask.CompletedTask;
+            return ValueTask.FromResult<IDisposable>(new Slot(this, lane));
+        }
+
+        private sealed class Slot(CountingLimiter owner, Lane lane) : IDisposable
+        {
+            public void Dispose() => owner.Answered.Enqueue(lane);
         }
     }
 }
