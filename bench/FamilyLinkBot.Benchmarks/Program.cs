@@ -4,7 +4,7 @@ namespace FamilyLinkBot.Benchmarks;
 
 /// <summary>
 /// SPEC §10 measurements. `crypto` runs BenchmarkDotNet; `relevance` scores the news rules on the labelled
-/// headline corpus; `updates`, `startup` and `broadcast` run the real program as
+/// headline corpus; `updates`, `startup`, `broadcast` and `many` run the real program as
 /// a child process against the Bot API emulator in this process, on loopback, and print their figures.
 /// </summary>
 public static class Program
@@ -23,11 +23,14 @@ public static class Program
                 return await StartupRun.RunAsync(Arg(args, "--runs", 5), Arg(args, "--idle-seconds", 15));
             case "broadcast":
                 return await BroadcastRun.RunAsync(
-                    Arg(args, "--recipients", 10_000), Arg(args, "--rate", 25), args.Contains("--paid"), args.Contains("--unlimited"));
+                    Arg(args, "--recipients", 10_000), Arg(args, "--rate", 25), args.Contains("--paid"), args.Contains("--unlimited"),
+                    args.Contains("--strict") ? Arg(args, "--strict", 30) : null, Arg(args, "--fail502", 0));
+            case "many":
+                return await ManyAtOnceRun.RunAsync(Arg(args, "--people", 60), Arg(args, "--rate", 25));
             case "relevance":
                 return RelevanceRun.Run(Text(args, "--corpus"), Text(args, "--rules"), args.Contains("--quiet"));
             default:
-                Console.WriteLine("usage: crypto [BenchmarkDotNet args] | updates [--updates N --users N] | startup [--runs N --idle-seconds N] | broadcast [--recipients N --rate R --paid --unlimited] | relevance [--corpus PATH --rules PATH --quiet]");
+                Console.WriteLine("usage: crypto [BenchmarkDotNet args] | updates [--updates N --users N] | startup [--runs N --idle-seconds N] | broadcast [--recipients N --rate R --paid --unlimited --strict WINDOW --fail502 PERCENT] | many [--people N --rate R] | relevance [--corpus PATH --rules PATH --quiet]");
                 return mode == "help" ? 0 : 2;
         }
     }

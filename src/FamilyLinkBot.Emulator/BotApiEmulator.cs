@@ -45,6 +45,7 @@ public sealed partial class BotApiEmulator : IAsyncDisposable
     private readonly RequestLog _log;
     private readonly User _bot;
     private BotApiEndpoint? _endpoint;
+    private RateLimits? _rateLimits;
     private WebApplication? _app;
     private int _users;
     private int _groups;
@@ -104,6 +105,15 @@ public sealed partial class BotApiEmulator : IAsyncDisposable
 
     /// <summary>How many 429 answers the bot has provoked (flood limits and injected ones).</summary>
     public int Count429 => _log.Count429;
+
+    /// <summary>How many 502 answers the emulator gave (injected faults).</summary>
+    public int Count502 => _log.Count502;
+
+    /// <summary>
+    /// The most sends and edits (without allow_paid_broadcast) the emulator accepted in any one-second window: with
+    /// <see cref="BotApiEmulatorOptions.StrictWindowMessages"/> never above it; otherwise it shows what a bot did.
+    /// </summary>
+    public int PeakMessagesInOneSecond => _rateLimits?.Peak ?? 0;
 
     /// <summary>Every answerCallbackQuery the bot made.</summary>
     public IReadOnlyList<CallbackAnswer> CallbackAnswers => _queries.Answers;
@@ -470,7 +480,8 @@ public sealed partial class BotApiEmulator : IAsyncDisposable
             : (ILogger)NullLogger.Instance;
         var chatMessages = new MessageMethods(_chats, _time, _bot);
         var methods = new MethodTable(chatMessages, _updateMethods, new BotMethods(_bot, _queries, _chats), new CommandStore());
-        _endpoint = new BotApiEndpoint(Token, methods, _faults, _outage, new RateLimits(_options), _log, _time, logger);
+        _rateLimits = new RateLimits(_options);
+        _endpoint = new BotApiEndpoint(Token, methods, _faults, _outage, _rateLimits, _log, _time, logger);
         _app.Run(_endpoint.HandleAsync);
         await _app.StartAsync(ct);
 

@@ -12,6 +12,13 @@ public sealed class BotApiEmulatorOptions
     /// <summary>Messages a second into one chat before 429 (Telegram: about 1); null = unlimited.</summary>
     public int? PerChatMessagesPerSecond { get; init; }
 
+    /// <summary>
+    /// Strict mode: sends and edits counted in a sliding one-second window, with no burst allowance; beyond this many
+    /// in any one-second window, 429 with retry_after. Replaces <see cref="GlobalMessagesPerSecond"/>'s token bucket
+    /// (sends with allow_paid_broadcast keep the paid rate and are not counted). Null = off.
+    /// </summary>
+    public int? StrictWindowMessages { get; init; }
+
     /// <summary>Messages one chat may take in a quick burst before the per-chat rate applies.</summary>
     public int PerChatBurst { get; init; } = 3;
 

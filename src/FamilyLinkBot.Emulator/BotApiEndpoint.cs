@@ -82,7 +82,7 @@ internal sealed class BotApiEndpoint(
             else
             {
                 ParameterValidator.Validate(BotApiSpec.Current, spec, values);
-                if (rateLimits.Enabled && RateLimits.Applies(method))
+                if (RateLimits.Applies(method))
                 {
                     rateLimits.Acquire(RequestParameters.ChatIdOf(values), values["allow_paid_broadcast"]?.ToString() == "true");
                 }

@@ -2,20 +2,37 @@ namespace FamilyLinkBot.Testing;
 
 // Telegram's flood limits on sending and editing messages: about 30 a second overall (up to 1,000 with
 // allow_paid_broadcast) and about 1 a second per chat with a short burst allowed. Beyond them: 429.
+// The strict mode counts sends and edits in a sliding one-second window with no burst allowance at all: the
+// hardest reading of "30 a second", used to check that a bot never exceeds its limit in any one-second window.
 internal sealed class RateLimits(BotApiEmulatorOptions options)
 {
     private readonly Lock _gate = new();
-    private readonly TokenBucket? _global = options.GlobalMessagesPerSecond is { } rate
+    private readonly TokenBucket? _global = options.GlobalMessagesPerSecond is { } rate && options.StrictWindowMessages is null
         ? new TokenBucket(rate, rate, options.TimeProvider)
         : null;
 
-    private readonly TokenBucket? _paid = options.GlobalMessagesPerSecond is not null
+    private readonly int? _strictLimit = options.StrictWindowMessages;
+
+    // Requests that count (not paid broadcasts), accepted in the last second: enforces the strict mode, measures the peak always.
+    private readonly SlidingWindow _window = new(TimeSpan.FromSeconds(1), options.TimeProvider);
+
+    private readonly TokenBucket? _paid = options.GlobalMessagesPerSecond is not null || options.StrictWindowMessages is not null
         ? new TokenBucket(options.PaidBroadcastMessagesPerSecond, options.PaidBroadcastMessagesPerSecond, options.TimeProvider)
         : null;
 
     private readonly Dictionary<long, TokenBucket> _perChat = [];
 
-    public bool Enabled => options.GlobalMessagesPerSecond is not null || options.PerChatMessagesPerSecond is not null;
+    // The most requests (sends and edits without allow_paid_broadcast) accepted in any one-second window so far.
+    public int Peak
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _window.Peak;
+            }
+        }
+    }
 
     // Methods that put a message into a chat or change one.
     public static bool Applies(string method) =>
@@ -44,6 +61,11 @@ internal sealed class RateLimits(BotApiEmulatorOptions options)
                 retryAfter = globalWait;
             }
 
+            if (!paidBroadcast && _strictLimit is { } limit && _window.Count >= limit)
+            {
+                retryAfter = Math.Max(retryAfter, _window.RetryAfterSeconds());
+            }
+
             if (chat?.HasToken(out var chatWait) == false)
             {
                 retryAfter = Math.Max(retryAfter, chatWait);
@@ -56,6 +78,10 @@ internal sealed class RateLimits(BotApiEmulatorOptions options)
 
             global?.Take();
             chat?.Take();
+            if (!paidBroadcast)
+            {
+                _window.Add();
+            }
         }
     }
 }

@@ -6,8 +6,11 @@ internal sealed class RequestLog(int? limit, ChangeSignal changed)
     private readonly Lock _gate = new();
     private readonly Queue<RecordedRequest> _requests = new();
     private int _count429;
+    private int _count502;
 
     public int Count429 => Volatile.Read(ref _count429);
+
+    public int Count502 => Volatile.Read(ref _count502);
 
     public IReadOnlyList<RecordedRequest> Snapshot()
     {
@@ -38,6 +41,11 @@ internal sealed class RequestLog(int? limit, ChangeSignal changed)
             if (request.StatusCode == 429)
             {
                 _count429++;
+            }
+
+            if (request.StatusCode == 502)
+            {
+                _count502++;
             }
         }
 

@@ -23,6 +23,9 @@ public static class DeliveryServiceCollectionExtensions
         builder.Services.AddSingleton<OutboxStore>();
         builder.Services.AddSingleton<TelegramSender>();
         builder.Services.AddSingleton<TelegramCircuit>();
+        // Real time whatever clock the bot is given: the limit is Telegram's, on the wall clock.
+        builder.Services.AddSingleton<ISendRateLimiter>(s => new SlidingWindowRateLimiter(
+            s.GetRequiredService<IOptions<DeliveryOptions>>().Value.MessagesPerSecond, TimeSpan.FromSeconds(1), TimeProvider.System));
         builder.Services.AddSingleton<SystemKey>();
         builder.Services.AddSingleton<IAudienceQuery, AllAudienceQuery>();
         builder.Services.AddSingleton<IAudienceQuery, LanguageAudienceQuery>();

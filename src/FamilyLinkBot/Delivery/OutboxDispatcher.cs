@@ -10,14 +10,15 @@ using Microsoft.Extensions.Options;
 namespace FamilyLinkBot.Delivery;
 
 /// <summary>
-/// Sends what the outbox holds (SPEC §8): only the loop. One scheduling loop hands each send slot of the global rate to
-/// the highest-priority due item (see <see cref="SendScheduler"/>); each send claims its row through
-/// <see cref="OutboxStore"/> (so no other process sends it too), goes out through <see cref="TelegramSender"/>, and its
-/// outcome is recorded by a group-commit writer. Up to <see cref="MaxInFlight"/> requests run at once. A 429 pauses all
-/// sending for retry_after; when Telegram cannot be reached at all, <see cref="TelegramCircuit"/> pauses sending and
-/// probes, and no message loses an attempt; 5xx and network errors of one message retry with back-off and jitter;
-/// 403 marks the chat inactive; 400 fails the item. On shutdown it stops taking work and lets requests in flight
-/// finish (for at most 5 s); their claims are released at the next start.
+/// Sends what the outbox holds (SPEC §8): only the loop. One scheduling loop hands each slot of the global rate
+/// (<see cref="ISendRateLimiter"/>, shared with the few direct sends) to the highest-priority due item (see
+/// <see cref="SendScheduler"/>); each send claims its row through <see cref="OutboxStore"/> (so no other process sends
+/// it too), goes out through <see cref="TelegramSender"/>, and its outcome is recorded by a group-commit writer. Up to
+/// <see cref="MaxInFlight"/> requests run at once. A 429 pauses all sending for retry_after; when Telegram cannot be
+/// reached at all, <see cref="TelegramCircuit"/> pauses sending and probes, and no message loses an attempt; 5xx and
+/// network errors of one message retry with back-off and jitter; 403 marks the chat inactive; 400 fails the item. On
+/// shutdown it stops taking work and lets requests in flight finish (for at most 5 s); their claims are released at
+/// the next start.
 /// </summary>
 public sealed class OutboxDispatcher : BackgroundService
 {
@@ -44,7 +45,7 @@ public sealed class OutboxDispatcher : BackgroundService
     private readonly ILogger<OutboxDispatcher> _logger;
     // Rate limits run on real time whatever clock the bot is given: they are about Telegram's wall-clock limits.
     private readonly SendScheduler _scheduler = new(TimeProvider.System);
-    private readonly SendRateGate _gate;
+    private readonly ISendRateLimiter _limiter;
     private readonly ConcurrentDictionary<long, string> _broadcastTexts = new();
     // When each item last failed (circuit clock), to tell its own failures from an outage; cleared when it settles.
     private readonly ConcurrentDictionary<long, long> _lastFailure = new();
@@ -62,6 +63,7 @@ public sealed class OutboxDispatcher : BackgroundService
         TelegramCircuit circuit,
         MessageDeleter deleter,
         IEnumerable<ISentMessageListener> sentListeners,
+        ISendRateLimiter limiter,
         TimeProvider time,
         IOptions<DeliveryOptions> options,
         ILogger<OutboxDispatcher> logger)
@@ -78,7 +80,7 @@ public sealed class OutboxDispatcher : BackgroundService
         _time = time;
         _options = options.Value;
         _logger = logger;
-        _gate = new SendRateGate(_options.MessagesPerSecond, TimeProvider.System);
+        _limiter = limiter;
         MaxInFlight = Math.Clamp(_options.MessagesPerSecond / 4, 4, 32);
         // This run's claims: the instance name lets the next run of the same instance release them at once.
         Claimant = _options.Instance + ":" + Guid.NewGuid().ToString("N")[..12];
@@ -151,14 +153,17 @@ public sealed class OutboxDispatcher : BackgroundService
                     continue;
                 }
 
+                IDisposable? rateSlot = null;
                 try
                 {
                     await slots.WaitAsync(stoppingToken);
-                    await _gate.TakeAsync(stoppingToken);
+                    rateSlot = await _limiter.AcquireAsync(item.Lane, stoppingToken);
+                    _scheduler.Started(item);
                     await WaitOutPauseAsync(stoppingToken);
                 }
                 catch (OperationCanceledException)
                 {
+                    rateSlot?.Dispose();
                     _scheduler.Finished(item, item.NotBefore);
                     if (probe)
                     {
@@ -173,10 +178,11 @@ public sealed class OutboxDispatcher : BackgroundService
                     {
                         try
                         {
-                            await SendAndRecordAsync(item, probe, sendCancel.Token);
+                            await SendAndRecordAsync(item, probe, rateSlot, sendCancel.Token);
                         }
                         finally
                         {
+                            rateSlot.Dispose();
                             running.TryRemove(item.Id, out _);
                             slots.Release();
                         }
@@ -253,7 +259,8 @@ public sealed class OutboxDispatcher : BackgroundService
         return items.Count;
     }
 
-    private async Task SendAndRecordAsync(DueItem item, bool probe, CancellationToken cancellationToken)
+    /// <param name="rateSlot">Given back as soon as Telegram has answered: the request has arrived by then.</param>
+    private async Task SendAndRecordAsync(DueItem item, bool probe, IDisposable rateSlot, CancellationToken cancellationToken)
     {
         DateTimeOffset? retryAt = null;
         try
@@ -290,6 +297,7 @@ public sealed class OutboxDispatcher : BackgroundService
                 message = WithPhrase(item.Lane, chat, message);
                 var started = _circuit.Now();
                 var outcome = await _sender.SendAsync(chat.TelegramChatId, item.Lane, message, cancellationToken);
+                rateSlot.Dispose();
                 if (outcome.Result == SendResult.Unreachable)
                 {
                     _circuit.Unreachable(item.Id);

@@ -2,7 +2,9 @@ namespace FamilyLinkBot.Delivery;
 
 /// <summary>
 /// Chooses what goes out in the next send slot: the highest-priority due item (Interactive, then Notice, then
-/// Bulk; oldest first within a lane) whose chat may take a message now. It holds a bounded window of the outbox's
+/// Bulk) whose chat may take a message now. Replies are served round-robin over chats (each chat's next reply before
+/// any chat's one after it, so when many people act at once everyone's first answer comes first); notices and bulk
+/// items oldest first. It holds a bounded window of the outbox's
 /// pending rows, refreshed from the database by <see cref="OutboxDispatcher"/>.
 /// Per chat: one request at a time and order kept within a lane. Replies are not spaced further: a reply is often
 /// 2–3 messages and Telegram tolerates such short bursts (about 1 a second with a small burst); a notice or bulk item
@@ -19,6 +21,8 @@ internal sealed class SendScheduler(TimeProvider clock)
     private readonly HashSet<string> _busyChats = new(StringComparer.Ordinal);
     private readonly HashSet<long> _finishedSinceRefresh = [];
     private readonly Dictionary<string, long> _lastSend = new(StringComparer.Ordinal);
+    // Replies sent to each chat since it last had none waiting: the round-robin's rounds.
+    private readonly Dictionary<string, int> _served = new(StringComparer.Ordinal);
 
     public int WindowCount
     {
@@ -72,6 +76,15 @@ internal sealed class SendScheduler(TimeProvider clock)
             {
                 _lastSend.Remove(chat);
             }
+
+            if (_served.Count > 0)
+            {
+                var replying = _window.Where(i => i.Lane == Lane.Interactive).Select(i => i.ChatRef).ToHashSet(StringComparer.Ordinal);
+                foreach (var chat in _served.Keys.Where(c => !replying.Contains(c) && !_busyChats.Contains(c)).ToList())
+                {
+                    _served.Remove(chat);
+                }
+            }
         }
     }
 
@@ -81,29 +94,71 @@ internal sealed class SendScheduler(TimeProvider clock)
         lock (_gate)
         {
             HashSet<string>? held = null;
+            var chosen = -1;
+            var chosenRound = int.MaxValue;
             for (var i = 0; i < _window.Count; i++)
             {
                 var item = _window[i];
+                if (chosen >= 0 && item.Lane != Lane.Interactive)
+                {
+                    break; // a reply goes before any notice or bulk item
+                }
+
                 if (held?.Contains(item.ChatRef) == true)
                 {
                     continue;
                 }
 
+                // Whatever happens to it, the chat's later items wait behind this one: per-chat order.
+                (held ??= new HashSet<string>(StringComparer.Ordinal)).Add(item.ChatRef);
                 if (item.NotBefore > now || _busyChats.Contains(item.ChatRef) || !ChatAllows(item))
                 {
-                    // The chat's later items wait behind this one: per-chat order.
-                    (held ??= new HashSet<string>(StringComparer.Ordinal)).Add(item.ChatRef);
                     continue;
                 }
 
-                _window.RemoveAt(i);
-                _inFlight.Add(item.Id);
-                _busyChats.Add(item.ChatRef);
-                _lastSend[item.ChatRef] = clock.GetTimestamp();
-                return item;
+                if (item.Lane != Lane.Interactive)
+                {
+                    chosen = i;
+                    break;
+                }
+
+                // Replies: round-robin over chats, so each chat's next message goes before any chat's one after it.
+                var round = _served.GetValueOrDefault(item.ChatRef);
+                if (round < chosenRound)
+                {
+                    (chosen, chosenRound) = (i, round);
+                    if (round == 0)
+                    {
+                        break;
+                    }
+                }
             }
 
-            return null;
+            if (chosen < 0)
+            {
+                return null;
+            }
+
+            var taken = _window[chosen];
+            _window.RemoveAt(chosen);
+            _inFlight.Add(taken.Id);
+            _busyChats.Add(taken.ChatRef);
+            _lastSend[taken.ChatRef] = clock.GetTimestamp();
+            if (taken.Lane == Lane.Interactive)
+            {
+                _served[taken.ChatRef] = _served.GetValueOrDefault(taken.ChatRef) + 1;
+            }
+
+            return taken;
+        }
+    }
+
+    /// <summary>The item got its slot of the global rate and goes out now: the chat's spacing counts from here.</summary>
+    public void Started(DueItem item)
+    {
+        lock (_gate)
+        {
+            _lastSend[item.ChatRef] = clock.GetTimestamp();
         }
     }
 
@@ -123,7 +178,19 @@ internal sealed class SendScheduler(TimeProvider clock)
             else
             {
                 _finishedSinceRefresh.Add(item.Id);
+                ForgetRoundIfIdle(item.ChatRef);
             }
+        }
+    }
+
+    /// <summary>A chat with no reply waiting starts again at round 0: its next reply is a first answer.</summary>
+    private void ForgetRoundIfIdle(string chatRef)
+    {
+        if (_served.ContainsKey(chatRef)
+            && !_busyChats.Contains(chatRef)
+            && !_window.Exists(i => i.Lane == Lane.Interactive && string.Equals(i.ChatRef, chatRef, StringComparison.Ordinal)))
+        {
+            _served.Remove(chatRef);
         }
     }
 

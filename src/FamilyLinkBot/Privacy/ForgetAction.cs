@@ -1,4 +1,5 @@
 using FamilyLinkBot.Conversations;
+using FamilyLinkBot.Delivery;
 using FamilyLinkBot.Storage;
 using Microsoft.Extensions.Logging;
 using Telegram.Bot;
@@ -9,9 +10,9 @@ namespace FamilyLinkBot.Privacy;
 /// <summary>
 /// The answer to /forget's question. On "Erase everything" the family is erased in this turn's transaction; the
 /// bot's tracked messages are deleted from the chat and the farewell is sent directly after commit, since no
-/// outbox row may refer to a chat that no longer exists.
+/// outbox row may refer to a chat that no longer exists. The farewell still takes a slot of the global send rate.
 /// </summary>
-public sealed class ForgetAction(Database database, MessageDeleter deleter, ITelegramBotClient bot, ILogger<ForgetAction> logger) : IMenuAction
+public sealed class ForgetAction(Database database, MessageDeleter deleter, ITelegramBotClient bot, ISendRateLimiter limiter, ILogger<ForgetAction> logger) : IMenuAction
 {
     public string Prefix => "forget";
 
@@ -39,7 +40,10 @@ public sealed class ForgetAction(Database database, MessageDeleter deleter, ITel
             }
 
             await deleter.DeleteAsync(chatId, messages, ct);
-            await bot.SendMessage(chatId, farewell, ParseMode.Html, cancellationToken: ct);
+            using (await limiter.AcquireAsync(Lane.Interactive, ct))
+            {
+                await bot.SendMessage(chatId, farewell, ParseMode.Html, cancellationToken: ct);
+            }
         });
     }
 }

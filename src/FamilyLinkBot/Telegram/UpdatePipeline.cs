@@ -27,6 +27,7 @@ public sealed class UpdatePipeline(
     Outbox outbox,
     OutboxStore outboxStore,
     ITelegramBotClient bot,
+    ISendRateLimiter limiter,
     TimeProvider time,
     IOptions<ConversationOptions> conversationOptions,
     Monitoring.BotMetrics metrics,
@@ -271,7 +272,10 @@ public sealed class UpdatePipeline(
             var language = LanguageCodes.FromTelegram(update.Message.From?.LanguageCode);
             try
             {
-                await bot.SendMessage(chat.Id, _texts.Get(language, "group.private_only"), ParseMode.Html, cancellationToken: cancellationToken);
+                using (await limiter.AcquireAsync(Lane.Interactive, cancellationToken))
+                {
+                    await bot.SendMessage(chat.Id, _texts.Get(language, "group.private_only"), ParseMode.Html, cancellationToken: cancellationToken);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -70,4 +70,97 @@ public sealed class SendSchedulerTests
 
         Assert.Null(scheduler.Take(Start.AddSeconds(5)));
     }
+
+    [Fact]
+    public void TakeWithManyChatsReplyingServesEachChatsFirstReplyBeforeAnySecond()
+    {
+        var scheduler = new SendScheduler(new FakeTimeProvider());
+        scheduler.Replace(
+            [
+                Item(1, "a", Lane.Interactive), Item(2, "a", Lane.Interactive), Item(3, "a", Lane.Interactive),
+                Item(4, "b", Lane.Interactive), Item(5, "b", Lane.Interactive), Item(6, "b", Lane.Interactive),
+                Item(7, "c", Lane.Interactive), Item(8, "c", Lane.Interactive),
+                Item(9, "d", Lane.Bulk),
+            ],
+            Start);
+
+        var order = new List<long>();
+        while (scheduler.Take(Start) is { } item)
+        {
+            order.Add(item.Id);
+            scheduler.Finished(item, null); // answered at once, as on a fast loopback
+        }
+
+        Assert.Equal([1, 4, 7, 2, 5, 8, 3, 6, 9], order);
+    }
+
+    [Fact]
+    public void TakeForAChatThatArrivesLateServesItsFirstReplyBeforeOthersLaterOnes()
+    {
+        var scheduler = new SendScheduler(new FakeTimeProvider());
+        scheduler.Replace([Item(1, "a", Lane.Interactive), Item(2, "a", Lane.Interactive), Item(3, "a", Lane.Interactive)], Start);
+        var first = scheduler.Take(Start)!;
+        scheduler.Finished(first, null);
+
+        scheduler.BeginRefresh();
+        scheduler.Replace([Item(2, "a", Lane.Interactive), Item(3, "a", Lane.Interactive), Item(4, "b", Lane.Interactive), Item(5, "b", Lane.Interactive)], Start);
+
+        var order = new List<long>();
+        while (scheduler.Take(Start) is { } item)
+        {
+            order.Add(item.Id);
+            scheduler.Finished(item, null);
+        }
+
+        Assert.Equal([4, 2, 5, 3], order);
+    }
+
+    [Fact]
+    public void TakeForAChatWhoseRepliesAllWentOutStartsItAtTheFirstRoundAgain()
+    {
+        var scheduler = new SendScheduler(new FakeTimeProvider());
+        scheduler.Replace([Item(1, "a", Lane.Interactive), Item(2, "b", Lane.Interactive), Item(3, "b", Lane.Interactive), Item(4, "b", Lane.Interactive)], Start);
+        foreach (var expected in new long[] { 1, 2, 3 })
+        {
+            var item = scheduler.Take(Start)!;
+            Assert.Equal(expected, item.Id);
+            scheduler.Finished(item, null);
+        }
+
+        // a's reply to a new message is a first answer again: it goes before b's third.
+        scheduler.BeginRefresh();
+        scheduler.Replace([Item(4, "b", Lane.Interactive), Item(5, "a", Lane.Interactive)], Start);
+
+        Assert.Equal(5, scheduler.Take(Start)!.Id);
+    }
+
+    [Fact]
+    public void TakeWithARetryWaitingKeepsItsChatsOrderInTheRoundRobin()
+    {
+        var scheduler = new SendScheduler(new FakeTimeProvider());
+        scheduler.Replace([Item(1, "a", Lane.Interactive), Item(2, "a", Lane.Interactive), Item(3, "b", Lane.Interactive)], Start);
+        var first = scheduler.Take(Start)!;
+        scheduler.Finished(first, Start.AddSeconds(1)); // a 5xx: tried again in a second
+
+        Assert.Equal(3, scheduler.Take(Start)!.Id);
+        Assert.Null(scheduler.Take(Start)); // a's second waits behind its first
+        Assert.Equal(1, scheduler.Take(Start.AddSeconds(1))!.Id);
+    }
+
+    [Fact]
+    public void StartedLateMovesTheChatsBulkSpacingToTheActualSend()
+    {
+        var clock = new FakeTimeProvider();
+        var scheduler = new SendScheduler(clock);
+        scheduler.Replace([Item(1, "a", Lane.Bulk), Item(2, "a", Lane.Bulk)], Start);
+        var first = scheduler.Take(Start)!;
+        clock.Advance(TimeSpan.FromMilliseconds(300)); // waited for a slot of the global rate
+        scheduler.Started(first);
+        scheduler.Finished(first, null);
+
+        clock.Advance(TimeSpan.FromMilliseconds(800));
+        Assert.Null(scheduler.Take(Start)); // 1.1 s after it was chosen, but only 0.8 s after it went out
+        clock.Advance(TimeSpan.FromMilliseconds(200));
+        Assert.Equal(2, scheduler.Take(Start)!.Id);
+    }
 }

@@ -99,7 +99,7 @@ public sealed class SecurityReviewTests : CaseworkerTestBase
             var caseId = (await CaseRepository.ListAsync(db, chat!, CancellationToken.None)).Single().Id;
             for (var i = 0; i < 100; i++)
             {
-                await FamilyNotifier.PushAsync(db, chat!, "", FamilyNotifier.ShowStatus + caseId, Time.GetUtcNow(), CancellationToken.None);
+                await FamilyNotifier.PushAsync(Bot.Service<FamilyLinkBot.Delivery.OutboxStore>(), db, chat!, "", FamilyNotifier.ShowStatus + caseId, Time.GetUtcNow(), CancellationToken.None);
             }
 
             // Telegram lets a bot send about one message a second to a chat: only the newest four are sent, to keep this

@@ -35,8 +35,8 @@ public sealed class LanguageChoice : IMenuAction
         turn.CloseMenu();
         if (parts is [_, "first"])
         {
-            turn.Reply(turn.T("start.welcome"));
-            turn.Reply(turn.T("privacy.notice"));
+            // One message, not two: when many people start at once, every message is a slot of the shared send rate.
+            turn.Reply(turn.T("start.welcome") + "\n\n" + turn.T("privacy.notice"));
         }
         else
         {
