@@ -4,7 +4,7 @@ using System.Text;
 
 namespace FamilyLinkBot.Crypto;
 
-// Korean word case codes (docs/DESIGN-case-codes.md): seven words drawn uniformly from the 512-word list,
+// Korean word case codes (docs/DESIGN.md#31-case-codes-in-korean-words): seven words drawn uniformly from the 512-word list,
 // 63 bits, shown with spaces. Typed back with any spacing or separators, NFC or NFD, and with at most one
 // word misspelt by one jamo (of its sound); anything else, or anything that reads two ways, is refused.
 internal static class CaseWordCode

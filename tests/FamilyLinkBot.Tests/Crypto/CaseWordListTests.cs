@@ -3,7 +3,7 @@ using FamilyLinkBot.Crypto;
 
 namespace FamilyLinkBot.Tests.Crypto;
 
-/// <summary>Every rule of the case-code word list (docs/DESIGN-case-codes.md), checked over the shipped file.</summary>
+/// <summary>Every rule of the case-code word list (docs/DESIGN.md#31-case-codes-in-korean-words), checked over the shipped file.</summary>
 public sealed class CaseWordListTests
 {
     // Substrings that would make a code alarming or identifying on a screen or read aloud: North Korea,
