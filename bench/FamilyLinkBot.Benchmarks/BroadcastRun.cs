@@ -12,7 +12,7 @@ using Microsoft.Extensions.Hosting;
 namespace FamilyLinkBot.Benchmarks;
 
 /// <summary>
-/// SPEC §10 broadcast: seeds the chats and a running broadcast to all of them with the bot's own services, then starts
+/// docs/DESIGN.md#10-performance-targets broadcast: seeds the chats and a running broadcast to all of them with the bot's own services, then starts
 /// the real program as a child process, counts each recipient's copies in the emulator, reads the bot's peak resident
 /// memory and finally sends it SIGTERM. Exit code 1 when a recipient was missed or served twice.
 /// An admin started the broadcast, so the bot also edits the admin's progress message, as in real use: Telegram counts

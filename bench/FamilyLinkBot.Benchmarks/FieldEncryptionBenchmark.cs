@@ -3,7 +3,7 @@ using FamilyLinkBot.Crypto;
 
 namespace FamilyLinkBot.Benchmarks;
 
-/// <summary>SPEC §10: encrypt + decrypt of one 200-byte field, target ≤ 5 µs.</summary>
+/// <summary>docs/DESIGN.md#10-performance-targets: encrypt + decrypt of one 200-byte field, target ≤ 5 µs.</summary>
 [MemoryDiagnoser]
 public class FieldEncryptionBenchmark
 {

@@ -5,7 +5,7 @@ using FamilyLinkBot.Testing;
 namespace FamilyLinkBot.Benchmarks;
 
 /// <summary>
-/// SPEC §10 "many at once": N people (60) each got the language buttons after /start; all press 한국어 at the same
+/// docs/DESIGN.md#10-performance-targets "many at once": N people (60) each got the language buttons after /start; all press 한국어 at the same
 /// moment, and the bot answers them at <c>Delivery:MessagesPerSecond</c> (25) against an emulator that counts sends and
 /// edits in a strict one-second window of 30 and 1 a second per chat (burst 3). Prints each person's first-answer
 /// latency (press → first new bot message in that chat, on the emulator's clock) as p50 / p95 / max.

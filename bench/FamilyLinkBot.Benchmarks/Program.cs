@@ -3,7 +3,7 @@ using BenchmarkDotNet.Running;
 namespace FamilyLinkBot.Benchmarks;
 
 /// <summary>
-/// SPEC §10 measurements. `crypto` runs BenchmarkDotNet; `relevance` scores the news rules on the labelled
+/// docs/DESIGN.md#10-performance-targets measurements. `crypto` runs BenchmarkDotNet; `relevance` scores the news rules on the labelled
 /// headline corpus; `updates`, `startup`, `broadcast` and `many` run the real program as
 /// a child process against the Bot API emulator in this process, on loopback, and print their figures.
 /// </summary>

@@ -3,7 +3,7 @@ using FamilyLinkBot.Alerts;
 namespace FamilyLinkBot.Benchmarks;
 
 /// <summary>
-/// `relevance [--corpus PATH] [--rules PATH] [--quiet]`: SPEC §10's news relevance figures for a rules file (the
+/// `relevance [--corpus PATH] [--rules PATH] [--quiet]`: docs/DESIGN.md#10-performance-targets's news relevance figures for a rules file (the
 /// built-in one by default) over the labelled headline corpus (tests/FamilyLinkBot.Tests/Alerts/headlines.tsv by
 /// default): per-topic precision and recall, overall recall, the share of non-stories alerted, misses and false alerts.
 /// </summary>

@@ -3,7 +3,7 @@ using FamilyLinkBot.Testing;
 
 namespace FamilyLinkBot.Benchmarks;
 
-/// <summary>SPEC §10: start to first getUpdates (&lt; 2 s) and idle resident memory (&lt; 150 MB).</summary>
+/// <summary>docs/DESIGN.md#10-performance-targets: start to first getUpdates (&lt; 2 s) and idle resident memory (&lt; 150 MB).</summary>
 public static class StartupRun
 {
     public static async Task<int> RunAsync(int runs, int idleSeconds)

@@ -4,7 +4,7 @@ using FamilyLinkBot.Testing;
 namespace FamilyLinkBot.Benchmarks;
 
 /// <summary>
-/// SPEC §10: incoming updates handled end to end (poll → state → encrypted store → reply sent) per second, against the
+/// docs/DESIGN.md#10-performance-targets: incoming updates handled end to end (poll → state → encrypted store → reply sent) per second, against the
 /// loopback emulator. Each update is a /help from a distinct user, so the per-chat send limit is not what is measured.
 /// </summary>
 public static class UpdatesRun

@@ -108,7 +108,7 @@ try {
   }
 
   if (commands.includes('review')) {
-    // News alerts (SPEC §7, §11): the family registered a case in Jilin, so a Jilin story reaches it once the admin
+    // News alerts (docs/DESIGN.md#7-news-alerts, docs/DESIGN.md#11-sandbox): the family registered a case in Jilin, so a Jilin story reaches it once the admin
     // approves it; discreet notifications are on by default, so it comes as a neutral line until Show.
     if (!commands.includes('broadcast')) {
       await type('admin', '/start');

@@ -12,8 +12,8 @@ using Microsoft.Extensions.Logging;
 namespace FamilyLinkBot.Alerts;
 
 /// <summary>
-/// Sends approved alerts (SPEC §7): one Bulk outbox row per recipient, in the recipient's language; with discreet
-/// notifications on (SPEC §6) the row is the neutral line with Show, else the alert without the security phrase (a
+/// Sends approved alerts (docs/DESIGN.md#7-news-alerts): one Bulk outbox row per recipient, in the recipient's language; with discreet
+/// notifications on (docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications) the row is the neutral line with Show, else the alert without the security phrase (a
 /// feed wrote the headline). Recipients are active
 /// chats subscribed to one of the alert's topics or regions, and chats with case-region alerts on whose open cases'
 /// (encrypted) regions match one of the alert's regions. Recipients are read in keyset pages over chat row ids, each
@@ -120,7 +120,7 @@ public sealed class AlertFanOut(
 
             if (chat.Discreet)
             {
-                // SPEC §6: no headline, topic or word about North Korea on a lock screen; Show edits the details in.
+                // docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications: no headline, topic or word about North Korea on a lock screen; Show edits the details in.
                 await FamilyNotifier.PushDiscreetAsync(store, db, chat, FamilyNotifier.ShowAlert + alert.Id.ToString(CultureInfo.InvariantCulture), "notice.alert", Lane.Bulk, protect: true, now, cancellationToken);
             }
             else
@@ -163,7 +163,7 @@ public sealed class AlertFanOut(
         return page;
     }
 
-    // Case regions are identifying (SPEC §2) and encrypted with the family's key: decrypted here, one family at a time.
+    // Case regions are identifying (docs/DESIGN.md#2-data-classification) and encrypted with the family's key: decrypted here, one family at a time.
     private static async Task<bool> CaseRegionMatchesAsync(UnitOfWork db, ChatRecord chat, IReadOnlyList<string> regions, CancellationToken cancellationToken)
     {
         await using var command = db.Command("SELECT id, region FROM cases WHERE chat_ref = $chat AND closed_at IS NULL;").With("$chat", chat.Id);

@@ -2,7 +2,7 @@ using FamilyLinkBot.Resources;
 
 namespace FamilyLinkBot.Alerts;
 
-/// <summary>How an alert reads (SPEC §7): localized topic label, the title as published (escaped), source, link.</summary>
+/// <summary>How an alert reads (docs/DESIGN.md#7-news-alerts): localized topic label, the title as published (escaped), source, link.</summary>
 public static class AlertText
 {
     // Telegram refuses messages over 4,096 characters; a hostile feed's title or link must not make the alert undeliverable.

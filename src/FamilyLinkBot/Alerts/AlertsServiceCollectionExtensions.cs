@@ -64,9 +64,9 @@ public static class AlertsServiceCollectionExtensions
 }
 
 /// <summary>
-/// Checks the News section at start (SPEC §9: invalid configuration fails at start, naming the key). News:Feeds is
+/// Checks the News section at start (docs/DESIGN.md#9-running-it: invalid configuration fails at start, naming the key). News:Feeds is
 /// also read as written, because the configuration binder silently leaves out a list entry it cannot build: every
-/// entry of News:Feeds must be usable, or start-up stops naming it (SPEC §7).
+/// entry of News:Feeds must be usable, or start-up stops naming it (docs/DESIGN.md#7-news-alerts).
 /// </summary>
 public sealed class NewsOptionsValidator(IConfiguration configuration) : IValidateOptions<NewsOptions>
 {

@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 
 namespace FamilyLinkBot.Alerts;
 
-// SPEC §7: Traditional and Simplified Chinese both match. Rules and headlines are both folded to Simplified before
+// docs/DESIGN.md#7-news-alerts: Traditional and Simplified Chinese both match. Rules and headlines are both folded to Simplified before
 // matching, so a rule lists one form. The table covers the characters of news about escapees, the border, detention
 // and the words the negatives share with them; a character not in it is left as it is. One lookup per character.
 internal static class ChineseFold

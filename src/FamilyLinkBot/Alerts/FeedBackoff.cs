@@ -1,7 +1,7 @@
 namespace FamilyLinkBot.Alerts;
 
 /// <summary>
-/// Per-feed failure policy of SPEC §7. After n consecutive failures the next poll waits PollInterval × 2^n, capped
+/// Per-feed failure policy of docs/DESIGN.md#7-news-alerts. After n consecutive failures the next poll waits PollInterval × 2^n, capped
 /// (6 h by default), with ±10 % jitter so feeds that failed together do not retry together. Once failures have
 /// lasted <see cref="AlertAfter"/> (a day) admins are told once, and told again at the first success after that.
 /// Pure: state in, decision out; the caller stores <see cref="FeedHealth"/>.

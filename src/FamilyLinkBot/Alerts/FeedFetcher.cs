@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace FamilyLinkBot.Alerts;
 
 /// <summary>
-/// Fetches and parses one RSS 2.0 or Atom feed (SPEC §7): conditional GET with the stored validators, a timeout
+/// Fetches and parses one RSS 2.0 or Atom feed (docs/DESIGN.md#7-news-alerts): conditional GET with the stored validators, a timeout
 /// for the whole exchange, a hard cap on the bytes read, and every failure returned as a value, never thrown.
 /// Only the caller's own cancellation surfaces as <see cref="OperationCanceledException"/>.
 /// </summary>

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace FamilyLinkBot.Alerts;
 
 /// <summary>
-/// Polls the news feeds (SPEC §7). Each feed is fetched in its own task and recorded in its own transaction, so a feed
+/// Polls the news feeds (docs/DESIGN.md#7-news-alerts). Each feed is fetched in its own task and recorded in its own transaction, so a feed
 /// that fails, hangs until the timeout, sends junk or sends too much delays and affects no other feed. A feed is never
 /// fetched twice at once. New stories (unseen by any of their keys) that match a topic become alerts: pending in /review,
 /// or approved and sent at once when News:RequireApproval is false. A feed's first successful fetch only records its

@@ -14,7 +14,7 @@ public sealed record FeedRecord
     /// <summary>True for feeds from News:Feeds, false for feeds added with /feeds add.</summary>
     public required bool FromConfig { get; init; }
 
-    /// <summary>Whether a first successful fetch has recorded the feed's stories as seen (SPEC §7: no flood on add).</summary>
+    /// <summary>Whether a first successful fetch has recorded the feed's stories as seen (docs/DESIGN.md#7-news-alerts: no flood on add).</summary>
     public required bool Primed { get; init; }
 
     public FeedValidators? Validators { get; init; }

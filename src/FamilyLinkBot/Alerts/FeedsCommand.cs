@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace FamilyLinkBot.Alerts;
 
 /// <summary>
-/// /feeds (admins, SPEC §4.5): the feeds with their last fetch result and a Remove button each;
+/// /feeds (admins, docs/DESIGN.md#45-admin-commands): the feeds with their last fetch result and a Remove button each;
 /// <c>/feeds add URL [name]</c> adds one (http and https only). Its first fetch records its stories as seen, without alerts.
 /// </summary>
 public sealed class FeedsCommand(FeedPoller poller, IOptions<NewsOptions> options) : IBotCommand, IMenuAction

@@ -1,6 +1,6 @@
 namespace FamilyLinkBot.Alerts;
 
-/// <summary>One labelled headline of the relevance corpus (SPEC §7): no expected topic means it must alert no one.</summary>
+/// <summary>One labelled headline of the relevance corpus (docs/DESIGN.md#7-news-alerts): no expected topic means it must alert no one.</summary>
 public sealed record LabelledHeadline(int Line, string Language, string Title, string? Summary, IReadOnlySet<string> Topics)
 {
     /// <summary>

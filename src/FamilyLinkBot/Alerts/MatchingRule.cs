@@ -1,7 +1,7 @@
 namespace FamilyLinkBot.Alerts;
 
 /// <summary>
-/// One topic or region of the matching rules (SPEC §7). <see cref="Keywords"/> (ko, en, zh) are enough on their own:
+/// One topic or region of the matching rules (docs/DESIGN.md#7-news-alerts). <see cref="Keywords"/> (ko, en, zh) are enough on their own:
 /// a region's place names, or a topic's terms that name the people and the event at once ("강제북송", "Hanawon").
 /// <see cref="When"/> holds a topic's other ways to match: each clause needs a term of every group it names (what
 /// happens, and to whom), optionally within a word window. Occurrences inside one of the rule's exclude phrases do not

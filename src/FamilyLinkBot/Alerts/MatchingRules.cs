@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace FamilyLinkBot.Alerts;
 
 /// <summary>
-/// The topic and region rules of SPEC §7, read from a JSON data file (format: the "about" lines of
+/// The topic and region rules of docs/DESIGN.md#7-news-alerts, read from a JSON data file (format: the "about" lines of
 /// Alerts/matching-rules.json). Terms, groups and clauses can be added without code changes; topic and region ids are
 /// fixed, because the bot has localized labels for exactly these. Version 1 files (keywords only) still load.
 /// </summary>
@@ -27,7 +27,7 @@ public sealed class MatchingRules
     public static IReadOnlyList<string> TopicIds { get; } =
         ["repatriation", "border", "detention", "rallies", "policy", "resettlement"];
 
-    /// <summary>The SPEC §4.1 places that have keywords; the case place "unknown" has none by nature.</summary>
+    /// <summary>The docs/DESIGN.md#41-family-commands places that have keywords; the case place "unknown" has none by nature.</summary>
     public static IReadOnlyList<string> RegionIds { get; } =
         ["liaoning", "jilin", "heilongjiang", "inner_mongolia", "elsewhere_china", "southeast_asia", "russia"];
 

@@ -1,6 +1,6 @@
 namespace FamilyLinkBot.Alerts;
 
-/// <summary>A matched news item (SPEC §7): public, published text, so stored in plaintext (SPEC §2 operational).</summary>
+/// <summary>A matched news item (docs/DESIGN.md#7-news-alerts): public, published text, so stored in plaintext (docs/DESIGN.md#2-data-classification operational).</summary>
 public sealed record NewsAlert
 {
     public required long Id { get; init; }

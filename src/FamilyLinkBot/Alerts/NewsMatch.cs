@@ -4,7 +4,7 @@ namespace FamilyLinkBot.Alerts;
 
 /// <summary>
 /// What a news item is about: matched topic ids and region ids (in rules-file order).
-/// Only topics make an alert (SPEC §7); regions select additional recipients.
+/// Only topics make an alert (docs/DESIGN.md#7-news-alerts); regions select additional recipients.
 /// </summary>
 public sealed class NewsMatch
 {

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace FamilyLinkBot.Alerts;
 
 /// <summary>
-/// Finds the topics and regions of a news item, per SPEC §7: normalized text (Traditional Chinese folded to
+/// Finds the topics and regions of a news item, per docs/DESIGN.md#7-news-alerts: normalized text (Traditional Chinese folded to
 /// Simplified), whole-word matching for spaced scripts, substring matching for Korean and Chinese, exclude phrases,
 /// and one linear-time Aho–Corasick pass over at most <see cref="MaxInputChars"/> characters. A topic matches on one of
 /// its own keywords, or on a clause: a term from each of its groups (what happens, and to whom), optionally within a

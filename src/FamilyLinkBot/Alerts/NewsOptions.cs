@@ -1,6 +1,6 @@
 namespace FamilyLinkBot.Alerts;
 
-/// <summary>The "News" configuration section (SPEC §7, §9).</summary>
+/// <summary>The "News" configuration section (docs/DESIGN.md#7-news-alerts, docs/DESIGN.md#9-running-it).</summary>
 public sealed class NewsOptions
 {
     public const string SectionName = "News";

@@ -4,7 +4,7 @@ using FamilyLinkBot.Conversations;
 namespace FamilyLinkBot.Alerts;
 
 /// <summary>
-/// /review (admins, SPEC §4.5, §7): the oldest alert waiting for approval with Approve and Reject; each decision shows the
+/// /review (admins, docs/DESIGN.md#45-admin-commands, docs/DESIGN.md#7-news-alerts): the oldest alert waiting for approval with Approve and Reject; each decision shows the
 /// next one in place. An approved alert is sent to its recipients by <see cref="AlertFanOut"/> after the turn commits.
 /// </summary>
 public sealed class ReviewCommand(AlertFanOut fanOut) : IBotCommand, IMenuAction

@@ -7,7 +7,7 @@ namespace FamilyLinkBot.Alerts;
 /// <summary>
 /// The <c>seen_stories</c> table: SHA-256 of each <see cref="StoryKey"/> of every story any feed has listed.
 /// A plain hash, not a keyed blind index: story keys are published links and headlines, public and not about anyone
-/// (SPEC §2 operational), so a key would protect nothing, and the hashes stay valid whatever happens to the keys.
+/// (docs/DESIGN.md#2-data-classification operational), so a key would protect nothing, and the hashes stay valid whatever happens to the keys.
 /// Hashing only bounds the row size (keys may be 2,000 characters).
 /// </summary>
 public static class SeenStories

@@ -4,7 +4,7 @@ using System.Text;
 namespace FamilyLinkBot.Alerts;
 
 /// <summary>
-/// De-duplication keys for SPEC §7: two items are the same story when any of their keys is equal (same link,
+/// De-duplication keys for docs/DESIGN.md#7-news-alerts: two items are the same story when any of their keys is equal (same link,
 /// same GUID, or the same normalized title from several feeds). Store-agnostic: callers store hashes of these.
 /// </summary>
 public static class StoryKey

@@ -2,7 +2,7 @@ using FamilyLinkBot.Conversations;
 
 namespace FamilyLinkBot.Alerts;
 
-/// <summary>/subscribe (SPEC §4.1): the alert choices with a toggle button each (see <see cref="SubscribeActions"/>).</summary>
+/// <summary>/subscribe (docs/DESIGN.md#41-family-commands): the alert choices with a toggle button each (see <see cref="SubscribeActions"/>).</summary>
 public sealed class SubscribeCommand : IBotCommand
 {
     public string Name => "subscribe";

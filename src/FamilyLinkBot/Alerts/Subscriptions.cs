@@ -3,8 +3,8 @@ using FamilyLinkBot.Storage;
 namespace FamilyLinkBot.Alerts;
 
 /// <summary>
-/// A chat's alert choices (SPEC §4.1, §7): subscribed topics and regions, and whether alerts about its own cases'
-/// regions are on. Operational data (SPEC §2): stored in plaintext, tied to the chat row and erased with it.
+/// A chat's alert choices (docs/DESIGN.md#41-family-commands, docs/DESIGN.md#7-news-alerts): subscribed topics and regions, and whether alerts about its own cases'
+/// regions are on. Operational data (docs/DESIGN.md#2-data-classification): stored in plaintext, tied to the chat row and erased with it.
 /// </summary>
 public sealed record SubscriptionChoices(IReadOnlySet<string> Topics, IReadOnlySet<string> Regions, bool CaseRegions);
 

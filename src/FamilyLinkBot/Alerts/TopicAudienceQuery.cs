@@ -3,7 +3,7 @@ using FamilyLinkBot.Delivery;
 namespace FamilyLinkBot.Alerts;
 
 /// <summary>
-/// Broadcast audiences by topic and region (SPEC §4.5): the chats subscribed to it with /subscribe. Regions of
+/// Broadcast audiences by topic and region (docs/DESIGN.md#45-admin-commands): the chats subscribed to it with /subscribe. Regions of
 /// families' own cases are encrypted and cannot be selected in SQL, so a region audience is its explicit subscribers.
 /// </summary>
 public sealed class TopicAudienceQuery : IAudienceQuery

@@ -2,7 +2,7 @@ using FamilyLinkBot.Conversations;
 
 namespace FamilyLinkBot.Alerts;
 
-/// <summary>/unsubscribe (SPEC §4.1): every topic and region off, and alerts about the family's case regions off.</summary>
+/// <summary>/unsubscribe (docs/DESIGN.md#41-family-commands): every topic and region off, and alerts about the family's case regions off.</summary>
 public sealed class UnsubscribeCommand : IBotCommand
 {
     public string Name => "unsubscribe";

@@ -1,6 +1,6 @@
 namespace FamilyLinkBot.Cases;
 
-/// <summary>The fixed answers of the register flow (SPEC §4.1): stored as these codes, shown through resources.</summary>
+/// <summary>The fixed answers of the register flow (docs/DESIGN.md#41-family-commands): stored as these codes, shown through resources.</summary>
 public static class CaseChoices
 {
     public static IReadOnlyList<string> Relations { get; } = ["parent", "child", "spouse", "sibling", "other", "friend"];

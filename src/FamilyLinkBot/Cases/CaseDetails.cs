@@ -38,5 +38,5 @@ public sealed record CaseSummary
     public Crypto.CaseCodeForm CodeForm { get; init; }
 }
 
-/// <summary>One entry of a case's history (SPEC §4.2).</summary>
+/// <summary>One entry of a case's history (docs/DESIGN.md#42-case-statuses).</summary>
 public sealed record CaseHistoryEntry(DateTimeOffset At, CaseStatus Status, string? Note);

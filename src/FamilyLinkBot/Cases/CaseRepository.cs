@@ -150,7 +150,7 @@ public sealed class CaseRepository(KeyStore keys)
             throw new InvalidOperationException("The case to give a new token does not belong to this chat.");
         }
 
-        // Every follow was made through the old token (SPEC §4.4): end them all, and remember whose ended, so those
+        // Every follow was made through the old token (docs/DESIGN.md#44-relay): end them all, and remember whose ended, so those
         // caseworkers are not reached through "every caseworker" either until they open the case with the new token.
         await using var endFollows = db.Command(
                 "INSERT OR IGNORE INTO ended_follows (case_ref, caseworker_ref) SELECT case_ref, caseworker_ref FROM case_follows WHERE case_ref = $id; " +

@@ -1,6 +1,6 @@
 namespace FamilyLinkBot.Cases;
 
-/// <summary>The statuses of SPEC §4.2, in the order a case usually moves through them.</summary>
+/// <summary>The statuses of docs/DESIGN.md#42-case-statuses, in the order a case usually moves through them.</summary>
 public enum CaseStatus
 {
     Reported,

@@ -2,7 +2,7 @@ using FamilyLinkBot.Conversations;
 
 namespace FamilyLinkBot.Cases;
 
-/// <summary>/register: starts the five-step flow of SPEC §4.1.</summary>
+/// <summary>/register: starts the five-step flow of docs/DESIGN.md#41-family-commands.</summary>
 public sealed class RegisterCommand : IBotCommand
 {
     public string Name => "register";

@@ -6,7 +6,7 @@ using FamilyLinkBot.Conversations;
 namespace FamilyLinkBot.Cases;
 
 /// <summary>
-/// The register flow (SPEC §4.1): relation, alias, place (region and detail), since when, then a summary to
+/// The register flow (docs/DESIGN.md#41-family-commands): relation, alias, place (region and detail), since when, then a summary to
 /// confirm. Answers live in the encrypted session until Confirm; each invalid answer re-asks with the reason.
 /// </summary>
 public sealed partial class RegisterFlow(CaseRepository cases) : IFlow, IMenuAction
@@ -202,7 +202,7 @@ public sealed partial class RegisterFlow(CaseRepository cases) : IFlow, IMenuAct
         var done = turn.F("reg.done", ("status", CaseText.Status(turn, summary.Status)));
         if (region != "unknown" && (await Alerts.Subscriptions.GetAsync(turn.Db, turn.Chat.Id, cancellationToken)).CaseRegions)
         {
-            // Case-region alerts are on by default (SPEC §7); the family learns it here and where to switch them.
+            // Case-region alerts are on by default (docs/DESIGN.md#7-news-alerts); the family learns it here and where to switch them.
             done += "\n\n" + turn.T("reg.region_alerts");
         }
 
@@ -211,7 +211,7 @@ public sealed partial class RegisterFlow(CaseRepository cases) : IFlow, IMenuAct
     }
 
     /// <summary>
-    /// Every step of the register flow is sensitive (SPEC §6): whatever the family sends to it, typed or pressed, valid or
+    /// Every step of the register flow is sensitive (docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications): whatever the family sends to it, typed or pressed, valid or
     /// not, disappears with their timer and goes with /panic.
     /// </summary>
     private static void MarkAnswerSensitive(Turn turn) => turn.IncomingIsSensitive = true;

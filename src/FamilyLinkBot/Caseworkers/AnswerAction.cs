@@ -4,7 +4,7 @@ using FamilyLinkBot.Conversations;
 namespace FamilyLinkBot.Caseworkers;
 
 /// <summary>
-/// Starts a caseworker's answer whose text comes next (SPEC §4.4): "answer:copy:&lt;outboxId&gt;" is the Reply button
+/// Starts a caseworker's answer whose text comes next (docs/DESIGN.md#44-relay): "answer:copy:&lt;outboxId&gt;" is the Reply button
 /// under a relayed message; "answer:case:&lt;caseId&gt;" is the hand-off from /reply without text. Both are checked
 /// again here: buttons are not role-checked by the router, and the caseworker may have lost the case meanwhile.
 /// </summary>

@@ -4,7 +4,7 @@ namespace FamilyLinkBot.Caseworkers;
 
 /// <summary>
 /// The caseworker's next text after the Reply button (or /reply without text) goes to the family of one case
-/// (SPEC §4.4). Text only, within the relay limit; /cancel leaves it.
+/// (docs/DESIGN.md#44-relay). Text only, within the relay limit; /cancel leaves it.
 /// </summary>
 public sealed class AnswerFlow(CaseworkerAnswer answer) : IFlow
 {

@@ -5,7 +5,7 @@ using FamilyLinkBot.Resources;
 namespace FamilyLinkBot.Caseworkers;
 
 /// <summary>
-/// A caseworker's answer to a family (SPEC §4.4), however it was given (/reply, Telegram's reply, the Reply button):
+/// A caseworker's answer to a family (docs/DESIGN.md#44-relay), however it was given (/reply, Telegram's reply, the Reply button):
 /// stored encrypted with the family's key, pushed to the family labelled "your caseworker" (discreetly if the family
 /// chose so), and the caseworker follows the case from then on.
 /// </summary>

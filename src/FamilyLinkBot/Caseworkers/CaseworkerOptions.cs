@@ -1,6 +1,6 @@
 namespace FamilyLinkBot.Caseworkers;
 
-/// <summary>The <c>Caseworkers</c> configuration section (SPEC §4.3).</summary>
+/// <summary>The <c>Caseworkers</c> configuration section (docs/DESIGN.md#43-caseworkers).</summary>
 public sealed class CaseworkerOptions
 {
     public const string Section = "Caseworkers";

@@ -4,7 +4,7 @@ using FamilyLinkBot.Storage;
 
 namespace FamilyLinkBot.Caseworkers;
 
-/// <summary>A caseworker as admins see them: by pseudonym only (SPEC §4.5).</summary>
+/// <summary>A caseworker as admins see them: by pseudonym only (docs/DESIGN.md#45-admin-commands).</summary>
 public sealed record CaseworkerEntry(string ChatRef, string Pseudonym, DateTimeOffset JoinedAt);
 
 /// <summary>A case a caseworker follows, as /mycases lists it.</summary>
@@ -110,7 +110,7 @@ public sealed class CaseworkerRepository(KeyStore keys)
 
     /// <summary>
     /// Who gets a family's message: the active caseworkers following the case, or, if none do, every active caseworker
-    /// except those whose follow a new token ended (SPEC §4.4).
+    /// except those whose follow a new token ended (docs/DESIGN.md#44-relay).
     /// </summary>
     public static async Task<List<string>> RecipientsAsync(UnitOfWork db, string caseId, CancellationToken cancellationToken)
     {

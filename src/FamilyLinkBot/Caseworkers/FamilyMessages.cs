@@ -5,7 +5,7 @@ using FamilyLinkBot.Resources;
 namespace FamilyLinkBot.Caseworkers;
 
 /// <summary>
-/// The newest messages of a case, as the family sees them when it opens the case (SPEC §6: the caseworker's text
+/// The newest messages of a case, as the family sees them when it opens the case (docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications: the caseworker's text
 /// appears when the family presses Show or opens the case). Each is a protected message that disappears with the
 /// family's timer; nothing about the caseworker is shown.
 /// </summary>

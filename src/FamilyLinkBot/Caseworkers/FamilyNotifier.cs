@@ -7,7 +7,7 @@ using FamilyLinkBot.Storage;
 namespace FamilyLinkBot.Caseworkers;
 
 /// <summary>
-/// Pushes about a case to its family (SPEC §4.3, §6), in the family's language, through the outbox's notice lane.
+/// Pushes about a case to its family (docs/DESIGN.md#43-caseworkers, docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications), in the family's language, through the outbox's notice lane.
 /// With discreet notifications on, the push says only "There is an update" with a Show button kept in the family's
 /// session under its own id (the newest <see cref="NoticeButton.Kept"/>); the details then come as a protected, tracked
 /// message. Without discreet notifications the details come at once, protected and tracked with the family's timer.
@@ -55,7 +55,7 @@ public static class FamilyNotifier
     }
 
     /// <summary>
-    /// The discreet push itself (SPEC §6): the neutral line <paramref name="neutralKey"/> with a Show button that runs
+    /// The discreet push itself (docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications): the neutral line <paramref name="neutralKey"/> with a Show button that runs
     /// <paramref name="showAction"/>, for every unasked push (status notices, caseworker messages, news alerts).
     /// <paramref name="protect"/> when Show edits this very message into the details: Telegram cannot protect an
     /// existing message afterwards.

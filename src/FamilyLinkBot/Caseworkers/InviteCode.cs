@@ -5,7 +5,7 @@ namespace FamilyLinkBot.Caseworkers;
 
 /// <summary>
 /// A one-time caseworker invite code: 60 bits from the system CSPRNG as 12 Crockford base32 characters,
-/// shown as CW-XXXX-XXXX-XXXX. Stored only as its keyed hash; valid 48 h and for one use (SPEC §4.3).
+/// shown as CW-XXXX-XXXX-XXXX. Stored only as its keyed hash; valid 48 h and for one use (docs/DESIGN.md#43-caseworkers).
 /// </summary>
 public readonly record struct InviteCode
 {

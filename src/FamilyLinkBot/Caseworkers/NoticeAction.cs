@@ -6,7 +6,7 @@ using FamilyLinkBot.Conversations;
 namespace FamilyLinkBot.Caseworkers;
 
 /// <summary>
-/// The Show button of a discreet notice (SPEC §6): "notice:status:&lt;caseId&gt;" or "notice:reply:&lt;messageId&gt;", from the
+/// The Show button of a discreet notice (docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications): "notice:status:&lt;caseId&gt;" or "notice:reply:&lt;messageId&gt;", from the
 /// family's own menu, and checked again against the family's own cases; the details come protected and tracked.
 /// "notice:alert:&lt;alertId&gt;" edits the neutral line in place into the news alert (it was sent protected for this).
 /// </summary>

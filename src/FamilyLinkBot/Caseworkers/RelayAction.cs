@@ -5,7 +5,7 @@ namespace FamilyLinkBot.Caseworkers;
 
 /// <summary>
 /// "Message caseworker" (from /cases, as action "relay:&lt;caseId&gt;"): starts the relay flow for one of the family's
-/// own cases; the next text goes to the case's caseworkers (SPEC §4.4).
+/// own cases; the next text goes to the case's caseworkers (docs/DESIGN.md#44-relay).
 /// </summary>
 public sealed class RelayAction : IMenuAction
 {

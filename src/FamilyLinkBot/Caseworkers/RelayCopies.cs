@@ -9,7 +9,7 @@ public sealed record RelayCopy(long OutboxId, string CaseId, byte[] TokenHash);
 
 /// <summary>
 /// The <c>relay_copies</c> table: for each family message relayed to a caseworker, the case it belongs to, so the
-/// caseworker can answer it with Telegram's reply or its Reply button (SPEC §4.4). The row is keyed by the outbox item
+/// caseworker can answer it with Telegram's reply or its Reply button (docs/DESIGN.md#44-relay). The row is keyed by the outbox item
 /// that carries the copy; Telegram's message id is recorded when the outbox settles it as sent, and a reply is matched through it.
 /// The case id (with the case's token hash at the time, so a new token ends answers to older copies) is encrypted with
 /// the caseworker's chat key and bound to the row; rows expire like the copy itself.

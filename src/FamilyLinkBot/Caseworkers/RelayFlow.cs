@@ -7,7 +7,7 @@ using FamilyLinkBot.Storage;
 namespace FamilyLinkBot.Caseworkers;
 
 /// <summary>
-/// The family's message to the caseworkers (SPEC §4.4): text only, at most 3,000 characters. It is stored encrypted
+/// The family's message to the caseworkers (docs/DESIGN.md#44-relay): text only, at most 3,000 characters. It is stored encrypted
 /// with the family's key and sent to the caseworkers following the case (all active caseworkers if none follow it),
 /// labelled with the case reference, never with anything of the family's chat. Each copy carries a Reply button, and
 /// is recorded (<see cref="RelayCopies"/>) so that a Telegram reply to it reaches the family. The family's own message
@@ -99,7 +99,7 @@ public sealed class RelayFlow(ChatRepository chats, CaseReference references, Ou
             Text = Texts.Shared.Format(language, "cw.relay.from_family", ("ref", reference), ("text", message)),
             Keyboard = [[new OutgoingButton(Texts.Shared.Get(language, "cw.button.reply"), CallbackData.For(buttonId, 0))]],
             Protect = true,
-            // The family's timer, not the caseworker's: their words must not outlive it on another phone (SPEC §4.4).
+            // The family's timer, not the caseworker's: their words must not outlive it on another phone (docs/DESIGN.md#44-relay).
             DisappearAfterSeconds = turn.SensitiveTtl,
         };
         // Tied to the family: if they erase everything (/forget) before it goes, it goes with them.

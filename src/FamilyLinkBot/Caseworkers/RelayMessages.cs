@@ -4,7 +4,7 @@ using FamilyLinkBot.Storage;
 
 namespace FamilyLinkBot.Caseworkers;
 
-/// <summary>Which way a relayed message went (SPEC §4.4).</summary>
+/// <summary>Which way a relayed message went (docs/DESIGN.md#44-relay).</summary>
 public enum RelayDirection
 {
     FromFamily = 0,
@@ -20,7 +20,7 @@ public sealed record RelayMessage(long Id, string CaseId, RelayDirection Directi
 /// </summary>
 public static class RelayMessages
 {
-    /// <summary>SPEC §4.4: text only, at most 3,000 characters (counted as Telegram counts, in UTF-16 units).</summary>
+    /// <summary>docs/DESIGN.md#44-relay: text only, at most 3,000 characters (counted as Telegram counts, in UTF-16 units).</summary>
     public const int Limit = 3000;
 
     public static FieldContext TextField(long id) => new("relay_messages", "text", id.ToString(CultureInfo.InvariantCulture));

@@ -4,7 +4,7 @@ using FamilyLinkBot.Conversations;
 namespace FamilyLinkBot.Caseworkers;
 
 /// <summary>
-/// A caseworker answers a relayed message the way people answer in Telegram: by replying to it (SPEC §4.4). A reply to
+/// A caseworker answers a relayed message the way people answer in Telegram: by replying to it (docs/DESIGN.md#44-relay). A reply to
 /// a relayed copy goes to its family if this chat may still answer the case; otherwise it is answered and goes nowhere.
 /// A caseworker's reply to any other message, outside a flow, is answered too, so no one believes it was passed on.
 /// </summary>

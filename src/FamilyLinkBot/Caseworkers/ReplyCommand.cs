@@ -4,7 +4,7 @@ namespace FamilyLinkBot.Caseworkers;
 
 /// <summary>
 /// /reply CASE text (caseworkers), where CASE is the case code or the reference (<c>#3f9a01c2</c>) of a followed case:
-/// the text reaches the family labelled "your caseworker" (SPEC §4.4). Without text it asks for it, as the Reply
+/// the text reaches the family labelled "your caseworker" (docs/DESIGN.md#44-relay). Without text it asks for it, as the Reply
 /// button under a relayed message does.
 /// </summary>
 public sealed class ReplyCommand(CaseLookup lookup, CaseworkerAnswer answer) : IBotCommand

@@ -6,10 +6,10 @@ using FamilyLinkBot.Storage;
 
 namespace FamilyLinkBot.Caseworkers;
 
-/// <summary>/stats (admins): aggregate counts only (SPEC §4.5) — nothing that names or singles out a family.</summary>
+/// <summary>/stats (admins): aggregate counts only (docs/DESIGN.md#45-admin-commands) — nothing that names or singles out a family.</summary>
 public sealed class StatsCommand(OutboxStore outbox) : IBotCommand
 {
-    // The topics of SPEC §7, each with its number of subscribers.
+    // The topics of docs/DESIGN.md#7-news-alerts, each with its number of subscribers.
     private static readonly string[] Topics = ["repatriation", "border", "detention", "rallies", "policy", "resettlement"];
 
     public string Name => "stats";

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace FamilyLinkBot.Caseworkers;
 
 /// <summary>
-/// A sliding one-minute window of token and invite-code look-ups per chat (SPEC §4.3), in memory: a restart
+/// A sliding one-minute window of token and invite-code look-ups per chat (docs/DESIGN.md#43-caseworkers), in memory: a restart
 /// forgives, which is acceptable for a limit that only has to make guessing 80-bit tokens hopeless. Keyed by the
 /// chat's random row id, never by a Telegram id.
 /// </summary>

@@ -1,6 +1,6 @@
 namespace FamilyLinkBot.Conversations;
 
-/// <summary>The <c>Conversations</c> configuration section (SPEC §4).</summary>
+/// <summary>The <c>Conversations</c> configuration section (docs/DESIGN.md#4-conversations).</summary>
 public sealed class ConversationOptions
 {
     public const string Section = "Conversations";

@@ -2,7 +2,7 @@ namespace FamilyLinkBot.Conversations;
 
 /// <summary>
 /// A feature that owns some of the bot's sent messages and takes the user's Telegram replies to them (a caseworker
-/// answering a relayed message, SPEC §4.4).
+/// answering a relayed message, docs/DESIGN.md#44-relay).
 /// </summary>
 public interface IReplyTarget
 {

@@ -11,7 +11,7 @@ public sealed record OutgoingMessage
     /// <summary>Sent with protect_content (no forwarding or saving) because it holds case details.</summary>
     public bool Protect { get; init; }
 
-    /// <summary>Seconds after which the message is deleted from the chat (SPEC §6); null keeps it.</summary>
+    /// <summary>Seconds after which the message is deleted from the chat (docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications); null keeps it.</summary>
     public int? DisappearAfterSeconds { get; init; }
 
     /// <summary>When set, edit this message instead of sending a new one.</summary>
@@ -19,7 +19,7 @@ public sealed record OutgoingMessage
 
     /// <summary>
     /// The text holds words a third party wrote (a feed's headline): the family's security phrase is never put in
-    /// front of it (SPEC §6), or an impostor feed could borrow the phrase's authority.
+    /// front of it (docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications), or an impostor feed could borrow the phrase's authority.
     /// </summary>
     public bool ThirdPartyText { get; init; }
 }

@@ -108,7 +108,7 @@ public sealed class Router
             && noticeIndex == 0
             && turn.Session.Notices.Find(n => string.Equals(n.Id, noticeId, StringComparison.Ordinal)) is { } notice)
         {
-            // A notice's Show button (SPEC §6): valid whatever menu is live now, for the chat's newest notices.
+            // A notice's Show button (docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications): valid whatever menu is live now, for the chat's newest notices.
             await RunActionAsync(turn, notice.Action, cancellationToken);
             return;
         }

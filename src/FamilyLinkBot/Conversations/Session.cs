@@ -20,7 +20,7 @@ public sealed class Session
     public DateTimeOffset? FlowTouchedAt { get; set; }
 
     /// <summary>
-    /// The Show buttons of discreet notices (SPEC §6), newest last, each under its own id rather than an index of the live
+    /// The Show buttons of discreet notices (docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications), newest last, each under its own id rather than an index of the live
     /// menu, so that any number of notices never breaks them; at most <see cref="NoticeButton.Kept"/>, the oldest dropped.
     /// </summary>
     public List<NoticeButton> Notices { get; set; } = [];

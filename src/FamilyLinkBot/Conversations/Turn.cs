@@ -108,7 +108,7 @@ public sealed class Turn
     }
 
     /// <summary>
-    /// Replaces the text of the message whose button was pressed, and drops its buttons (a Show press, SPEC §6); the
+    /// Replaces the text of the message whose button was pressed, and drops its buttons (a Show press, docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications); the
     /// live menu is left as it is. Without a pressed message the text comes as a new message.
     /// </summary>
     public void EditPressed(string html, bool sensitive = false) =>

@@ -5,7 +5,7 @@ using NSec.Cryptography;
 
 namespace FamilyLinkBot.Crypto;
 
-// The stored blob of an encrypted field or wrapped secret (SPEC §3), XChaCha20-Poly1305
+// The stored blob of an encrypted field or wrapped secret (docs/DESIGN.md#3-cryptography), XChaCha20-Poly1305
 // (draft-irtf-cfrg-xchacha, RFC 8439):
 //
 //   [0]      format version, 0x01

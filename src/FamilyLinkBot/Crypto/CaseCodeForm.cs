@@ -7,7 +7,7 @@ public enum CaseCodeForm
     Words,
 }
 
-/// <summary>The form's stored name (an operational value: plaintext allowed, SPEC §2).</summary>
+/// <summary>The form's stored name (an operational value: plaintext allowed, docs/DESIGN.md#2-data-classification).</summary>
 public static class CaseCodeForms
 {
     public static string Code(this CaseCodeForm form) => form switch

@@ -26,7 +26,7 @@ public static class CaseCodeParser
 
         if (!IsCodeWord(text, words[0]))
         {
-            // Letters codes ignore spaces too (SPEC §3): "FL 7KQ2 M9XD 3RTP WC4H" is one code.
+            // Letters codes ignore spaces too (docs/DESIGN.md#3-cryptography): "FL 7KQ2 M9XD 3RTP WC4H" is one code.
             for (var i = 0; i < Math.Min(words.Count, LettersWordLimit); i++)
             {
                 if (Crockford32.TryNormalize(text[..words[i].End], CaseToken.Prefix, CaseToken.Length, out _))

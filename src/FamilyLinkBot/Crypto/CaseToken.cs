@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 
 namespace FamilyLinkBot.Crypto;
 
-// A case token (SPEC §3) in one of two forms. Letters: 80 bits from the system CSPRNG as 16 Crockford
+// A case token (docs/DESIGN.md#3-cryptography) in one of two forms. Letters: 80 bits from the system CSPRNG as 16 Crockford
 // base32 characters, shown as FL-XXXX-XXXX-XXXX-XXXX. Words: seven words of the Korean list, 63 bits
 // (CaseWordCode). Both are stored only as IndexKeys.TokenHash of Normalized (ASCII for letters, Hangul words
 // for words, so the two can never hash alike); the token itself never reaches the database or a log.

@@ -1,6 +1,6 @@
 namespace FamilyLinkBot.Crypto;
 
-// Configuration section "Crypto" (SPEC §3, §9).
+// Configuration section "Crypto" (docs/DESIGN.md#3-cryptography, docs/DESIGN.md#9-running-it).
 public sealed class CryptoOptions
 {
     // Where the master key file lives; ignored when MasterKey is set.

@@ -6,7 +6,7 @@ using NSec.Cryptography;
 namespace FamilyLinkBot.Crypto;
 
 // One family's (one chat's) random 32-byte XChaCha20-Poly1305 data key
-// (draft-irtf-cfrg-xchacha, RFC 8439), the lower level of envelope encryption (SPEC §3). It is stored only wrapped by the KeyRing under
+// (draft-irtf-cfrg-xchacha, RFC 8439), the lower level of envelope encryption (docs/DESIGN.md#3-cryptography). It is stored only wrapped by the KeyRing under
 // FieldContext("data_keys", "key", ownerId); deleting that wrapped key crypto-shreds every
 // field the family has, backups included.
 public sealed class DataKey : IDisposable

@@ -2,7 +2,7 @@ using System.Text;
 
 namespace FamilyLinkBot.Crypto;
 
-// Associated data for one stored field (SPEC §3): binds a ciphertext to its table,
+// Associated data for one stored field (docs/DESIGN.md#3-cryptography): binds a ciphertext to its table,
 // column and row, so a blob copied elsewhere fails to decrypt. Encoded as
 // UTF-8("familylinkbot/v1" NUL Table NUL Column NUL RowId); parts may not contain
 // NUL, which makes the encoding injective.

@@ -6,7 +6,7 @@ using NSec.Cryptography;
 
 namespace FamilyLinkBot.Crypto;
 
-// Keys for lookups by keyed hash (SPEC §2, §3): a blind index (chat ids and other
+// Keys for lookups by keyed hash (docs/DESIGN.md#2-data-classification, docs/DESIGN.md#3-cryptography): a blind index (chat ids and other
 // identifying values) and a token hash (case tokens, invite codes), both BLAKE2b-256
 // MACs (RFC 7693) over UTF-8(purpose NUL value).
 //

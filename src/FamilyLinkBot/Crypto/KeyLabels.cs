@@ -2,7 +2,7 @@ using NSec.Cryptography;
 
 namespace FamilyLinkBot.Crypto;
 
-// HKDF-SHA256 (RFC 5869) salt and info labels; one label per purpose (SPEC §3).
+// HKDF-SHA256 (RFC 5869) salt and info labels; one label per purpose (docs/DESIGN.md#3-cryptography).
 // Changing any of these changes every derived key: they are part of the format.
 internal static class KeyLabels
 {

@@ -4,7 +4,7 @@ using NSec.Cryptography;
 
 namespace FamilyLinkBot.Crypto;
 
-// The master-key level of the key hierarchy (SPEC §3). From the 32-byte master key,
+// The master-key level of the key hierarchy (docs/DESIGN.md#3-cryptography). From the 32-byte master key,
 // HKDF-SHA256 (RFC 5869) derives, each under its own label: an XChaCha20-Poly1305 key
 // that wraps data keys and the index root, a key check value that tells the right master
 // key from a wrong one, and a 32-bit key id written into the header of every wrapped blob.

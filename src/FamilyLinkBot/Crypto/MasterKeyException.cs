@@ -1,6 +1,6 @@
 namespace FamilyLinkBot.Crypto;
 
-// The master key is missing, malformed or would be overwritten (SPEC §3). Messages
+// The master key is missing, malformed or would be overwritten (docs/DESIGN.md#3-cryptography). Messages
 // name the configuration key or file path, never the key material.
 public sealed class MasterKeyException : Exception
 {

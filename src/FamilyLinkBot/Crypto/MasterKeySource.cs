@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 
 namespace FamilyLinkBot.Crypto;
 
-// Loads and creates the 32-byte master key (SPEC §3): base64 in Crypto:MasterKey, or a
+// Loads and creates the 32-byte master key (docs/DESIGN.md#3-cryptography): base64 in Crypto:MasterKey, or a
 // file at Crypto:MasterKeyPath holding base64 text (what CreateFile writes) or the raw bytes.
 //
 // Meant to be used by the storage layer at start-up, which alone knows whether data exists:

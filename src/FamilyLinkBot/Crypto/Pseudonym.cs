@@ -1,6 +1,6 @@
 namespace FamilyLinkBot.Crypto;
 
-// The short pseudonym that log lines use to correlate a chat or case (SPEC §2): the first
+// The short pseudonym that log lines use to correlate a chat or case (docs/DESIGN.md#2-data-classification): the first
 // 8 lowercase hex digits of its blind index. It reveals nothing the blind index does not.
 public static class Pseudonym
 {

@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace FamilyLinkBot.Delivery;
 
-/// <summary>Who a broadcast goes to (SPEC §4.5): everyone, one language, one topic's or one region's subscribers.</summary>
+/// <summary>Who a broadcast goes to (docs/DESIGN.md#45-admin-commands): everyone, one language, one topic's or one region's subscribers.</summary>
 public sealed record Audience(AudienceKind Kind, string Value)
 {
     private static readonly (string Prefix, AudienceKind Kind)[] Prefixes =

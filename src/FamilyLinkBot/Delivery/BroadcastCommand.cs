@@ -2,7 +2,7 @@ using FamilyLinkBot.Conversations;
 
 namespace FamilyLinkBot.Delivery;
 
-/// <summary>/broadcast (admins, SPEC §4.5): compose, choose the audience, preview with the count, Send or Cancel.</summary>
+/// <summary>/broadcast (admins, docs/DESIGN.md#45-admin-commands): compose, choose the audience, preview with the count, Send or Cancel.</summary>
 public sealed class BroadcastCommand : IBotCommand
 {
     public string Name => "broadcast";

@@ -1,6 +1,6 @@
 namespace FamilyLinkBot.Delivery;
 
-/// <summary>The <c>Delivery</c> configuration section (SPEC §8).</summary>
+/// <summary>The <c>Delivery</c> configuration section (docs/DESIGN.md#8-delivery).</summary>
 public sealed class DeliveryOptions
 {
     public const string Section = "Delivery";

@@ -1,7 +1,7 @@
 namespace FamilyLinkBot.Delivery;
 
 /// <summary>
-/// The bot's one send rate (SPEC §8, §12). Every request that Telegram counts against its ~30 a second — sending a
+/// The bot's one send rate (docs/DESIGN.md#8-delivery, docs/DESIGN.md#12-scale-out). Every request that Telegram counts against its ~30 a second — sending a
 /// message or editing one, from the outbox or answering someone directly — takes a slot here first, so that in any
 /// one-second window at most <c>Delivery:MessagesPerSecond</c> reach Telegram. Telegram counts per bot, not per
 /// process: one process keeps it in memory (<see cref="SlidingWindowRateLimiter"/>); several instances need one kept

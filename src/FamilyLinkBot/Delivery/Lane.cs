@@ -1,6 +1,6 @@
 namespace FamilyLinkBot.Delivery;
 
-/// <summary>Outbox priority: replies to someone chatting now go before notices, notices before bulk (SPEC §8).</summary>
+/// <summary>Outbox priority: replies to someone chatting now go before notices, notices before bulk (docs/DESIGN.md#8-delivery).</summary>
 public enum Lane
 {
     Interactive = 0,

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace FamilyLinkBot.Delivery;
 
 /// <summary>
-/// Sends what the outbox holds (SPEC §8): only the loop. One scheduling loop hands each slot of the global rate
+/// Sends what the outbox holds (docs/DESIGN.md#8-delivery): only the loop. One scheduling loop hands each slot of the global rate
 /// (<see cref="ISendRateLimiter"/>, shared with the few direct sends) to the highest-priority due item (see
 /// <see cref="SendScheduler"/>); each send claims its row through <see cref="OutboxStore"/> (so no other process sends
 /// it too), goes out through <see cref="TelegramSender"/>, and its outcome is recorded by a group-commit writer. Up to
@@ -359,7 +359,7 @@ public sealed class OutboxDispatcher : BackgroundService
         return new OutgoingMessage { Text = Html.Escape(text) };
     }
 
-    /// <summary>SPEC §6: every push the family did not ask for begins with its security phrase, when set.</summary>
+    /// <summary>docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications: every push the family did not ask for begins with its security phrase, when set.</summary>
     internal static OutgoingMessage WithPhrase(Lane lane, ChatRecord chat, OutgoingMessage message)
     {
         if (lane == Lane.Interactive || message.ThirdPartyText || PrivacySettings.Phrase(chat) is not { } phrase)

@@ -7,15 +7,15 @@ using FamilyLinkBot.Storage;
 namespace FamilyLinkBot.Delivery;
 
 /// <summary>
-/// The one owner of the <c>outbox</c> table and of /panic's marks on it (SPEC §8): every statement on them is here.
+/// The one owner of the <c>outbox</c> table and of /panic's marks on it (docs/DESIGN.md#8-delivery): every statement on them is here.
 /// Features enqueue through it inside their own transaction; the dispatcher claims, settles and purges through it.
 /// The payload (text and buttons) is encrypted with the recipient chat's data key. A row is claimed before it is sent
 /// (a lease of <see cref="ClaimLease"/>), so another process cannot send it too. A row that settles is deleted at
 /// once, unless a running broadcast still needs it, and then it keeps no recipient: a database read without the key
-/// cannot tell who received what (SPEC §2). Delivery statistics are hourly counts that name nobody.
+/// cannot tell who received what (docs/DESIGN.md#2-data-classification). Delivery statistics are hourly counts that name nobody.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage(
-    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (SPEC §12).")]
+    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-scale-out).")]
 public sealed class OutboxStore
 {
     /// <summary>
@@ -181,7 +181,7 @@ public sealed class OutboxStore
 
     /// <summary>
     /// Records a send. Returns true when the chat sent /panic after the row was queued: the message must be deleted
-    /// from the chat at once (SPEC §6), since /panic could not see it.
+    /// from the chat at once (docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications), since /panic could not see it.
     /// </summary>
     internal async Task<bool> SettleSentAsync(UnitOfWork db, long itemId, string chatRef, int? messageId, CancellationToken cancellationToken)
     {
@@ -270,7 +270,7 @@ public sealed class OutboxStore
     // ---- What other features ask of it ----
 
     /// <summary>
-    /// /panic (SPEC §6): cancels everything still queued for the chat, and marks the rows queued so far so that a send
+    /// /panic (docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications): cancels everything still queued for the chat, and marks the rows queued so far so that a send
     /// already in flight is deleted the moment its outcome is recorded.
     /// </summary>
     public async Task PanicAsync(UnitOfWork db, string chatRef, DateTimeOffset now, CancellationToken cancellationToken)

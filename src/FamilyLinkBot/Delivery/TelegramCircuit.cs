@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace FamilyLinkBot.Delivery;
 
 /// <summary>
-/// Tells an outage from a failure (SPEC §8). Every request to Telegram reports here whether Telegram answered (any
+/// Tells an outage from a failure (docs/DESIGN.md#8-delivery). Every request to Telegram reports here whether Telegram answered (any
 /// answer, even 400, 403 or 429, shows it is reachable) or not (5xx, network error, time-out). After
 /// <see cref="FailuresToOpen"/> unanswered requests in a row, from at least two different senders (messages or
 /// getUpdates), the circuit opens: all sending pauses, and one send at a time probes, at growing intervals from one

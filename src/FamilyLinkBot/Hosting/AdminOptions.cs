@@ -1,6 +1,6 @@
 namespace FamilyLinkBot.Hosting;
 
-/// <summary>The <c>Admins</c> configuration section: Telegram user ids of the bot's admins (SPEC §1).</summary>
+/// <summary>The <c>Admins</c> configuration section: Telegram user ids of the bot's admins (docs/DESIGN.md#1-who-it-serves-and-against-whom).</summary>
 public sealed class AdminOptions
 {
     public const string Section = "Admins";

@@ -19,7 +19,7 @@ public enum CommandKind
 public sealed record ParsedCommandLine(CommandKind Kind, string? SubCommand = null, string? Problem = null);
 
 /// <summary>
-/// Strict parsing of the program's arguments (SPEC §9). Only an empty list or configuration overrides start the bot, so
+/// Strict parsing of the program's arguments (docs/DESIGN.md#9-running-it). Only an empty list or configuration overrides start the bot, so
 /// a typo such as <c>status</c> or <c>--hlep</c> on a server never starts a second poller next to the service.
 /// </summary>
 public static class CommandLine

@@ -12,7 +12,7 @@ using Telegram.Bot.Exceptions;
 namespace FamilyLinkBot.Hosting;
 
 /// <summary>
-/// The program's sub-commands (SPEC §9): <c>keygen</c>, <c>rotate-key --new PATH</c>, <c>check</c> and <c>sandbox</c> (§11). Each prints
+/// The program's sub-commands (docs/DESIGN.md#9-running-it): <c>keygen</c>, <c>rotate-key --new PATH</c>, <c>check</c> and <c>sandbox</c> (§11). Each prints
 /// what it did or what is wrong, never a key or the token, and returns the process exit code. The arguments were
 /// checked by <see cref="CommandLine"/> first.
 /// </summary>

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace FamilyLinkBot.Privacy;
 
 /// <summary>
-/// Deletes sensitive messages from families' chats when their timer runs out (SPEC §6). Expiries are capped at
+/// Deletes sensitive messages from families' chats when their timer runs out (docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications). Expiries are capped at
 /// 47 h when tracked, inside Telegram's 48 h window for deleting; messages past the window are forgotten. It also
 /// prunes the ids of updates too old for Telegram to deliver again (<see cref="ProcessedUpdates"/>).
 /// </summary>

@@ -3,7 +3,7 @@ using FamilyLinkBot.Storage;
 namespace FamilyLinkBot.Privacy;
 
 /// <summary>
-/// Erases a family (SPEC §3, §5): the wrapped data key goes first, so anything of theirs left in a backup or a
+/// Erases a family (docs/DESIGN.md#3-cryptography, docs/DESIGN.md#5-erasure-and-retention): the wrapped data key goes first, so anything of theirs left in a backup or a
 /// free page is unreadable (crypto-shredding); then every row. secure_delete overwrites the freed pages, and the
 /// caller checkpoints the WAL after commit so the old pages leave the log too.
 /// </summary>

@@ -2,7 +2,7 @@ using FamilyLinkBot.Conversations;
 
 namespace FamilyLinkBot.Privacy;
 
-/// <summary>/forget: asks once, then erases every record of this family (SPEC §5).</summary>
+/// <summary>/forget: asks once, then erases every record of this family (docs/DESIGN.md#5-erasure-and-retention).</summary>
 public sealed class ForgetCommand : IBotCommand
 {
     public string Name => "forget";

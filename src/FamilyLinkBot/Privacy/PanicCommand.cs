@@ -4,7 +4,7 @@ using FamilyLinkBot.Storage;
 
 namespace FamilyLinkBot.Privacy;
 
-/// <summary>/panic: at once, with no question, deletes every tracked message of this chat still deletable (SPEC §6).</summary>
+/// <summary>/panic: at once, with no question, deletes every tracked message of this chat still deletable (docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications).</summary>
 public sealed class PanicCommand(MessageDeleter deleter, OutboxStore outbox) : IBotCommand
 {
     /// <summary>The short answer to /panic vanishes by itself too.</summary>

@@ -4,7 +4,7 @@ namespace FamilyLinkBot.Privacy;
 
 /// <summary>
 /// The /privacy buttons: the disappearing-message timer (1 hour, 24 hours, Off), discreet notifications, and the security
-/// phrase (SPEC §6). Each press updates the settings message in place.
+/// phrase (docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications). Each press updates the settings message in place.
 /// </summary>
 public sealed class PrivacyActions : IMenuAction, IFlow
 {

@@ -1,6 +1,6 @@
 namespace FamilyLinkBot.Privacy;
 
-/// <summary>The <c>Privacy</c> configuration section (SPEC §6).</summary>
+/// <summary>The <c>Privacy</c> configuration section (docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications).</summary>
 public sealed class PrivacyOptions
 {
     public const string Section = "Privacy";

@@ -3,7 +3,7 @@ using FamilyLinkBot.Storage;
 
 namespace FamilyLinkBot.Privacy;
 
-/// <summary>Reads and writes a chat's privacy choices (SPEC §6); the security phrase is encrypted and bound to the chat.</summary>
+/// <summary>Reads and writes a chat's privacy choices (docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications); the security phrase is encrypted and bound to the chat.</summary>
 public static class PrivacySettings
 {
     public const int PhraseLimit = 40;

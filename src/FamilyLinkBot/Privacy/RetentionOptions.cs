@@ -1,6 +1,6 @@
 namespace FamilyLinkBot.Privacy;
 
-/// <summary>The <c>Retention</c> configuration section (SPEC §5).</summary>
+/// <summary>The <c>Retention</c> configuration section (docs/DESIGN.md#5-erasure-and-retention).</summary>
 public sealed class RetentionOptions
 {
     public const string Section = "Retention";

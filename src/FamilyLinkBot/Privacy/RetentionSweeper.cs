@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace FamilyLinkBot.Privacy;
 
 /// <summary>
-/// The daily retention sweep (SPEC §5): erases families inactive for Retention:InactiveFamilyDays and cases closed
+/// The daily retention sweep (docs/DESIGN.md#5-erasure-and-retention): erases families inactive for Retention:InactiveFamilyDays and cases closed
 /// for Retention:ClosedCaseDays, deletes broadcasts that ended Retention:BroadcastDays ago (an announcement may name
 /// people), then checkpoints the WAL so nothing of them lingers in the log.
 /// </summary>

@@ -4,7 +4,7 @@ namespace FamilyLinkBot.Privacy;
 
 /// <summary>
 /// The <c>tracked_messages</c> table: every message in a family's chat that the bot may still delete,
-/// for the disappearing timer and /panic (SPEC §6). Telegram lets a bot delete messages for 48 hours.
+/// for the disappearing timer and /panic (docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications). Telegram lets a bot delete messages for 48 hours.
 /// </summary>
 public static class TrackedMessages
 {

@@ -1,6 +1,6 @@
 namespace FamilyLinkBot.Resources;
 
-/// <summary>The languages the bot speaks (SPEC §4); Korean first.</summary>
+/// <summary>The languages the bot speaks (docs/DESIGN.md#4-conversations); Korean first.</summary>
 public enum Language
 {
     Ko,

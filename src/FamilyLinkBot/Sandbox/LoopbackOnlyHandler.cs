@@ -6,7 +6,7 @@ namespace FamilyLinkBot.Sandbox;
 /// <summary>
 /// Added to every HttpClient of the sandboxed bot: a request to anything but a loopback address is refused
 /// before it leaves the process, and every request's host is recorded, so a test can show that the sandbox
-/// talks to 127.0.0.1 only (SPEC §11: no bot token and no internet).
+/// talks to 127.0.0.1 only (docs/DESIGN.md#11-sandbox: no bot token and no internet).
 /// </summary>
 public sealed class LoopbackOnlyHandler(ConcurrentQueue<string> hosts) : DelegatingHandler
 {

@@ -8,7 +8,7 @@ namespace FamilyLinkBot.Sandbox;
 /// The sandbox's sample news feed (RSS 2.0, served by the sandbox page itself at /sample-feed.xml): a few
 /// invented border stories in Korean and English, and more that "Publish a story" adds one at a time, so the
 /// bot's feed poller finds something new. Every story is fictional and says so; every publishable one is about
-/// escapees, so that it passes the relevance rules (SPEC §7) and reaches the families of its region.
+/// escapees, so that it passes the relevance rules (docs/DESIGN.md#7-news-alerts) and reaches the families of its region.
 /// </summary>
 public sealed class SampleFeed(TimeProvider time)
 {

@@ -8,7 +8,7 @@ namespace FamilyLinkBot.Sandbox;
 
 /// <summary>
 /// <c>dotnet run --project src/FamilyLinkBot -- sandbox [--Sandbox:ListenUrl=http://127.0.0.1:5080]</c>: runs the
-/// sandbox until Ctrl+C or SIGTERM. Settings come from the command line only (SPEC §11: no token, no internet).
+/// sandbox until Ctrl+C or SIGTERM. Settings come from the command line only (docs/DESIGN.md#11-sandbox: no token, no internet).
 /// </summary>
 public static class SandboxCommand
 {

@@ -14,7 +14,7 @@ using Microsoft.Extensions.Logging;
 namespace FamilyLinkBot.Sandbox;
 
 /// <summary>
-/// SPEC §11: the real bot host (same composition, database, crypto and delivery) pointed at the built-in Bot
+/// docs/DESIGN.md#11-sandbox: the real bot host (same composition, database, crypto and delivery) pointed at the built-in Bot
 /// API emulator on 127.0.0.1, three emulated people, and the local page that lets a person play all three.
 /// Nothing of a real deployment's configuration is read: no token, no feeds, no key.
 /// </summary>
@@ -181,7 +181,7 @@ public sealed partial class SandboxHost : IAsyncDisposable
             ["Crypto:MasterKeyPath"] = Path.Combine(DataFolder, "master.key"),
             ["Crypto:MasterKey"] = "",
             ["Admins:UserIds:0"] = SandboxUsers.AdminId.ToString(CultureInfo.InvariantCulture),
-            // Read by the news alerts (SPEC §7) once they are part of the bot; harmless before.
+            // Read by the news alerts (docs/DESIGN.md#7-news-alerts) once they are part of the bot; harmless before.
             ["News:Feeds:0:Name"] = "Sandbox sample news",
             ["News:Feeds:0:Url"] = new Uri(PageUrl, "sample-feed.xml").ToString(),
             ["News:PollInterval"] = "00:01:00",
@@ -218,7 +218,7 @@ public sealed partial class SandboxHost : IAsyncDisposable
     }
 
     // The caseworker pane starts as a caseworker: the admin pane asks the real bot for an invite and the caseworker
-    // pane redeems it, both through the emulator. Only when the bot has invites (SPEC §4.3) and only once per folder.
+    // pane redeems it, both through the emulator. Only when the bot has invites (docs/DESIGN.md#43-caseworkers) and only once per folder.
     private async Task JoinCaseworkerAsync(CancellationToken cancellationToken)
     {
         if (_state.CaseworkerJoined || !Commands.Contains("invite") || !Commands.Contains("join"))

@@ -1,6 +1,6 @@
 namespace FamilyLinkBot.Sandbox;
 
-/// <summary>The <c>Sandbox</c> configuration section (SPEC §11), read from the sandbox's command line only.</summary>
+/// <summary>The <c>Sandbox</c> configuration section (docs/DESIGN.md#11-sandbox), read from the sandbox's command line only.</summary>
 public sealed class SandboxOptions
 {
     public const string Section = "Sandbox";

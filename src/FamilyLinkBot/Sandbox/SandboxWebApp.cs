@@ -14,7 +14,7 @@ using Telegram.Bot;
 namespace FamilyLinkBot.Sandbox;
 
 /// <summary>
-/// The sandbox page (SPEC §11) on its own Kestrel: static files embedded in the program, a small JSON API over
+/// The sandbox page (docs/DESIGN.md#11-sandbox) on its own Kestrel: static files embedded in the program, a small JSON API over
 /// the emulator's chats, and the sample feed. Loopback only, and only for requests that name a loopback host
 /// (a web page elsewhere cannot reach it through DNS rebinding).
 /// </summary>

@@ -20,7 +20,7 @@ public sealed class ChatRecord : IDisposable
 
     public bool IsNew { get; init; }
 
-    /// <summary>How long sensitive messages stay in the chat (SPEC §6); null = the timer is off.</summary>
+    /// <summary>How long sensitive messages stay in the chat (docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications); null = the timer is off.</summary>
     public TimeSpan? DisappearAfter { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>Discreet notifications: pushes say only that there is an update.</summary>
@@ -29,7 +29,7 @@ public sealed class ChatRecord : IDisposable
     /// <summary>The family's security phrase, encrypted; null until set.</summary>
     public byte[]? PhraseBlob { get; set; }
 
-    /// <summary>The short log pseudonym of SPEC §2.</summary>
+    /// <summary>The short log pseudonym of docs/DESIGN.md#2-data-classification.</summary>
     public string Pseudonym => Crypto.Pseudonym.Of(ChatIndex);
 
     public void Dispose() => Key.Dispose();

@@ -6,7 +6,7 @@ namespace FamilyLinkBot.Storage;
 /// <summary>
 /// Opens connections to the bot's SQLite file with the settings every connection needs:
 /// WAL (set once by <see cref="Migrator"/>), a busy timeout, foreign keys, and secure_delete
-/// so erased rows are overwritten rather than left in free pages (SPEC §5).
+/// so erased rows are overwritten rather than left in free pages (docs/DESIGN.md#5-erasure-and-retention).
 /// </summary>
 public sealed class Database : IDisposable
 {

@@ -6,7 +6,7 @@ using FamilyLinkBot.Hosting;
 namespace FamilyLinkBot.Storage;
 
 /// <summary>
-/// Re-wraps every data key and the index root under a new master key (SPEC §3, §9 <c>rotate-key</c>).
+/// Re-wraps every data key and the index root under a new master key (docs/DESIGN.md#3-cryptography, docs/DESIGN.md#9-running-it <c>rotate-key</c>).
 /// Safe while the bot runs and safe to re-run: it first records the target (its key check value and file path) in
 /// <c>meta</c>, so a running bot can read keys wrapped under either master key and wraps new ones under the new key;
 /// it re-wraps in small transactions; and its last transaction re-wraps any stragglers and switches the key check value,

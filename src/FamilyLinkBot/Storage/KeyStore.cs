@@ -9,13 +9,13 @@ using Microsoft.Extensions.Options;
 namespace FamilyLinkBot.Storage;
 
 /// <summary>
-/// Loads the master key and the key material kept in the database, and enforces SPEC §3: a key is
+/// Loads the master key and the key material kept in the database, and enforces docs/DESIGN.md#3-cryptography: a key is
 /// generated only for an empty database, and a missing or wrong key for existing data stops the bot.
 /// During a key rotation (<see cref="KeyRotation"/>) it also holds the new key, found through the rotation
 /// marker in <c>meta</c>, so it can read data keys wrapped under either and wraps new ones under the new key.
 /// A rotation that finishes while the bot runs is followed too: before every new wrap the stored key check value is
 /// compared with the key in use, and on a mismatch the new key is loaded from the path the rotation left behind. If it
-/// cannot be, the bot refuses to wrap anything rather than wrap it under the retired key (SPEC §3).
+/// cannot be, the bot refuses to wrap anything rather than wrap it under the retired key (docs/DESIGN.md#3-cryptography).
 /// </summary>
 public sealed class KeyStore(Database database, IOptions<CryptoOptions> options, ILogger<KeyStore> logger) : IDisposable
 {

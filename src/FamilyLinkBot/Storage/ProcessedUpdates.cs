@@ -1,7 +1,7 @@
 namespace FamilyLinkBot.Storage;
 
 /// <summary>
-/// The <c>processed_updates</c> table: update ids already applied, so a redelivered update is skipped (SPEC §8).
+/// The <c>processed_updates</c> table: update ids already applied, so a redelivered update is skipped (docs/DESIGN.md#8-delivery).
 /// Telegram keeps an unconfirmed update for at most 24 hours, so an id older than that (with a margin) can never come
 /// back; its row is deleted, and with it the time trail it kept for chats that may since have been erased.
 /// </summary>

@@ -14,7 +14,7 @@ using Telegram.Bot.Types.Enums;
 namespace FamilyLinkBot.Telegram;
 
 /// <summary>
-/// Long polling with a stored offset (SPEC §8): a batch is applied, then its offset is stored, then the next
+/// Long polling with a stored offset (docs/DESIGN.md#8-delivery): a batch is applied, then its offset is stored, then the next
 /// getUpdates confirms it to Telegram. Failures back off exponentially (Telegram.Bot's own receiver retries at
 /// once, which hammers the API during an outage or a 409 conflict with another instance).
 /// </summary>
@@ -100,7 +100,7 @@ public sealed class PollingService(
 
     private async Task BackOffAsync(Exception error, int failures, CancellationToken stoppingToken)
     {
-        // getUpdates is one more witness of whether Telegram can be reached at all (SPEC §8).
+        // getUpdates is one more witness of whether Telegram can be reached at all (docs/DESIGN.md#8-delivery).
         if (error is ApiRequestException { ErrorCode: > 0 and < 500 })
         {
             circuit.Answered();

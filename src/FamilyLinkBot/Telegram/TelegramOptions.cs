@@ -1,6 +1,6 @@
 namespace FamilyLinkBot.Telegram;
 
-/// <summary>The <c>Telegram</c> configuration section (SPEC §9).</summary>
+/// <summary>The <c>Telegram</c> configuration section (docs/DESIGN.md#9-running-it).</summary>
 public sealed class TelegramOptions
 {
     public const string Section = "Telegram";

@@ -25,7 +25,7 @@ public static partial class TelegramServiceCollectionExtensions
                 var options = services.GetRequiredService<IOptions<TelegramOptions>>().Value;
                 var baseUrl = string.IsNullOrWhiteSpace(options.ApiBaseUrl) ? null : options.ApiBaseUrl.TrimEnd('/');
                 // RetryThreshold 0: Telegram.Bot does not wait out a 429 itself. The outbox dispatcher must see
-                // every 429 so that *all* sending pauses for retry_after (SPEC §8), not just the one request.
+                // every 429 so that *all* sending pauses for retry_after (docs/DESIGN.md#8-delivery), not just the one request.
                 return new TelegramBotClient(new TelegramBotClientOptions(options.BotToken, baseUrl) { RetryThreshold = 0, RetryCount = 0 }, http);
             });
 

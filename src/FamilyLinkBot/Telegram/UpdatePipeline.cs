@@ -13,7 +13,7 @@ using Telegram.Bot.Types.Enums;
 namespace FamilyLinkBot.Telegram;
 
 /// <summary>
-/// Applies each incoming update exactly once (SPEC §8). A batch of updates from private chats is applied in one
+/// Applies each incoming update exactly once (docs/DESIGN.md#8-delivery). A batch of updates from private chats is applied in one
 /// transaction, each update inside its own savepoint: the update id is recorded, the chat's state loaded, the handler
 /// run, the new state and the replies stored in the outbox. One failing update is rolled back to its savepoint and
 /// answered with an apology; the others stand. Updates are applied in update-id order, so each chat's stay in order.

@@ -17,7 +17,7 @@ using Telegram.Bot.Types;
 namespace FamilyLinkBot.Telegram;
 
 /// <summary>
-/// Webhook mode (SPEC §9): a small Kestrel endpoint on Telegram:ListenUrl that takes updates pushed by Telegram into
+/// Webhook mode (docs/DESIGN.md#9-running-it): a small Kestrel endpoint on Telegram:ListenUrl that takes updates pushed by Telegram into
 /// the same <see cref="UpdatePipeline"/> as polling. Every request must carry X-Telegram-Bot-Api-Secret-Token equal to
 /// Telegram:WebhookSecret (compared in constant time); anything else gets 401 and is dropped. A 200 is sent only after
 /// the update is applied, so Telegram redelivers anything the bot did not finish (and the pipeline skips repeats).

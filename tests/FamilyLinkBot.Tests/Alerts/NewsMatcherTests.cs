@@ -7,7 +7,7 @@ public sealed class NewsMatcherTests
     private static readonly NewsMatcher Matcher = new(MatchingRules.LoadDefault());
 
     // Headlines in the style of Yonhap, Daily NK, RFA, NK News and Chinese outlets, with the topics and regions the
-    // shipped rules give them. A topic needs what happens and to whom (SPEC §7); the full labelled corpus is in
+    // shipped rules give them. A topic needs what happens and to whom (docs/DESIGN.md#7-news-alerts); the full labelled corpus is in
     // headlines.tsv (RelevanceCorpusTests); these pin single behaviours so a rules change that breaks one shows here.
     public static TheoryData<string, string[], string[]> Headlines => new()
     {

@@ -3,7 +3,7 @@ using FamilyLinkBot.Alerts;
 namespace FamilyLinkBot.Tests.Alerts;
 
 /// <summary>
-/// SPEC §10's relevance bar on the labelled corpus (headlines.tsv): recall ≥ 0.95, at most 3 % of non-stories alerted,
+/// docs/DESIGN.md#10-performance-targets's relevance bar on the labelled corpus (headlines.tsv): recall ≥ 0.95, at most 3 % of non-stories alerted,
 /// every topic's precision ≥ 0.9. The same figures, with the rows behind them, come from `bench … relevance`.
 /// </summary>
 public sealed class RelevanceCorpusTests

@@ -9,7 +9,7 @@ using FamilyLinkBot.Tests.Support;
 
 namespace FamilyLinkBot.Tests.Delivery;
 
-/// <summary>The real program as a child process, killed with SIGKILL in the middle of a broadcast and restarted (SPEC §8, §9).</summary>
+/// <summary>The real program as a child process, killed with SIGKILL in the middle of a broadcast and restarted (docs/DESIGN.md#8-delivery, docs/DESIGN.md#9-running-it).</summary>
 public sealed class BroadcastKillTests : IAsyncLifetime
 {
     private const int RecipientCount = 1000;
@@ -24,7 +24,7 @@ public sealed class BroadcastKillTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        // The child's own log lines (SPEC §2): no chat id, no token, no broadcast text.
+        // The child's own log lines (docs/DESIGN.md#2-data-classification): no chat id, no token, no broadcast text.
         var secrets = _emulator.Users.Select(u => u.Id.ToString(CultureInfo.InvariantCulture)).Append(_emulator.Token).Append(Announcement).ToList();
         foreach (var line in _childOutput)
         {

@@ -8,7 +8,7 @@ using FamilyLinkBot.Tests.Support;
 
 namespace FamilyLinkBot.Tests.Delivery;
 
-/// <summary>Broadcasts over the emulator with Telegram's flood limits on (SPEC §4.5, §8).</summary>
+/// <summary>Broadcasts over the emulator with Telegram's flood limits on (docs/DESIGN.md#45-admin-commands, docs/DESIGN.md#8-delivery).</summary>
 public sealed class BroadcastTests : IAsyncLifetime
 {
     private const string Announcement = "Rally on Monday at 14:00 <near> City Hall & the park";
@@ -163,7 +163,7 @@ public sealed class BroadcastTests : IAsyncLifetime
         var list = await admin.Says("/broadcasts");
         Assert.Contains(Texts.Shared.Get(Language.Ko, "broadcast.state_done"), list.Text);
 
-        // The text is encrypted at rest (SPEC §2): no form of it is in the database or its WAL.
+        // The text is encrypted at rest (docs/DESIGN.md#2-data-classification): no form of it is in the database or its WAL.
         await _bot!.DisposeAsync();
         _stoppedLogs = _bot.Logs;
         _bot = null;

@@ -7,7 +7,7 @@ using FamilyLinkBot.Tests.Support;
 namespace FamilyLinkBot.Tests.Delivery;
 
 /// <summary>
-/// Telegram unreachable in the middle of a broadcast (SPEC §8): an outage is not a failure. The outage lasts
+/// Telegram unreachable in the middle of a broadcast (docs/DESIGN.md#8-delivery): an outage is not a failure. The outage lasts
 /// FLB_OUTAGE_SECONDS (default 12 s, so the suite stays quick; set 180 for the three-minute run of issue 14).
 /// </summary>
 public sealed class OutageTests : IAsyncLifetime

@@ -8,7 +8,7 @@ using Microsoft.Data.Sqlite;
 
 namespace FamilyLinkBot.Tests.Delivery;
 
-/// <summary>Rows are claimed before they are sent (SPEC §8, §12): what another process holds is not sent twice.</summary>
+/// <summary>Rows are claimed before they are sent (docs/DESIGN.md#8-delivery, docs/DESIGN.md#12-scale-out): what another process holds is not sent twice.</summary>
 public sealed class OutboxClaimTests : IAsyncLifetime
 {
     private const string Text = "Your caseworker has an update";

@@ -9,7 +9,7 @@ namespace FamilyLinkBot.Tests.Delivery;
 
 /// <summary>
 /// Every request Telegram counts against the bot's rate — replies, menu edits on a button press, the group answer,
-/// the farewell after /forget — took a slot of the one send rate first (SPEC §8).
+/// the farewell after /forget — took a slot of the one send rate first (docs/DESIGN.md#8-delivery).
 /// </summary>
 public sealed class SendRateAccountingTests : IAsyncLifetime
 {

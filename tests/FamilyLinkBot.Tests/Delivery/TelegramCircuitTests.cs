@@ -4,7 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace FamilyLinkBot.Tests.Delivery;
 
-/// <summary>Telling an outage from a failure (SPEC §8), on a fake clock.</summary>
+/// <summary>Telling an outage from a failure (docs/DESIGN.md#8-delivery), on a fake clock.</summary>
 public sealed class TelegramCircuitTests
 {
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);

@@ -9,7 +9,7 @@ using FamilyLinkBot.Tests.Support;
 namespace FamilyLinkBot.Tests.EndToEnd;
 
 /// <summary>
-/// SPEC §4.5: every command × {family, caseworker, revoked caseworker, admin}. Whoever lacks the role gets exactly the
+/// docs/DESIGN.md#45-admin-commands: every command × {family, caseworker, revoked caseworker, admin}. Whoever lacks the role gets exactly the
 /// unknown-command answer. Admins may use the caseworker commands without joining. Commands not built yet
 /// (/subscribe, /broadcast, /feeds, /review…) are unknown to everybody, which is still consistent.
 /// </summary>

@@ -8,7 +8,7 @@ using FamilyLinkBot.Tests.Support;
 
 namespace FamilyLinkBot.Tests.EndToEnd;
 
-/// <summary>/register, /cases and their buttons (SPEC §4.1, §4.2), driven as a family over the emulator.</summary>
+/// <summary>/register, /cases and their buttons (docs/DESIGN.md#41-family-commands, docs/DESIGN.md#42-case-statuses), driven as a family over the emulator.</summary>
 public sealed partial class CaseFlowTests : IAsyncLifetime
 {
     private readonly TempFolder _folder = new();

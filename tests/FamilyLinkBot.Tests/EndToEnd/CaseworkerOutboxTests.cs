@@ -4,7 +4,7 @@ using FamilyLinkBot.Storage;
 
 namespace FamilyLinkBot.Tests.EndToEnd;
 
-/// <summary>What is still queued for a caseworker goes when they lose the right to read it (SPEC §4.3, §5).</summary>
+/// <summary>What is still queued for a caseworker goes when they lose the right to read it (docs/DESIGN.md#43-caseworkers, docs/DESIGN.md#5-erasure-and-retention).</summary>
 public sealed class CaseworkerOutboxTests : CaseworkerTestBase
 {
     [Fact]

@@ -6,7 +6,7 @@ using FamilyLinkBot.Tests.Support;
 namespace FamilyLinkBot.Tests.EndToEnd;
 
 /// <summary>
-/// A caseworker answers a relayed message the way people answer in Telegram (SPEC §4.4): by replying to it, with its
+/// A caseworker answers a relayed message the way people answer in Telegram (docs/DESIGN.md#44-relay): by replying to it, with its
 /// Reply button, or with /reply and the case's reference; a reply that cannot be passed on is answered and goes nowhere.
 /// </summary>
 public sealed class CaseworkerReplyTests : CaseworkerTestBase

@@ -5,7 +5,7 @@ using System.Globalization;
 
 namespace FamilyLinkBot.Tests.EndToEnd;
 
-/// <summary>Revocation, rate limits, erasure, /stats, and what caseworker chats must never show (SPEC §1, §4.3–§4.5).</summary>
+/// <summary>Revocation, rate limits, erasure, /stats, and what caseworker chats must never show (docs/DESIGN.md#1-who-it-serves-and-against-whom, docs/DESIGN.md#43-caseworkers–§4.5).</summary>
 public sealed class CaseworkerSafetyTests : CaseworkerTestBase
 {
     [Fact]

@@ -5,7 +5,7 @@ using System.Globalization;
 
 namespace FamilyLinkBot.Tests.EndToEnd;
 
-/// <summary>Caseworkers and the relay (SPEC §4.3, §4.4), driven over the emulator with the bot's clock faked.</summary>
+/// <summary>Caseworkers and the relay (docs/DESIGN.md#43-caseworkers, docs/DESIGN.md#44-relay), driven over the emulator with the bot's clock faked.</summary>
 public sealed class CaseworkerTests : CaseworkerTestBase
 {
     [Fact]

@@ -3,7 +3,7 @@ using FamilyLinkBot.Tests.Support;
 
 namespace FamilyLinkBot.Tests.EndToEnd;
 
-/// <summary>SPEC §1 adversary 1: the database, its WAL and the logs hold no Telegram id in any plain form.</summary>
+/// <summary>docs/DESIGN.md#1-who-it-serves-and-against-whom adversary 1: the database, its WAL and the logs hold no Telegram id in any plain form.</summary>
 public sealed class DataAtRestTests : IAsyncLifetime
 {
     private readonly TempFolder _folder = new();

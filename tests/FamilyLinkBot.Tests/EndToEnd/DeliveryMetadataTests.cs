@@ -8,7 +8,7 @@ using Microsoft.Data.Sqlite;
 namespace FamilyLinkBot.Tests.EndToEnd;
 
 /// <summary>
-/// What a copy of the database without the key tells about delivery (SPEC §2, issue 13 item 3): a region alert goes to
+/// What a copy of the database without the key tells about delivery (docs/DESIGN.md#2-data-classification, issue 13 item 3): a region alert goes to
 /// chats subscribed to the region and to chats with an open case there, so a record of who received it would reveal,
 /// for every recipient without a subscription, the region of a case.
 /// </summary>

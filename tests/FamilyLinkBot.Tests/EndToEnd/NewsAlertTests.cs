@@ -10,7 +10,7 @@ using FamilyLinkBot.Tests.Support;
 namespace FamilyLinkBot.Tests.EndToEnd;
 
 /// <summary>
-/// News alerts through the real bot (SPEC §7, §4.1, §4.5): the feed poller against the loopback feed server, the
+/// News alerts through the real bot (docs/DESIGN.md#7-news-alerts, docs/DESIGN.md#41-family-commands, docs/DESIGN.md#45-admin-commands): the feed poller against the loopback feed server, the
 /// review and fan-out through the outbox, and /subscribe driven with its buttons over the Bot API emulator.
 /// </summary>
 public sealed class NewsAlertTests : IAsyncLifetime

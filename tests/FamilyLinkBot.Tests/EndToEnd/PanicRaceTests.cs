@@ -4,7 +4,7 @@ using FamilyLinkBot.Tests.Support;
 namespace FamilyLinkBot.Tests.EndToEnd;
 
 /// <summary>
-/// /panic sent the instant a message arrives (SPEC §6): the send's outcome may not be recorded yet, since outcomes are
+/// /panic sent the instant a message arrives (docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications): the send's outcome may not be recorded yet, since outcomes are
 /// committed in groups, and /panic must still take the message off the phone.
 /// </summary>
 public sealed class PanicRaceTests : IAsyncLifetime

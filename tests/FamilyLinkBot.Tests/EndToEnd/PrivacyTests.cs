@@ -10,7 +10,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace FamilyLinkBot.Tests.EndToEnd;
 
-/// <summary>/forget, /panic, the disappearing timer and the retention sweep (SPEC §3, §5, §6), with the bot's clock faked.</summary>
+/// <summary>/forget, /panic, the disappearing timer and the retention sweep (docs/DESIGN.md#3-cryptography, docs/DESIGN.md#5-erasure-and-retention, docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications), with the bot's clock faked.</summary>
 public sealed class PrivacyTests : IAsyncLifetime
 {
     private readonly TempFolder _folder = new();

@@ -10,7 +10,7 @@ using Telegram.Bot.Types.Enums;
 
 namespace FamilyLinkBot.Tests.EndToEnd;
 
-/// <summary>Webhook mode (SPEC §9): the secret header is required on every request; updates share the polling pipeline.</summary>
+/// <summary>Webhook mode (docs/DESIGN.md#9-running-it): the secret header is required on every request; updates share the polling pipeline.</summary>
 public sealed class WebhookTests : IAsyncLifetime
 {
     private const string Secret = "webhook-secret_0123456789";

@@ -13,7 +13,7 @@ using Telegram.Bot.Types.Enums;
 namespace FamilyLinkBot.Tests.Fuzz;
 
 /// <summary>
-/// SPEC §1 adversary 4: random and malformed updates through the real pipeline. Nothing may escape as an unhandled
+/// docs/DESIGN.md#1-who-it-serves-and-against-whom adversary 4: random and malformed updates through the real pipeline. Nothing may escape as an unhandled
 /// exception, the host must keep answering, and every stored row must still decrypt and hold together.
 /// </summary>
 public sealed class UpdateFuzzTests : IAsyncLifetime

@@ -8,7 +8,7 @@ using Microsoft.Data.Sqlite;
 
 namespace FamilyLinkBot.Tests.Hosting;
 
-/// <summary>rotate-key (SPEC §3, §9): every data key re-wrapped, the old key unneeded, safe while running and after a crash.</summary>
+/// <summary>rotate-key (docs/DESIGN.md#3-cryptography, docs/DESIGN.md#9-running-it): every data key re-wrapped, the old key unneeded, safe while running and after a crash.</summary>
 public sealed class KeyRotationTests : IAsyncLifetime
 {
     private readonly TempFolder _folder = new();

@@ -5,7 +5,7 @@ namespace FamilyLinkBot.Tests.Support;
 
 /// <summary>
 /// The shared log-safety net: no Telegram id, name, username, message text or bot token of the run may appear in
-/// any captured log line at any level (SPEC §2).
+/// any captured log line at any level (docs/DESIGN.md#2-data-classification).
 /// </summary>
 public static class LogSafety
 {

@@ -93,7 +93,7 @@ public sealed class TestBot : IAsyncDisposable
         return new TestBot(host, dataFolder, logs, emulator, keyPath);
     }
 
-    /// <summary>Stops the bot, then applies the shared log-safety net to everything it logged (SPEC §2).</summary>
+    /// <summary>Stops the bot, then applies the shared log-safety net to everything it logged (docs/DESIGN.md#2-data-classification).</summary>
     public async ValueTask DisposeAsync()
     {
         if (_disposed)

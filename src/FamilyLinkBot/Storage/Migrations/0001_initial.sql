@@ -1,5 +1,5 @@
 -- FamilyLinkBot schema 1. Identifying values are AEAD blobs (see Crypto/), lookups go through
--- keyed blind indexes, and everything else is operational data that SPEC §2 allows in plaintext.
+-- keyed blind indexes, and everything else is operational data that docs/DESIGN.md#2-data-classification allows in plaintext.
 
 -- Key material and singletons: the key check value, the wrapped index root, the polling offset.
 CREATE TABLE meta (
@@ -31,13 +31,13 @@ CREATE TABLE sessions (
     updated_at INTEGER NOT NULL
 ) STRICT;
 
--- Update ids already applied, so a redelivered update is recognized and skipped (SPEC §8).
+-- Update ids already applied, so a redelivered update is recognized and skipped (docs/DESIGN.md#8-delivery).
 CREATE TABLE processed_updates (
     update_id    INTEGER PRIMARY KEY,
     processed_at INTEGER NOT NULL
 ) STRICT;
 
--- Durable outbox: every message to Telegram is written here before it is sent (SPEC §8).
+-- Durable outbox: every message to Telegram is written here before it is sent (docs/DESIGN.md#8-delivery).
 CREATE TABLE outbox (
     id         INTEGER PRIMARY KEY AUTOINCREMENT,
     chat_ref   TEXT NOT NULL REFERENCES chats(id) ON DELETE CASCADE,

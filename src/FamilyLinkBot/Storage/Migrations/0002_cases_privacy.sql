@@ -1,4 +1,4 @@
--- Cases (SPEC §4.1, §4.2), privacy settings and tracked messages (SPEC §6).
+-- Cases (docs/DESIGN.md#41-family-commands, docs/DESIGN.md#42-case-statuses), privacy settings and tracked messages (docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications).
 
 -- Privacy choices are operational (plaintext allowed); the security phrase is the family's own words: encrypted.
 ALTER TABLE chats ADD COLUMN disappear_seconds INTEGER NOT NULL DEFAULT 86400; -- 0 = off

@@ -1,4 +1,4 @@
--- Broadcasts (SPEC §4.5) and delivery bookkeeping (SPEC §8).
+-- Broadcasts (docs/DESIGN.md#45-admin-commands) and delivery bookkeeping (docs/DESIGN.md#8-delivery).
 
 -- An announcement to many families. The text is encrypted under the system data key (wrapped in meta):
 -- it may name people. Audience, state and counts are operational data.

@@ -1,4 +1,4 @@
--- Caseworkers, invites, follows and relayed messages (SPEC §4.3, §4.4).
+-- Caseworkers, invites, follows and relayed messages (docs/DESIGN.md#43-caseworkers, docs/DESIGN.md#44-relay).
 
 -- A chat whose user joined with an invite. Revoking keeps the row (revoked_at set) and drops its follows;
 -- the role resolver reads this table on every update, so revocation takes effect on the next one.
@@ -8,7 +8,7 @@ CREATE TABLE caseworkers (
     revoked_at INTEGER
 ) STRICT;
 
--- One-time invite codes: only the code's keyed hash is stored (SPEC §2, secret class).
+-- One-time invite codes: only the code's keyed hash is stored (docs/DESIGN.md#2-data-classification, secret class).
 CREATE TABLE caseworker_invites (
     code_hash  BLOB PRIMARY KEY,
     created_at INTEGER NOT NULL,

@@ -1,5 +1,5 @@
--- News alerts (SPEC §7), subscriptions (§4.1), feeds and review (§4.5). Published news, feed addresses and
--- subscription choices are operational data (SPEC §2): plaintext. Nothing here identifies a family by itself;
+-- News alerts (docs/DESIGN.md#7-news-alerts), subscriptions (§4.1), feeds and review (§4.5). Published news, feed addresses and
+-- subscription choices are operational data (docs/DESIGN.md#2-data-classification): plaintext. Nothing here identifies a family by itself;
 -- subscriptions are tied to a chat row and go with it on erasure.
 
 -- Case-region alerts: on by default, switchable in /subscribe, off after /unsubscribe.

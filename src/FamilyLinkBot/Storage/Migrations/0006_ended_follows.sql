@@ -1,4 +1,4 @@
--- Follows ended by a new case token (SPEC §4.4): a caseworker who followed the case through the old token stops
+-- Follows ended by a new case token (docs/DESIGN.md#44-relay): a caseworker who followed the case through the old token stops
 -- receiving the family's messages, also when no one follows the case any more and messages go to every caseworker,
 -- until they open the case again with the new token. Operational, like case_follows.
 CREATE TABLE ended_follows (

@@ -1,9 +1,9 @@
--- The outbox, rebuilt with one owner in mind (SPEC §8, Delivery/OutboxStore.cs):
+-- The outbox, rebuilt with one owner in mind (docs/DESIGN.md#8-delivery, Delivery/OutboxStore.cs):
 -- * rows are claimed before they are sent (claimed_by, claimed_until: a lease), so a second process cannot send
 --   them too, and a crashed process's claims are sent again once the lease lapses;
 -- * a settled row (sent, failed, cancelled) is deleted the moment it settles; the few a running broadcast still needs
 --   (its recipients' rows until it ends, its progress message) keep no recipient: chat_ref and source_ref become
---   NULL. A database read without the key cannot tell who received which alert or broadcast (SPEC §2). Delivery
+--   NULL. A database read without the key cannot tell who received which alert or broadcast (docs/DESIGN.md#2-data-classification). Delivery
 --   statistics are hourly counts (delivery_counts) that name nobody;
 -- * source_ref names the family whose words a row relays to a caseworker, so erasing the family (/forget) deletes
 --   its relayed messages still queued for caseworkers (ON DELETE CASCADE).
@@ -47,7 +47,7 @@ CREATE INDEX outbox_source ON outbox(source_ref);
 CREATE INDEX outbox_broadcast ON outbox(broadcast_id, state) WHERE broadcast_id IS NOT NULL;
 CREATE INDEX outbox_done ON outbox(created_at) WHERE state <> 0;
 
--- /panic's mark (SPEC §6): every row up to last_item was queued before the panic, so a send of one of them whose
+-- /panic's mark (docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications): every row up to last_item was queued before the panic, so a send of one of them whose
 -- outcome is recorded later is deleted from the chat at once. Kept only while such a send can still be in flight.
 CREATE TABLE outbox_panics (
     chat_ref   TEXT PRIMARY KEY REFERENCES chats(id) ON DELETE CASCADE,

@@ -1,5 +1,5 @@
 -- Which case each relayed message in a caseworker's chat belongs to, so a Telegram reply to it reaches the family
--- (SPEC §4.4). Keyed by the outbox item that carried the copy: Telegram's message id is known only once it is sent,
+-- (docs/DESIGN.md#44-relay). Keyed by the outbox item that carried the copy: Telegram's message id is known only once it is sent,
 -- and is written here when the outbox settles the row (settled outbox rows are deleted at once). The case id is encrypted with the caseworker's chat key, bound to the row.
 -- A row expires like the message (the caseworker's timer, at most a week) and goes with the caseworker's chat.
 CREATE TABLE relay_copies (
