@@ -66,7 +66,7 @@ public sealed class TestBot : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
         builder.Logging.AddProvider(logs);
         // The first-admin setup code is a secret: it never goes to the test output (a test that needs it passes its own writer).
-        builder.Services.AddSingleton(new Caseworkers.SetupCodeConsole(TextWriter.Null));
+        builder.Services.AddSingleton(new FamilyLinkBot.Caseworkers.SetupCodeConsole(TextWriter.Null));
         builder.AddFamilyLinkBot();
         services?.Invoke(builder.Services);
         return builder.Build();
