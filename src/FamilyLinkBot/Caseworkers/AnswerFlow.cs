@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using FamilyLinkBot.Conversations;
 
 namespace FamilyLinkBot.Caseworkers;
@@ -9,14 +10,23 @@ namespace FamilyLinkBot.Caseworkers;
 public sealed class AnswerFlow(CaseworkerAnswer answer) : IFlow
 {
     public const string FlowName = "answer";
-    private const string Step = "text";
+    private const string Text = "text";
     private const string CaseKey = "case";
+
+    /// <summary>The flow's steps; each is stored in the session under its key (<see cref="Key"/>).</summary>
+    private enum AnswerStep
+    {
+        Text,
+    }
+
+    private static readonly FrozenDictionary<string, AnswerStep> StepsByKey =
+        Enum.GetValues<AnswerStep>().ToFrozenDictionary(Key, StringComparer.Ordinal);
 
     public string Name => FlowName;
 
     public static void Begin(Turn turn, string caseId, string reference)
     {
-        turn.Session.StartFlow(FlowName, Step, turn.Now);
+        turn.Session.StartFlow(FlowName, Key(AnswerStep.Text), turn.Now);
         turn.Session.Data[CaseKey] = caseId;
         // The prompt's own menu replaces the live one, so a typed "1" is the answer, not a button number.
         turn.Reply(
@@ -25,9 +35,18 @@ public sealed class AnswerFlow(CaseworkerAnswer answer) : IFlow
             acceptsNumbers: false);
     }
 
-    public async Task HandleTextAsync(Turn turn, string text, CancellationToken cancellationToken)
+    public Task HandleTextAsync(Turn turn, string text, CancellationToken cancellationToken)
     {
         turn.IncomingIsSensitive = true;
+        return CurrentStep(turn) switch
+        {
+            AnswerStep.Text => SendAnswerAsync(turn, text, cancellationToken),
+            null => EndUnknownStep(turn),
+        };
+    }
+
+    private async Task SendAnswerAsync(Turn turn, string text, CancellationToken cancellationToken)
+    {
         if (!turn.Session.Data.TryGetValue(CaseKey, out var caseId) || !await CaseworkerAnswer.MayAnswerAsync(turn, caseId, cancellationToken))
         {
             turn.Session.EndFlow();
@@ -46,6 +65,23 @@ public sealed class AnswerFlow(CaseworkerAnswer answer) : IFlow
     public Task HandleNonTextAsync(Turn turn, CancellationToken cancellationToken)
     {
         turn.Reply(turn.F("relay.nontext", ("limit", CaseworkerAnswer.LimitText)));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The session key of each step (also its stored name, so a flow in progress survives an upgrade).</summary>
+    private static string Key(AnswerStep step) => step switch
+    {
+        AnswerStep.Text => Text,
+    };
+
+    /// <summary>The step the chat is at; null if the stored step is none of ours (the flow then ends).</summary>
+    private static AnswerStep? CurrentStep(Turn turn) =>
+        turn.Session.Step is { } key && StepsByKey.TryGetValue(key, out var step) ? step : null;
+
+    private static Task EndUnknownStep(Turn turn)
+    {
+        turn.Session.EndFlow();
+        turn.Continue(FollowUp.MainMenu);
         return Task.CompletedTask;
     }
 }

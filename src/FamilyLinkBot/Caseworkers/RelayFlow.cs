@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using FamilyLinkBot.Cases;
 using FamilyLinkBot.Conversations;
 using FamilyLinkBot.Delivery;
@@ -16,14 +17,23 @@ namespace FamilyLinkBot.Caseworkers;
 public sealed class RelayFlow(ChatRepository chats, CaseReference references, OutboxStore outbox) : IFlow
 {
     public const string FlowName = "relay";
-    private const string Step = "text";
+    private const string Text = "text";
     private const string CaseKey = "case";
+
+    /// <summary>The flow's steps; each is stored in the session under its key (<see cref="Key"/>).</summary>
+    private enum RelayStep
+    {
+        Text,
+    }
+
+    private static readonly FrozenDictionary<string, RelayStep> StepsByKey =
+        Enum.GetValues<RelayStep>().ToFrozenDictionary(Key, StringComparer.Ordinal);
 
     public string Name => FlowName;
 
     public static void Begin(Turn turn, string caseId)
     {
-        turn.Session.StartFlow(FlowName, Step, turn.Now);
+        turn.Session.StartFlow(FlowName, Key(RelayStep.Text), turn.Now);
         turn.Session.Data[CaseKey] = caseId;
         // The prompt's own menu replaces /cases', so a typed "1" is the message, not a button number.
         turn.Reply(
@@ -32,9 +42,18 @@ public sealed class RelayFlow(ChatRepository chats, CaseReference references, Ou
             acceptsNumbers: false);
     }
 
-    public async Task HandleTextAsync(Turn turn, string text, CancellationToken cancellationToken)
+    public Task HandleTextAsync(Turn turn, string text, CancellationToken cancellationToken)
     {
         turn.IncomingIsSensitive = true;
+        return CurrentStep(turn) switch
+        {
+            RelayStep.Text => RelayAsync(turn, text, cancellationToken),
+            null => EndUnknownStep(turn),
+        };
+    }
+
+    private async Task RelayAsync(Turn turn, string text, CancellationToken cancellationToken)
+    {
         if (!turn.Session.Data.TryGetValue(CaseKey, out var caseId)
             || await CaseRepository.GetAsync(turn.Db, turn.Chat, caseId, cancellationToken) is not { } summary)
         {
@@ -108,5 +127,22 @@ public sealed class RelayFlow(ChatRepository chats, CaseReference references, Ou
         session.AddNotice(new NoticeButton(buttonId, AnswerAction.ForCopy(outboxId)));
 
         await SessionStore.SaveAsync(turn.Db, caseworker, session, turn.Now, cancellationToken);
+    }
+
+    /// <summary>The session key of each step (also its stored name, so a flow in progress survives an upgrade).</summary>
+    private static string Key(RelayStep step) => step switch
+    {
+        RelayStep.Text => Text,
+    };
+
+    /// <summary>The step the chat is at; null if the stored step is none of ours (the flow then ends).</summary>
+    private static RelayStep? CurrentStep(Turn turn) =>
+        turn.Session.Step is { } key && StepsByKey.TryGetValue(key, out var step) ? step : null;
+
+    private static Task EndUnknownStep(Turn turn)
+    {
+        turn.Session.EndFlow();
+        turn.Continue(FollowUp.MainMenu);
+        return Task.CompletedTask;
     }
 }

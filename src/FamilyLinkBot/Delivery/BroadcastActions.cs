@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using FamilyLinkBot.Cases;
 using FamilyLinkBot.Conversations;
@@ -17,19 +18,55 @@ public sealed class BroadcastActions(BroadcastStore store, Outbox outbox, Outbox
     private const string TextKey = "text";
     private const string AudienceKey = "audience";
 
+    /// <summary>The compose flow's steps, in order; each is stored in the session under its key (<see cref="Key"/>).</summary>
+    private enum BroadcastStep
+    {
+        /// <summary>Waiting for the broadcast's text.</summary>
+        Text,
+
+        /// <summary>The text is in; the audience menu (then the preview) is shown. A new typed text replaces it.</summary>
+        Audience,
+    }
+
+    private static readonly FrozenDictionary<string, BroadcastStep> StepsByKey =
+        Enum.GetValues<BroadcastStep>().ToFrozenDictionary(Key, StringComparer.Ordinal);
+
     public string Name => FlowName;
 
     public string Prefix => "bc";
 
-    public async Task HandleTextAsync(Turn turn, string text, CancellationToken cancellationToken)
+    /// <summary>Starts the compose flow (from /broadcast): asks for the text.</summary>
+    public static void Begin(Turn turn)
+    {
+        turn.Session.StartFlow(FlowName, Key(BroadcastStep.Text), turn.Now);
+        turn.Reply(turn.F("broadcast.prompt", ("limit", BroadcastStore.TextLimit)));
+    }
+
+    public Task HandleTextAsync(Turn turn, string text, CancellationToken cancellationToken)
     {
         if (turn.Role != Role.Admin)
         {
             turn.Session.EndFlow();
             turn.Reply(turn.T("unknown_command"));
-            return;
+            return Task.CompletedTask;
         }
 
+        Action<Turn, string> handle = CurrentStep(turn) switch
+        {
+            // A text typed at the audience step replaces the one given before.
+            BroadcastStep.Text or BroadcastStep.Audience => AcceptText,
+            null => (t, _) =>
+            {
+                t.Session.EndFlow();
+                t.Continue(FollowUp.MainMenu);
+            },
+        };
+        handle(turn, text);
+        return Task.CompletedTask;
+    }
+
+    private static void AcceptText(Turn turn, string text)
+    {
         var trimmed = text.Trim();
         var length = new StringInfo(trimmed).LengthInTextElements;
         if (length == 0 || trimmed.Length > BroadcastStore.TextLimit)
@@ -41,9 +78,8 @@ public sealed class BroadcastActions(BroadcastStore store, Outbox outbox, Outbox
         }
 
         turn.Session.Data[TextKey] = trimmed;
-        turn.Session.Step = "audience";
+        turn.Session.Step = Key(BroadcastStep.Audience);
         ShowAudiences(turn, editPressed: false);
-        await Task.CompletedTask;
     }
 
     public Task HandleNonTextAsync(Turn turn, CancellationToken cancellationToken)
@@ -92,8 +128,20 @@ public sealed class BroadcastActions(BroadcastStore store, Outbox outbox, Outbox
 
     private static bool InFlow(Turn turn, bool needsAudience) =>
         turn.Session.Flow == FlowName
+        && CurrentStep(turn) == BroadcastStep.Audience
         && turn.Session.Data.ContainsKey(TextKey)
         && (!needsAudience || turn.Session.Data.ContainsKey(AudienceKey));
+
+    /// <summary>The session key of each step (also its stored name, so a flow in progress survives an upgrade).</summary>
+    private static string Key(BroadcastStep step) => step switch
+    {
+        BroadcastStep.Text => "text",
+        BroadcastStep.Audience => "audience",
+    };
+
+    /// <summary>The step the chat is at; null if the stored step is none of ours (the flow then ends).</summary>
+    private static BroadcastStep? CurrentStep(Turn turn) =>
+        turn.Session.Step is { } key && StepsByKey.TryGetValue(key, out var step) ? step : null;
 
     private static void ShowAudiences(Turn turn, bool editPressed)
     {

@@ -14,8 +14,7 @@ public sealed class BroadcastCommand : IBotCommand
     public Task HandleAsync(Turn turn, string arguments, CancellationToken cancellationToken)
     {
         turn.CloseMenu();
-        turn.Session.StartFlow(BroadcastActions.FlowName, "text", turn.Now);
-        turn.Reply(turn.F("broadcast.prompt", ("limit", BroadcastStore.TextLimit)));
+        BroadcastActions.Begin(turn);
         return Task.CompletedTask;
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using FamilyLinkBot.Conversations;
 
 namespace FamilyLinkBot.Privacy;
@@ -9,6 +10,17 @@ namespace FamilyLinkBot.Privacy;
 public sealed class PrivacyActions : IMenuAction, IFlow
 {
     public const string FlowName = "phrase";
+
+    private const string Phrase = "phrase";
+
+    /// <summary>The security-phrase flow's steps; each is stored in the session under its key (<see cref="Key"/>).</summary>
+    private enum PhraseStep
+    {
+        Phrase,
+    }
+
+    private static readonly FrozenDictionary<string, PhraseStep> StepsByKey =
+        Enum.GetValues<PhraseStep>().ToFrozenDictionary(Key, StringComparer.Ordinal);
 
     private static readonly (string Code, TimeSpan? After, string LabelKey)[] Timers =
     [
@@ -37,7 +49,7 @@ public sealed class PrivacyActions : IMenuAction, IFlow
                 Show(turn, editPressed: true);
                 break;
             case ["phrase"]:
-                turn.Session.StartFlow(FlowName, "phrase", turn.Now);
+                turn.Session.StartFlow(FlowName, Key(PhraseStep.Phrase), turn.Now);
                 turn.CloseMenu();
                 turn.Reply(turn.F("privacy.phrase.prompt", ("limit", PrivacySettings.PhraseLimit)));
                 break;
@@ -52,9 +64,18 @@ public sealed class PrivacyActions : IMenuAction, IFlow
         }
     }
 
-    public async Task HandleTextAsync(Turn turn, string text, CancellationToken cancellationToken)
+    public Task HandleTextAsync(Turn turn, string text, CancellationToken cancellationToken)
     {
         turn.IncomingIsSensitive = true;
+        return CurrentStep(turn) switch
+        {
+            PhraseStep.Phrase => SetPhraseAsync(turn, text, cancellationToken),
+            null => EndUnknownStep(turn),
+        };
+    }
+
+    private static async Task SetPhraseAsync(Turn turn, string text, CancellationToken cancellationToken)
+    {
         var phrase = text.Trim();
         var length = new System.Globalization.StringInfo(phrase).LengthInTextElements;
         if (length == 0 || length > PrivacySettings.PhraseLimit)
@@ -96,5 +117,22 @@ public sealed class PrivacyActions : IMenuAction, IFlow
             ? [new MenuOption("privacy:phrase", "button.set_phrase")]
             : [new MenuOption("privacy:phrase", "button.set_phrase"), new MenuOption("privacy:clear_phrase", "button.clear_phrase")];
         turn.Reply(text, [timerRow, discreetRow, phraseRow], editPressed: editPressed);
+    }
+
+    /// <summary>The session key of each step (also its stored name, so a flow in progress survives an upgrade).</summary>
+    private static string Key(PhraseStep step) => step switch
+    {
+        PhraseStep.Phrase => Phrase,
+    };
+
+    /// <summary>The step the chat is at; null if the stored step is none of ours (the flow then ends).</summary>
+    private static PhraseStep? CurrentStep(Turn turn) =>
+        turn.Session.Step is { } key && StepsByKey.TryGetValue(key, out var step) ? step : null;
+
+    private static Task EndUnknownStep(Turn turn)
+    {
+        turn.Session.EndFlow();
+        turn.Continue(FollowUp.MainMenu);
+        return Task.CompletedTask;
     }
 }
