@@ -76,6 +76,11 @@ public static class SubCommands
             : $"Re-wrapped {result.Rewrapped} data keys under the key in {Path.GetFullPath(newPath)}" +
               (result.CreatedKeyFile ? " (a new file, mode 0600)" : "") +
               ". Point Crypto:MasterKeyPath at it (or replace the old file with it) before the next start; the old key is no longer needed.");
+        if (result.CheckpointBlocked)
+        {
+            await output.WriteLineAsync("Note: a reader kept the final WAL checkpoint from finishing; until the next checkpoint the database files may still hold data keys wrapped under the old key.");
+        }
+
         return 0;
     }
 

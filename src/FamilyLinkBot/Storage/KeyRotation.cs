@@ -108,8 +108,9 @@ public sealed class KeyRotation(Database database)
             await db.CommitAsync(cancellationToken);
         }
 
-        await database.CheckpointAsync(cancellationToken);
-        return new RotationResult(rewrapped, AlreadyDone: false, created);
+        // Until a checkpoint moves the new wrappings into the main file, it still holds the old ones; a reader can block it.
+        var checkpointed = await database.CheckpointAsync(cancellationToken);
+        return new RotationResult(rewrapped, AlreadyDone: false, created) { CheckpointBlocked = !checkpointed };
     }
 
     private static async Task<int> RewrapChatsAsync(UnitOfWork db, KeyRing from, KeyRing to, int limit, CancellationToken cancellationToken)
@@ -150,4 +151,8 @@ public sealed class KeyRotation(Database database)
 }
 
 /// <summary>What a rotation did: how many data keys it re-wrapped, whether it had been done already, whether it made the key file.</summary>
-public sealed record RotationResult(int Rewrapped, bool AlreadyDone, bool CreatedKeyFile);
+public sealed record RotationResult(int Rewrapped, bool AlreadyDone, bool CreatedKeyFile)
+{
+    /// <summary>The final WAL checkpoint stayed blocked by a reader: data keys wrapped under the old key may remain in the database files until the next checkpoint.</summary>
+    public bool CheckpointBlocked { get; init; }
+}

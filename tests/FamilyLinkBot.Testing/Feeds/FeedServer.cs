@@ -67,6 +67,9 @@ public sealed class FeedServer : IAsyncDisposable
     public void SetRaw(string path, int status, string contentType, string body) =>
         _endpoints[Key(path)] = new RawEndpoint(status, contentType, Encoding.UTF8.GetBytes(body));
 
+    /// <summary>Answers 302 Found pointing at <paramref name="location"/>.</summary>
+    public void SetRedirect(string path, string location) => _endpoints[Key(path)] = new RedirectEndpoint(location);
+
     /// <summary>Accepts the request and never answers, until the client gives up or the server stops.</summary>
     public void SetHanging(string path) => _endpoints[Key(path)] = new HangingEndpoint();
 
@@ -275,6 +278,16 @@ public sealed class FeedServer : IAsyncDisposable
             context.Response.StatusCode = Status;
             context.Response.ContentType = ContentType;
             await context.Response.Body.WriteAsync(Body, ct);
+        }
+    }
+
+    private sealed record RedirectEndpoint(string Location) : Endpoint
+    {
+        public override Task ServeAsync(HttpContext context, string? ifNoneMatch, string? ifModifiedSince, CancellationToken ct)
+        {
+            context.Response.StatusCode = 302;
+            context.Response.Headers.Location = Location;
+            return Task.CompletedTask;
         }
     }
 

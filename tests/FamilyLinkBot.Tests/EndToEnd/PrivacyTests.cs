@@ -1,3 +1,4 @@
+using System.Globalization;
 using FamilyLinkBot.Cases;
 using FamilyLinkBot.Crypto;
 using FamilyLinkBot.Privacy;
@@ -69,6 +70,36 @@ public sealed class PrivacyTests : IAsyncLifetime
 
         var again = await family.Says("/start");
         Assert.Equal(["한국어", "English", "中文"], again.ButtonLabels);
+    }
+
+    [Fact]
+    public async Task ForgetWhileAReaderBlocksTheCheckpointWarnsWithoutIds()
+    {
+        var family = await CaseFlowTests.OnboardAsync(_emulator);
+        await CaseFlowTests.RegisterAsync(family, "Mi-rae");
+
+        // Another process's open read transaction: its snapshot predates the erasure, so TRUNCATE cannot finish.
+        await using (var reader = new SqliteConnection($"Data Source={_bot.DatabasePath};Mode=ReadOnly;Pooling=False"))
+        {
+            await reader.OpenAsync();
+            await using var transaction = reader.BeginTransaction(deferred: true);
+            await using (var read = reader.CreateCommand())
+            {
+                read.Transaction = transaction;
+                read.CommandText = "SELECT COUNT(*) FROM chats;";
+                await read.ExecuteScalarAsync();
+            }
+
+            await family.Says("/forget");
+            await family.Presses(En("button.erase_everything"));
+            await _emulator.WaitUntilAsync(() => family.Replies.Any(r => r.Text == En("forget.done")), TimeSpan.FromSeconds(30));
+        }
+
+        var warning = Assert.Single(_bot.Logs.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains("checkpoint", StringComparison.Ordinal));
+        Assert.Contains("erasure stayed blocked", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain(family.User.Id.ToString(CultureInfo.InvariantCulture), warning, StringComparison.Ordinal);
+        Assert.DoesNotContain(family.ChatId.ToString(CultureInfo.InvariantCulture), warning, StringComparison.Ordinal);
+        Assert.Equal(0, await GroupAndRestartTests.CountAsync(_bot.DatabasePath, "chats")); // the erasure itself committed
     }
 
     [Fact]

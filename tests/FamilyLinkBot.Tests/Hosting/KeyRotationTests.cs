@@ -65,6 +65,36 @@ public sealed class KeyRotationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RotateSaysSoWhenAReaderBlocksItsFinalCheckpoint()
+    {
+        await using (var bot = await TestBot.StartAsync(_emulator, _folder.Path))
+        {
+            var family = await CaseFlowTests.OnboardAsync(_emulator);
+            await CaseFlowTests.RegisterAsync(family, "Alias");
+        }
+
+        string output;
+        await using (var reader = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False"))
+        {
+            await reader.OpenAsync();
+            await using var transaction = reader.BeginTransaction(deferred: true);
+            await using (var read = reader.CreateCommand())
+            {
+                read.Transaction = transaction;
+                read.CommandText = "SELECT COUNT(*) FROM chats;";
+                await read.ExecuteScalarAsync();
+            }
+
+            (var code, output, _) = await RunAsync("rotate-key", "--new", NewKey, $"--Storage:ConnectionString=Data Source={DatabasePath}", $"--Crypto:MasterKeyPath={OldKey}");
+            Assert.Equal(0, code);
+        }
+
+        Assert.Contains("Re-wrapped 1 data keys", output, StringComparison.Ordinal);
+        var note = Assert.Single(output.Split('\n'), l => l.StartsWith("Note:", StringComparison.Ordinal));
+        Assert.Contains("checkpoint", note, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task InterruptedRotationWhileTheBotRunsIsFinishedByARerun()
     {
         var families = new List<ChatDriver>();

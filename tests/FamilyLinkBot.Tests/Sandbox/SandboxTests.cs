@@ -2,8 +2,12 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using FamilyLinkBot.Alerts;
 using FamilyLinkBot.Sandbox;
+using FamilyLinkBot.Testing.Feeds;
 using FamilyLinkBot.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace FamilyLinkBot.Tests.Sandbox;
 
@@ -45,6 +49,29 @@ public sealed partial class SandboxTests : IDisposable
         Assert.All(sandbox.BotSettings.Values, value => Assert.DoesNotContain("telegram.org", value ?? "", StringComparison.OrdinalIgnoreCase));
         Assert.True(File.Exists(Path.Combine(_folder.Path, "familylinkbot.db")));
         Assert.True(File.Exists(Path.Combine(_folder.Path, "master.key")));
+    }
+
+    [Fact]
+    public async Task SandboxHttpClientsFollowNoRedirect()
+    {
+        await using var sandbox = await SandboxClient.StartAsync(_folder.Path);
+        await using var server = await FeedServer.StartAsync();
+        // LoopbackOnlyHandler sees only the first request, so a followed redirect could leave loopback unseen. The target
+        // here is a second loopback path that shows whether it was reached, so no test run sends anything off loopback.
+        server.SetRss("landing.xml", [new TestStory("Moved story", "http://127.0.0.1/moved")]);
+        server.SetRedirect("moved.xml", server.UrlFor("landing.xml"));
+        var factory = sandbox.Bot.Services.GetRequiredService<IHttpClientFactory>();
+
+        foreach (var name in new[] { AlertsServiceCollectionExtensions.HttpClientName, FamilyLinkBot.Telegram.TelegramServiceCollectionExtensions.HttpClientName, Options.DefaultName })
+        {
+            using var client = factory.CreateClient(name);
+            using var response = await client.GetAsync(new Uri(server.UrlFor("moved.xml")));
+            Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        }
+
+        Assert.Equal(3, server.Requests.Count(r => r.Path == "/moved.xml"));
+        Assert.DoesNotContain(server.Requests, r => r.Path == "/landing.xml");
+        Assert.All(sandbox.OutboundHosts, host => Assert.Equal("127.0.0.1", host));
     }
 
     [Fact]
