@@ -13,7 +13,7 @@ public sealed partial class RelayReplyTarget(CaseworkerAnswer answer, CaseRefere
     public async Task<bool> TryHandleAsync(Turn turn, int repliedToMessageId, string text, CancellationToken cancellationToken)
     {
         var copy = await RelayCopies.FindByMessageAsync(turn.Db, turn.Chat, repliedToMessageId, turn.Now, cancellationToken)
-            ?? await FindUnrecordedAsync(turn, cancellationToken);
+            ?? await FindUnrecordedAsync(turn, repliedToMessageId, cancellationToken);
         if (copy is null)
         {
             if (turn.Role is not (Role.Caseworker or Role.Admin) || turn.Session.Flow is not null)
@@ -39,11 +39,14 @@ public sealed partial class RelayReplyTarget(CaseworkerAnswer answer, CaseRefere
 
     /// <summary>
     /// A reply that came before the outbox recorded the copy's message id: the quoted text names the case's reference,
-    /// and only copies still unrecorded in this chat are considered, so a reply to a /case view never matches one.
+    /// and only copies still unrecorded in this chat are considered. A message whose send has already settled (it is
+    /// tracked) is not a copy, or it would have been found by its id: a reply to a /case view never matches one, even
+    /// while a copy of that case is still on its way.
     /// </summary>
-    private async Task<RelayCopy?> FindUnrecordedAsync(Turn turn, CancellationToken cancellationToken)
+    private async Task<RelayCopy?> FindUnrecordedAsync(Turn turn, int repliedToMessageId, CancellationToken cancellationToken)
     {
-        if (turn.RepliedToText is not { } quoted || Reference().Match(quoted) is not { Success: true } match)
+        if (turn.RepliedToText is not { } quoted || Reference().Match(quoted) is not { Success: true } match
+            || await Privacy.TrackedMessages.IsTrackedAsync(turn.Db, turn.Chat.Id, repliedToMessageId, cancellationToken))
         {
             return null;
         }

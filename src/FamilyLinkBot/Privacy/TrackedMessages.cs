@@ -31,6 +31,15 @@ public static class TrackedMessages
     }
 
     /// <summary>The chat's messages that Telegram still lets the bot delete.</summary>
+    /// <summary>Whether the bot's message <paramref name="messageId"/> in this chat is already recorded (its send has settled).</summary>
+    public static async Task<bool> IsTrackedAsync(UnitOfWork db, string chatRef, int messageId, CancellationToken cancellationToken)
+    {
+        await using var command = db.Command("SELECT EXISTS (SELECT 1 FROM tracked_messages WHERE chat_ref = $chat AND message_id = $message);")
+            .With("$chat", chatRef)
+            .With("$message", messageId);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) != 0;
+    }
+
     public static async Task<List<int>> DeletableAsync(UnitOfWork db, string chatRef, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var command = db.Command("SELECT message_id FROM tracked_messages WHERE chat_ref = $chat AND sent_at > $since ORDER BY message_id;")
