@@ -9,38 +9,21 @@ using Microsoft.Data.Sqlite;
 namespace FamilyLinkBot.Tests.Delivery;
 
 /// <summary>Rows are claimed before they are sent (docs/DESIGN.md#8-delivery, docs/DESIGN.md#12-scale-out): what another process holds is not sent twice.</summary>
-public sealed class OutboxClaimTests : IAsyncLifetime
+public sealed class OutboxClaimTests : EmulatedBotTest
 {
     private const string Text = "Your caseworker has an update";
-
-    private readonly TempFolder _folder = new();
-    private BotApiEmulator _emulator = null!;
-    private TestBot _bot = null!;
-
-    public async Task InitializeAsync()
-    {
-        _emulator = await BotApiEmulator.StartAsync();
-        _bot = await TestBot.StartAsync(_emulator, _folder.Path);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _bot.DisposeAsync();
-        await _emulator.DisposeAsync();
-        _folder.Dispose();
-    }
 
     [Fact]
     public async Task RowClaimedByAnotherLiveProcessIsNotSentUntilItsLeaseLapses()
     {
-        var users = await Recipients.SeedAsync(_emulator, _bot.Service<Database>(), _bot.Service<ChatRepository>(), 3);
+        var users = await Recipients.SeedAsync(Emulator, Bot.Service<Database>(), Bot.Service<ChatRepository>(), 3);
         var ids = new List<long>();
-        await using (var db = await _bot.Service<Database>().BeginAsync())
+        await using (var db = await Bot.Service<Database>().BeginAsync())
         {
             foreach (var user in users)
             {
-                using var chat = (await _bot.Service<ChatRepository>().FindAsync(db, user.ChatId, CancellationToken.None))!;
-                var id = await _bot.Service<OutboxStore>().EnqueueAsync(db, chat, Lane.Notice, new OutgoingMessage { Text = Text }, DateTimeOffset.UtcNow, CancellationToken.None);
+                using var chat = (await Bot.Service<ChatRepository>().FindAsync(db, user.ChatId, CancellationToken.None))!;
+                var id = await Bot.Service<OutboxStore>().EnqueueAsync(db, chat, Lane.Notice, new OutgoingMessage { Text = Text }, DateTimeOffset.UtcNow, CancellationToken.None);
                 ids.Add(id);
             }
 
@@ -54,13 +37,13 @@ public sealed class OutboxClaimTests : IAsyncLifetime
             await db.CommitAsync();
         }
 
-        _bot.Service<Outbox>().Wake();
-        await _emulator.WaitUntilAsync(() => Recipients.Received(_emulator, users[1], Text) == 1 && Recipients.Received(_emulator, users[2], Text) == 1, TimeSpan.FromSeconds(10));
+        Bot.Service<Outbox>().Wake();
+        await Emulator.WaitUntilAsync(() => Recipients.Received(Emulator, users[1], Text) == 1 && Recipients.Received(Emulator, users[2], Text) == 1, TimeSpan.FromSeconds(10));
         await Task.Delay(1500);
-        Assert.Equal(0, Recipients.Received(_emulator, users[0], Text));
+        Assert.Equal(0, Recipients.Received(Emulator, users[0], Text));
 
         // The other process died: once its lease lapses, the row goes.
-        await using (var db = await _bot.Service<Database>().BeginAsync())
+        await using (var db = await Bot.Service<Database>().BeginAsync())
         {
             await using var lapse = db.Command("UPDATE outbox SET claimed_until = $past WHERE id = $id;")
                 .With("$past", DateTimeOffset.UtcNow.AddSeconds(-1).ToUnixTimeMilliseconds()).With("$id", ids[0]);
@@ -68,15 +51,15 @@ public sealed class OutboxClaimTests : IAsyncLifetime
             await db.CommitAsync();
         }
 
-        await _emulator.WaitUntilAsync(() => Recipients.Received(_emulator, users[0], Text) == 1, TimeSpan.FromSeconds(10));
+        await Emulator.WaitUntilAsync(() => Recipients.Received(Emulator, users[0], Text) == 1, TimeSpan.FromSeconds(10));
     }
 
     [Fact]
     public async Task TwoCasesOfOneFamilyCannotShareANumber()
     {
-        var family = await CaseFlowTests.OnboardAsync(_emulator);
+        var family = await CaseFlowTests.OnboardAsync(Emulator);
         await CaseFlowTests.RegisterAsync(family, "Mi-rae");
-        await using var db = await _bot.Service<Database>().BeginAsync();
+        await using var db = await Bot.Service<Database>().BeginAsync();
         await using var duplicate = db.Command(
             "INSERT INTO cases (id, chat_ref, number, token_hash, relation, region, status, created_at, updated_at) " +
             "SELECT 'copy', chat_ref, number, x'00', relation, region, status, created_at, updated_at FROM cases LIMIT 1;");

@@ -9,25 +9,9 @@ using FamilyLinkBot.Tests.Support;
 namespace FamilyLinkBot.Tests.EndToEnd;
 
 /// <summary>/register, /cases and their buttons (docs/DESIGN.md#41-family-commands, docs/DESIGN.md#42-case-statuses), driven as a family over the emulator.</summary>
-public sealed partial class CaseFlowTests : IAsyncLifetime
+public sealed partial class CaseFlowTests : EmulatedBotTest
 {
-    private readonly TempFolder _folder = new();
-    private BotApiEmulator _emulator = null!;
-    private TestBot _bot = null!;
-
-    public async Task InitializeAsync()
-    {
-        _emulator = await BotApiEmulator.StartAsync();
-        _bot = await TestBot.StartAsync(_emulator, _folder.Path);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _bot.DisposeAsync();
-        await _emulator.DisposeAsync();
-        LogSafety.AssertClean(_bot.Logs, _emulator, ["Mi-rae", "Tumen detention centre"]);
-        _folder.Dispose();
-    }
+    protected override IReadOnlyList<string> SecretTexts => ["Mi-rae", "Tumen detention centre"];
 
     internal static string En(string key) => FirstContactTests.Rendered(Texts.Shared.Get(Language.En, key));
 
@@ -53,7 +37,7 @@ public sealed partial class CaseFlowTests : IAsyncLifetime
     [Fact]
     public async Task RegisterInEnglishStoresTheCaseAndShowsTheTokenOnce()
     {
-        var family = await OnboardAsync(_emulator);
+        var family = await OnboardAsync(Emulator);
 
         Assert.Equal(En("reg.relation.prompt"), (await family.Says("/register")).Text);
         Assert.Equal(EnF("reg.alias.prompt", ("limit", RegisterFlow.AliasLimit)), (await family.Presses("Child")).Text);
@@ -72,7 +56,7 @@ public sealed partial class CaseFlowTests : IAsyncLifetime
         var token = TokenIn(tokenMessage);
         Assert.NotEmpty(token);
         Assert.True(tokenMessage.ProtectContent);
-        Assert.Single(_emulator.AllBotMessages, m => m.Text.Contains(token, StringComparison.Ordinal));
+        Assert.Single(Emulator.AllBotMessages, m => m.Text.Contains(token, StringComparison.Ordinal));
 
         var cases = await family.Says("/cases");
         Assert.Contains("Mi-rae", cases.Text);
@@ -85,7 +69,7 @@ public sealed partial class CaseFlowTests : IAsyncLifetime
     [Fact]
     public async Task RegisterInKoreanWithTypedNumbersAndSkips()
     {
-        var family = await OnboardAsync(_emulator, "한국어");
+        var family = await OnboardAsync(Emulator, "한국어");
 
         Assert.Equal(Ko("reg.relation.prompt"), (await family.Says("/register")).Text);
         await family.Says("4");                          // Sibling, typed as its number
@@ -113,7 +97,7 @@ public sealed partial class CaseFlowTests : IAsyncLifetime
     [InlineData("English", "2026.3", "2026-03")]
     public async Task RegisterReadsTheDateAsPeopleWriteIt(string languageButton, string typed, string stored)
     {
-        var family = await OnboardAsync(_emulator, languageButton);
+        var family = await OnboardAsync(Emulator, languageButton);
         await family.Says("/register");
         await family.Says("1");
         await family.Says("Mi-rae");
@@ -128,7 +112,7 @@ public sealed partial class CaseFlowTests : IAsyncLifetime
     [Fact]
     public async Task RegisterReasksWithTheReasonOnEveryInvalidAnswer()
     {
-        var family = await OnboardAsync(_emulator);
+        var family = await OnboardAsync(Emulator);
         await family.Says("/register");
 
         await family.Says("uncle");
@@ -168,7 +152,7 @@ public sealed partial class CaseFlowTests : IAsyncLifetime
         var summary = await family.Says("2025-11-02");
         Assert.Contains("Grandma Kim", summary.Text);
         Assert.Contains("2025-11-02", summary.Text);
-        Assert.DoesNotContain(_emulator.Requests, r => r.StatusCode >= 400);
+        Assert.DoesNotContain(Emulator.Requests, r => r.StatusCode >= 400);
     }
 
     [Theory]
@@ -180,7 +164,7 @@ public sealed partial class CaseFlowTests : IAsyncLifetime
     [InlineData(5)]
     public async Task CancelAtAnyStepLeavesTheFlowAndStoresNoCase(int steps)
     {
-        var family = await OnboardAsync(_emulator);
+        var family = await OnboardAsync(Emulator);
         await family.Says("/register");
         var answers = new Func<Task>[]
         {
@@ -205,13 +189,12 @@ public sealed partial class CaseFlowTests : IAsyncLifetime
     [Fact]
     public async Task RestartInTheMiddleOfTheFlowResumesAtTheSameStep()
     {
-        var family = await OnboardAsync(_emulator);
+        var family = await OnboardAsync(Emulator);
         await family.Says("/register");
         await family.Presses("Friend");
         await family.Says("Young-hee");
 
-        await _bot.DisposeAsync();
-        _bot = await TestBot.StartAsync(_emulator, _folder.Path);
+        await RestartBotAsync();
 
         await family.Presses("Heilongjiang");
         await family.Presses("Skip");
@@ -224,7 +207,7 @@ public sealed partial class CaseFlowTests : IAsyncLifetime
     public async Task AliasWithMarkupComesBackLiterally()
     {
         const string alias = "<b>&amp; Lee</b> & <i>";
-        var family = await OnboardAsync(_emulator);
+        var family = await OnboardAsync(Emulator);
         await family.Says("/register");
         await family.Presses("Other relative");
         await family.Says(alias);
@@ -237,13 +220,13 @@ public sealed partial class CaseFlowTests : IAsyncLifetime
         await family.Presses("Confirm");
         var cases = await family.Says("/cases");
         Assert.Contains(alias, cases.Text);
-        Assert.DoesNotContain(_emulator.Requests, r => r.StatusCode >= 400);
+        Assert.DoesNotContain(Emulator.Requests, r => r.StatusCode >= 400);
     }
 
     [Fact]
     public async Task NewTokenMakesTheOldOneDead()
     {
-        var family = await OnboardAsync(_emulator);
+        var family = await OnboardAsync(Emulator);
         var oldToken = await RegisterAsync(family, "Su-jin");
 
         await family.Says("/cases");
@@ -259,7 +242,7 @@ public sealed partial class CaseFlowTests : IAsyncLifetime
     [Fact]
     public async Task ViewShowsTheCaseAndCloseClosesIt()
     {
-        var family = await OnboardAsync(_emulator);
+        var family = await OnboardAsync(Emulator);
         await RegisterAsync(family, "Chul-soo");
 
         await family.Says("/cases");
@@ -277,7 +260,7 @@ public sealed partial class CaseFlowTests : IAsyncLifetime
     [Fact]
     public async Task MessageCaseworkerIsNotADeadButton()
     {
-        var family = await OnboardAsync(_emulator);
+        var family = await OnboardAsync(Emulator);
         await RegisterAsync(family, "Min-ji");
         await family.Says("/cases");
 
@@ -301,8 +284,8 @@ public sealed partial class CaseFlowTests : IAsyncLifetime
     private async Task<(string, string)?> FindAsync(string token)
     {
         Assert.True(CaseToken.TryParse(token, out var parsed));
-        var database = _bot.Service<Database>();
+        var database = Bot.Service<Database>();
         await using var db = await database.BeginAsync();
-        return await _bot.Service<CaseRepository>().FindByTokenAsync(db, parsed, CancellationToken.None);
+        return await Bot.Service<CaseRepository>().FindByTokenAsync(db, parsed, CancellationToken.None);
     }
 }

@@ -12,52 +12,36 @@ namespace FamilyLinkBot.Tests.EndToEnd;
 /// chats subscribed to the region and to chats with an open case there, so a record of who received it would reveal,
 /// for every recipient without a subscription, the region of a case.
 /// </summary>
-public sealed class DeliveryMetadataTests : IAsyncLifetime
+public sealed class DeliveryMetadataTests : EmulatedBotTest
 {
     private const string Title = "Crossings near Hunchun closed after arrests";
 
-    private readonly TempFolder _folder = new();
-    private BotApiEmulator _emulator = null!;
-    private TestBot _bot = null!;
-
-    public async Task InitializeAsync()
-    {
-        _emulator = await BotApiEmulator.StartAsync();
-        _bot = await TestBot.StartAsync(_emulator, _folder.Path);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _bot.DisposeAsync();
-        await _emulator.DisposeAsync();
-        LogSafety.AssertClean(_bot.Logs, _emulator, ["Mi-rae", "Tumen detention centre"]);
-        _folder.Dispose();
-    }
+    protected override IReadOnlyList<string> SecretTexts => ["Mi-rae", "Tumen detention centre"];
 
     [Fact]
     public async Task KeylessInferenceOfACaseRegionFromAlertDeliveryLearnsNothing()
     {
-        var withCase = await CaseFlowTests.OnboardAsync(_emulator);
+        var withCase = await CaseFlowTests.OnboardAsync(Emulator);
         await CaseFlowTests.RegisterAsync(withCase, "Mi-rae"); // a case in Jilin, case-region alerts on by default
-        var subscribed = await CaseFlowTests.OnboardAsync(_emulator);
-        var neither = await CaseFlowTests.OnboardAsync(_emulator);
+        var subscribed = await CaseFlowTests.OnboardAsync(Emulator);
+        var neither = await CaseFlowTests.OnboardAsync(Emulator);
         await ExecAsync(
             "INSERT INTO subscriptions (chat_ref, kind, value) SELECT id, 'region', 'jilin' FROM chats WHERE id NOT IN (SELECT chat_ref FROM cases) LIMIT 1;");
         await ExecAsync(
             $"INSERT INTO alerts (title, source, topics, regions, state, created_at, decided_at) VALUES ('{Title}', 'Test feed', '[]', '[\"jilin\"]', 'approved', unixepoch(), unixepoch());");
 
         // An earlier broadcast, sent without an admin chat (no progress message): its row must not keep others alive.
-        await using (var db = await _bot.Service<Database>().BeginAsync())
+        await using (var db = await Bot.Service<Database>().BeginAsync())
         {
-            var broadcasts = _bot.Service<BroadcastStore>();
+            var broadcasts = Bot.Service<BroadcastStore>();
             var id = await broadcasts.CreateAsync(db, "Earlier news", Audience.All, null, DateTimeOffset.UtcNow, CancellationToken.None);
             await broadcasts.FinishAsync(db, id, BroadcastState.Cancelled, DateTimeOffset.UtcNow, CancellationToken.None);
             await db.CommitAsync();
         }
 
-        await _bot.Service<AlertFanOut>().DeliverApprovedAsync(CancellationToken.None);
-        await _emulator.WaitUntilAsync(
-            () => new[] { withCase, subscribed, neither }.Count(f => _emulator.MessagesIn(f.ChatId).Any(m => m.Text.Contains("Hunchun", StringComparison.Ordinal) || m.Text.Contains(CaseFlowTests.En("notice.alert"), StringComparison.Ordinal))) == 2,
+        await Bot.Service<AlertFanOut>().DeliverApprovedAsync(CancellationToken.None);
+        await Emulator.WaitUntilAsync(
+            () => new[] { withCase, subscribed, neither }.Count(f => Emulator.MessagesIn(f.ChatId).Any(m => m.Text.Contains("Hunchun", StringComparison.Ordinal) || m.Text.Contains(CaseFlowTests.En("notice.alert"), StringComparison.Ordinal))) == 2,
             TimeSpan.FromSeconds(15));
         await WaitUntilNothingPendingAsync();
 
@@ -87,7 +71,7 @@ public sealed class DeliveryMetadataTests : IAsyncLifetime
 
     private async Task ExecAsync(string sql)
     {
-        await using var db = await _bot.Service<Database>().BeginAsync();
+        await using var db = await Bot.Service<Database>().BeginAsync();
         await using var command = db.Command(sql);
         await command.ExecuteNonQueryAsync();
         await db.CommitAsync();
@@ -96,7 +80,7 @@ public sealed class DeliveryMetadataTests : IAsyncLifetime
     /// <summary>Runs a query on the database file with no key at hand, as someone with a copy of it would.</summary>
     private async Task<List<string>> QueryAsync(string sql)
     {
-        await using var connection = new SqliteConnection($"Data Source={_bot.DatabasePath};Mode=ReadOnly;Pooling=False");
+        await using var connection = new SqliteConnection($"Data Source={Bot.DatabasePath};Mode=ReadOnly;Pooling=False");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = sql;

@@ -7,27 +7,11 @@ namespace FamilyLinkBot.Tests.EndToEnd;
 /// /panic sent the instant a message arrives (docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications): the send's outcome may not be recorded yet, since outcomes are
 /// committed in groups, and /panic must still take the message off the phone.
 /// </summary>
-public sealed class PanicRaceTests : IAsyncLifetime
+public sealed class PanicRaceTests : EmulatedBotTest
 {
     private const int Families = 12;
 
-    private readonly TempFolder _folder = new();
-    private BotApiEmulator _emulator = null!;
-    private TestBot _bot = null!;
-
-    public async Task InitializeAsync()
-    {
-        _emulator = await BotApiEmulator.StartAsync();
-        _bot = await TestBot.StartAsync(_emulator, _folder.Path);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _bot.DisposeAsync();
-        await _emulator.DisposeAsync();
-        LogSafety.AssertClean(_bot.Logs, _emulator, ["Mi-rae", "Tumen detention centre"]);
-        _folder.Dispose();
-    }
+    protected override IReadOnlyList<string> SecretTexts => ["Mi-rae", "Tumen detention centre"];
 
     [Fact]
     public async Task PanicTheMomentTheCodeArrivesDeletesItForEveryFamily()
@@ -35,7 +19,7 @@ public sealed class PanicRaceTests : IAsyncLifetime
         var families = new List<ChatDriver>();
         for (var i = 0; i < Families; i++)
         {
-            var family = await CaseFlowTests.OnboardAsync(_emulator);
+            var family = await CaseFlowTests.OnboardAsync(Emulator);
             await family.Says("/register");
             await family.Presses("Child");
             await family.Says("Mi-rae");
@@ -49,24 +33,24 @@ public sealed class PanicRaceTests : IAsyncLifetime
         {
             var confirmed = family.Presses("Confirm");
             // The frightened family's thumb: /panic the moment the code shows, before anything else happens.
-            await _emulator.WaitUntilAsync(() => CodeIn(family) is not null, TimeSpan.FromSeconds(20));
+            await Emulator.WaitUntilAsync(() => CodeIn(family) is not null, TimeSpan.FromSeconds(20));
             var code = CodeIn(family)!;
-            _emulator.SendText(family.User, "/panic");
+            Emulator.SendText(family.User, "/panic");
             await ((Task)confirmed).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             return (family, code);
         }));
 
         foreach (var (family, code) in codes)
         {
-            await _emulator.WaitUntilAsync(
-                () => _emulator.MessagesIn(family.ChatId).Single(m => m.MessageId == code.MessageId).IsDeleted,
+            await Emulator.WaitUntilAsync(
+                () => Emulator.MessagesIn(family.ChatId).Single(m => m.MessageId == code.MessageId).IsDeleted,
                 TimeSpan.FromSeconds(15));
         }
 
         Assert.All(codes, c => Assert.DoesNotContain(
-            _emulator.MessagesIn(c.family.ChatId), m => !m.IsDeleted && CaseFlowTests.TokenIn(m).Length > 0));
+            Emulator.MessagesIn(c.family.ChatId), m => !m.IsDeleted && CaseFlowTests.TokenIn(m).Length > 0));
     }
 
     private BotMessage? CodeIn(ChatDriver family) =>
-        _emulator.MessagesIn(family.ChatId).FirstOrDefault(m => m.IsFromBot && CaseFlowTests.TokenIn(m).Length > 0);
+        Emulator.MessagesIn(family.ChatId).FirstOrDefault(m => m.IsFromBot && CaseFlowTests.TokenIn(m).Length > 0);
 }

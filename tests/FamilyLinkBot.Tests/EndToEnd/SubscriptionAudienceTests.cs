@@ -6,38 +6,22 @@ using FamilyLinkBot.Tests.Support;
 namespace FamilyLinkBot.Tests.EndToEnd;
 
 /// <summary>Broadcast audiences by topic and region, and /stats, count the families who chose them in /subscribe.</summary>
-public sealed class SubscriptionAudienceTests : IAsyncLifetime
+public sealed class SubscriptionAudienceTests : EmulatedBotTest
 {
-    private readonly TempFolder _folder = new();
-    private BotApiEmulator _emulator = null!;
-    private TestBot _bot = null!;
-
-    public async Task InitializeAsync()
-    {
-        _emulator = await BotApiEmulator.StartAsync();
-        _bot = await TestBot.StartAsync(_emulator, _folder.Path);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _bot.DisposeAsync();
-        await _emulator.DisposeAsync();
-        _folder.Dispose();
-    }
 
     [Fact]
     public async Task TopicAndRegionAudiencesAreTheirSubscribers()
     {
-        var border = await CaseFlowTests.OnboardAsync(_emulator);
+        var border = await CaseFlowTests.OnboardAsync(Emulator);
         await border.Says("/subscribe");
         await border.Presses(CaseFlowTests.En("topic.border"));
         await border.Presses(CaseFlowTests.En("region.jilin"));
-        var other = await CaseFlowTests.OnboardAsync(_emulator);
+        var other = await CaseFlowTests.OnboardAsync(Emulator);
         await other.Says("/subscribe");
         await other.Presses(CaseFlowTests.En("topic.rallies"));
 
-        await using var db = await _bot.Service<Database>().BeginAsync();
-        var store = _bot.Service<BroadcastStore>();
+        await using var db = await Bot.Service<Database>().BeginAsync();
+        var store = Bot.Service<BroadcastStore>();
         Assert.Equal(1, await store.CountAsync(db, new Audience(AudienceKind.Topic, "border"), CancellationToken.None));
         Assert.Equal(1, await store.CountAsync(db, new Audience(AudienceKind.Topic, "rallies"), CancellationToken.None));
         Assert.Equal(0, await store.CountAsync(db, new Audience(AudienceKind.Topic, "policy"), CancellationToken.None));
