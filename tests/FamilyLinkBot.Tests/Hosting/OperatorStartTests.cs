@@ -137,10 +137,7 @@ public sealed class OperatorStartTests : IDisposable
         var run = await RunAsync([], new() { ["Telegram__BotToken"] = WellFormedToken, ["Conversations__IdleTimeout"] = "-00:01:00" });
 
         Assert.Equal(2, run.ExitCode);
-        var lines = Lines(run.Error);
-        Assert.Single(lines);
-        Assert.Contains("Conversations:IdleTimeout", lines[0]);
-        Assert.DoesNotContain("   at ", run.Error + run.Output);
+        AssertOneLine(run, "Conversations:IdleTimeout");
         Assert.DoesNotContain("Exception", run.Error + run.Output);
     }
 
@@ -154,10 +151,7 @@ public sealed class OperatorStartTests : IDisposable
         var run = await RunAsync([], new() { ["Telegram__BotToken"] = WellFormedToken, ["Telegram__ApiBaseUrl"] = "http://127.0.0.1:9", [variable] = value });
 
         Assert.NotEqual(0, run.ExitCode);
-        var lines = Lines(run.Error);
-        Assert.Single(lines);
-        Assert.Contains(key, lines[0]);
-        Assert.DoesNotContain("   at ", run.Error + run.Output);
+        AssertOneLine(run, key);
     }
 
     [Fact]
@@ -166,11 +160,8 @@ public sealed class OperatorStartTests : IDisposable
         var run = await RunAsync([], new() { ["Telegram__BotToken"] = WellFormedToken, ["News__PollInterval"] = "SECRET-ish" });
 
         Assert.Equal(2, run.ExitCode);
-        var lines = Lines(run.Error);
-        Assert.Single(lines);
-        Assert.Contains("News:PollInterval", lines[0]);
+        AssertOneLine(run, "News:PollInterval");
         Assert.DoesNotContain("SECRET", run.Error + run.Output);
-        Assert.DoesNotContain("   at ", run.Error + run.Output);
     }
 
     [Fact]
@@ -184,11 +175,7 @@ public sealed class OperatorStartTests : IDisposable
 
         Assert.NotEqual(0, run.ExitCode);
         Assert.NotEqual(134, run.ExitCode);
-        var lines = Lines(run.Error);
-        Assert.Single(lines);
-        Assert.Contains(url, lines[0]);
-        Assert.Contains("in use", lines[0]);
-        Assert.DoesNotContain("   at ", run.Error + run.Output);
+        AssertOneLine(run, url, "in use");
     }
 
     [Fact]
@@ -205,11 +192,7 @@ public sealed class OperatorStartTests : IDisposable
         var run = await RunAsync([], settings);
 
         Assert.NotEqual(0, run.ExitCode);
-        var lines = Lines(run.Error);
-        Assert.Single(lines);
-        Assert.Contains(url, lines[0]);
-        Assert.Contains("Monitoring:ListenUrl", lines[0]);
-        Assert.DoesNotContain("   at ", run.Error + run.Output);
+        AssertOneLine(run, url, "Monitoring:ListenUrl");
     }
 
     [Fact]
@@ -228,11 +211,7 @@ public sealed class OperatorStartTests : IDisposable
         var run = await RunAsync([], settings);
 
         Assert.NotEqual(0, run.ExitCode);
-        var lines = Lines(run.Error);
-        Assert.Single(lines);
-        Assert.Contains(url, lines[0]);
-        Assert.Contains("Telegram:ListenUrl", lines[0]);
-        Assert.DoesNotContain("   at ", run.Error + run.Output);
+        AssertOneLine(run, url, "Telegram:ListenUrl");
     }
 
     [Fact]
@@ -283,6 +262,19 @@ public sealed class OperatorStartTests : IDisposable
 
     private void AssertNothingCreated() =>
         Assert.Empty(Directory.EnumerateFileSystemEntries(_folder.Path));
+
+    /// <summary>Standard error is one line that names each of <paramref name="mentions"/>, with no stack frame anywhere.</summary>
+    private static void AssertOneLine((int ExitCode, string Output, string Error) run, params string[] mentions)
+    {
+        var lines = Lines(run.Error);
+        Assert.Single(lines);
+        foreach (var mention in mentions)
+        {
+            Assert.Contains(mention, lines[0]);
+        }
+
+        Assert.DoesNotContain("   at ", run.Error + run.Output);
+    }
 
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
