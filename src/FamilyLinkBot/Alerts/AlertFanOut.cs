@@ -142,17 +142,17 @@ public sealed class AlertFanOut(
     {
         const string subscribed =
             "EXISTS (SELECT 1 FROM subscriptions s WHERE s.chat_ref = c.id AND (" +
-            "(s.kind = 'topic' AND s.value IN (SELECT value FROM json_each($topics))) OR " +
-            "(s.kind = 'region' AND s.value IN (SELECT value FROM json_each($regions)))))";
+            "(s.kind = 'topic' AND s.value IN (SELECT value FROM json_each(@topics))) OR " +
+            "(s.kind = 'region' AND s.value IN (SELECT value FROM json_each(@regions)))))";
         await using var command = db.Command(
-                $"SELECT c.id, {subscribed} FROM chats c WHERE c.id > $after AND c.active = 1 AND ({subscribed} OR " +
-                "($hasRegions AND c.case_alerts = 1 AND EXISTS (SELECT 1 FROM cases k WHERE k.chat_ref = c.id AND k.closed_at IS NULL))) " +
-                "ORDER BY c.id LIMIT $limit;")
-            .With("$after", alert.FanOutAfter)
-            .With("$topics", JsonSerializer.Serialize(alert.Topics))
-            .With("$regions", JsonSerializer.Serialize(alert.Regions))
-            .With("$hasRegions", alert.Regions.Count > 0 ? 1 : 0)
-            .With("$limit", PageSize);
+                $"SELECT c.id, {subscribed} FROM chats c WHERE c.id > @after AND c.active = 1 AND ({subscribed} OR " +
+                "(@hasRegions AND c.case_alerts = 1 AND EXISTS (SELECT 1 FROM cases k WHERE k.chat_ref = c.id AND k.closed_at IS NULL))) " +
+                "ORDER BY c.id LIMIT @limit;")
+            .With("@after", alert.FanOutAfter)
+            .With("@topics", JsonSerializer.Serialize(alert.Topics))
+            .With("@regions", JsonSerializer.Serialize(alert.Regions))
+            .With("@hasRegions", alert.Regions.Count > 0 ? 1 : 0)
+            .With("@limit", PageSize);
         var page = new List<(string, bool)>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -166,7 +166,7 @@ public sealed class AlertFanOut(
     // Case regions are identifying (docs/DESIGN.md#2-data-classification) and encrypted with the family's key: decrypted here, one family at a time.
     private static async Task<bool> CaseRegionMatchesAsync(UnitOfWork db, ChatRecord chat, IReadOnlyList<string> regions, CancellationToken cancellationToken)
     {
-        await using var command = db.Command("SELECT id, region FROM cases WHERE chat_ref = $chat AND closed_at IS NULL;").With("$chat", chat.Id);
+        await using var command = db.Command("SELECT id, region FROM cases WHERE chat_ref = @chat AND closed_at IS NULL;").With("@chat", chat.Id);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

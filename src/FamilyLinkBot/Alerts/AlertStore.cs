@@ -1,6 +1,6 @@
 using System.Text.Json;
 using FamilyLinkBot.Storage;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace FamilyLinkBot.Alerts;
 
@@ -15,22 +15,22 @@ public static class AlertStore
     {
         await using var command = db.Command(
                 "INSERT INTO alerts (feed_id, title, link, source, topics, regions, state, created_at, decided_at) " +
-                "VALUES ($feed, $title, $link, $source, $topics, $regions, $state, $now, $decided) RETURNING id;")
-            .With("$feed", feedId)
-            .With("$title", item.Title)
-            .With("$link", item.Link)
-            .With("$source", source)
-            .With("$topics", JsonSerializer.Serialize(MatchingRules.TopicIds.Where(match.Topics.Contains).ToList()))
-            .With("$regions", JsonSerializer.Serialize(MatchingRules.RegionIds.Where(match.Regions.Contains).ToList()))
-            .With("$state", Code(state))
-            .With("$now", now.ToUnixTimeSeconds())
-            .With("$decided", state == AlertState.Pending ? null : now.ToUnixTimeSeconds());
+                "VALUES (@feed, @title, @link, @source, @topics, @regions, @state, @now, @decided) RETURNING id;")
+            .With("@feed", feedId)
+            .With("@title", item.Title)
+            .With("@link", item.Link)
+            .With("@source", source)
+            .With("@topics", JsonSerializer.Serialize(MatchingRules.TopicIds.Where(match.Topics.Contains).ToList()))
+            .With("@regions", JsonSerializer.Serialize(MatchingRules.RegionIds.Where(match.Regions.Contains).ToList()))
+            .With("@state", Code(state))
+            .With("@now", now.ToUnixTimeSeconds())
+            .With("@decided", state == AlertState.Pending ? null : now.ToUnixTimeSeconds());
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     public static async Task<NewsAlert?> GetAsync(UnitOfWork db, long id, CancellationToken cancellationToken)
     {
-        await using var command = db.Command($"SELECT {Columns} FROM alerts WHERE id = $id;").With("$id", id);
+        await using var command = db.Command($"SELECT {Columns} FROM alerts WHERE id = @id;").With("@id", id);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
@@ -38,35 +38,35 @@ public static class AlertStore
     /// <summary>The oldest alert in the given state, or null.</summary>
     public static async Task<NewsAlert?> OldestAsync(UnitOfWork db, AlertState state, CancellationToken cancellationToken)
     {
-        await using var command = db.Command($"SELECT {Columns} FROM alerts WHERE state = $state ORDER BY id LIMIT 1;").With("$state", Code(state));
+        await using var command = db.Command($"SELECT {Columns} FROM alerts WHERE state = @state ORDER BY id LIMIT 1;").With("@state", Code(state));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
 
     public static async Task<int> CountAsync(UnitOfWork db, AlertState state, CancellationToken cancellationToken)
     {
-        await using var command = db.Command("SELECT COUNT(*) FROM alerts WHERE state = $state;").With("$state", Code(state));
+        await using var command = db.Command("SELECT COUNT(*) FROM alerts WHERE state = @state;").With("@state", Code(state));
         return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Approves or rejects a pending alert; false when it is no longer pending (another admin decided).</summary>
     public static async Task<bool> DecideAsync(UnitOfWork db, long id, bool approve, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = db.Command("UPDATE alerts SET state = $state, decided_at = $now WHERE id = $id AND state = 'pending';")
-            .With("$state", Code(approve ? AlertState.Approved : AlertState.Rejected))
-            .With("$now", now.ToUnixTimeSeconds())
-            .With("$id", id);
+        await using var command = db.Command("UPDATE alerts SET state = @state, decided_at = @now WHERE id = @id AND state = 'pending';")
+            .With("@state", Code(approve ? AlertState.Approved : AlertState.Rejected))
+            .With("@now", now.ToUnixTimeSeconds())
+            .With("@id", id);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     public static async Task AdvanceFanOutAsync(UnitOfWork db, long id, string after, int added, bool done, CancellationToken cancellationToken)
     {
         await using var command = db.Command(
-                "UPDATE alerts SET fanout_after = $after, recipients = recipients + $added, state = CASE WHEN $done THEN 'sent' ELSE state END WHERE id = $id;")
-            .With("$after", after)
-            .With("$added", added)
-            .With("$done", done ? 1 : 0)
-            .With("$id", id);
+                "UPDATE alerts SET fanout_after = @after, recipients = recipients + @added, state = CASE WHEN @done THEN 'sent' ELSE state END WHERE id = @id;")
+            .With("@after", after)
+            .With("@added", added)
+            .With("@done", done ? 1 : 0)
+            .With("@id", id);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -86,7 +86,7 @@ public static class AlertStore
         _ => AlertState.Sent,
     };
 
-    private static NewsAlert Read(SqliteDataReader reader) => new()
+    private static NewsAlert Read(DbDataReader reader) => new()
     {
         Id = reader.GetInt64(0),
         Title = reader.GetString(1),

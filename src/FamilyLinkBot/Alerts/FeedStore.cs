@@ -1,5 +1,5 @@
 using FamilyLinkBot.Storage;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace FamilyLinkBot.Alerts;
 
@@ -26,17 +26,17 @@ public static class FeedStore
         foreach (var feed in configured)
         {
             await using var insert = db.Command(
-                    "INSERT INTO feeds (name, url, language, source) VALUES ($name, $url, $language, 'config') ON CONFLICT(url) DO NOTHING;")
-                .With("$name", feed.Name.Trim())
-                .With("$url", feed.Url.Trim())
-                .With("$language", string.IsNullOrWhiteSpace(feed.Language) ? null : feed.Language);
+                    "INSERT INTO feeds (name, url, language, source) VALUES (@name, @url, @language, 'config') ON CONFLICT(url) DO NOTHING;")
+                .With("@name", feed.Name.Trim())
+                .With("@url", feed.Url.Trim())
+                .With("@language", string.IsNullOrWhiteSpace(feed.Language) ? null : feed.Language);
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
         var urls = System.Text.Json.JsonSerializer.Serialize(configured.Select(f => f.Url.Trim()).ToList());
         await using var drop = db.Command(
-                "DELETE FROM feeds WHERE source = 'config' AND removed = 0 AND url NOT IN (SELECT value FROM json_each($urls));")
-            .With("$urls", urls);
+                "DELETE FROM feeds WHERE source = 'config' AND removed = 0 AND url NOT IN (SELECT value FROM json_each(@urls));")
+            .With("@urls", urls);
         await drop.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -56,14 +56,14 @@ public static class FeedStore
     /// <summary>The feed if it exists and is not removed.</summary>
     public static async Task<FeedRecord?> GetAsync(UnitOfWork db, long id, CancellationToken cancellationToken)
     {
-        await using var command = db.Command($"SELECT {Columns} FROM feeds WHERE id = $id AND removed = 0;").With("$id", id);
+        await using var command = db.Command($"SELECT {Columns} FROM feeds WHERE id = @id AND removed = 0;").With("@id", id);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
 
     public static async Task<(FeedAddOutcome Outcome, string Name)> AddAsync(UnitOfWork db, string url, string name, CancellationToken cancellationToken)
     {
-        await using (var find = db.Command("SELECT id, name, removed FROM feeds WHERE url = $url;").With("$url", url))
+        await using (var find = db.Command("SELECT id, name, removed FROM feeds WHERE url = @url;").With("@url", url))
         await using (var reader = await find.ExecuteReaderAsync(cancellationToken))
         {
             if (await reader.ReadAsync(cancellationToken))
@@ -78,16 +78,16 @@ public static class FeedStore
                 await reader.DisposeAsync();
                 // Re-primed: stories published while it was removed are recorded as seen, not sent as a flood.
                 await using var restore = db.Command(
-                        "UPDATE feeds SET removed = 0, name = $name, primed = 0, consecutive_failures = 0, first_failure_at = NULL, " +
-                        "admins_alerted = 0, next_poll_at = 0, last_result = NULL WHERE id = $id;")
-                    .With("$name", name).With("$id", id);
+                        "UPDATE feeds SET removed = 0, name = @name, primed = 0, consecutive_failures = 0, first_failure_at = NULL, " +
+                        "admins_alerted = 0, next_poll_at = 0, last_result = NULL WHERE id = @id;")
+                    .With("@name", name).With("@id", id);
                 await restore.ExecuteNonQueryAsync(cancellationToken);
                 return (FeedAddOutcome.Restored, name);
             }
         }
 
-        await using var insert = db.Command("INSERT INTO feeds (name, url, source) VALUES ($name, $url, 'admin');")
-            .With("$name", name).With("$url", url);
+        await using var insert = db.Command("INSERT INTO feeds (name, url, source) VALUES (@name, @url, 'admin');")
+            .With("@name", name).With("@url", url);
         await insert.ExecuteNonQueryAsync(cancellationToken);
         return (FeedAddOutcome.Added, name);
     }
@@ -95,15 +95,15 @@ public static class FeedStore
     /// <summary>Stops polling the feed; returns its name, or null if it was not listed.</summary>
     public static async Task<string?> RemoveAsync(UnitOfWork db, long id, CancellationToken cancellationToken)
     {
-        await using var command = db.Command("UPDATE feeds SET removed = 1 WHERE id = $id AND removed = 0 RETURNING name;").With("$id", id);
+        await using var command = db.Command("UPDATE feeds SET removed = 1 WHERE id = @id AND removed = 0 RETURNING name;").With("@id", id);
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
     public static async Task<IReadOnlyList<long>> IdsAsync(UnitOfWork db, DateTimeOffset? dueBy, CancellationToken cancellationToken)
     {
         await using var command = db.Command(
-                "SELECT id FROM feeds WHERE removed = 0 AND ($due IS NULL OR next_poll_at <= $due) ORDER BY next_poll_at, id;")
-            .With("$due", dueBy?.ToUnixTimeMilliseconds());
+                "SELECT id FROM feeds WHERE removed = 0 AND (@due IS NULL OR next_poll_at <= @due) ORDER BY next_poll_at, id;")
+            .With("@due", dueBy?.ToUnixTimeMilliseconds());
         var ids = new List<long>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -126,23 +126,23 @@ public static class FeedStore
         CancellationToken cancellationToken)
     {
         await using var command = db.Command(
-                "UPDATE feeds SET primed = max(primed, $primed), etag = $etag, last_modified = $lastModified, consecutive_failures = $failures, " +
-                "first_failure_at = $firstFailure, admins_alerted = $alerted, next_poll_at = $next, last_polled_at = $now, last_result = $result " +
-                "WHERE id = $id;")
-            .With("$primed", primed ? 1 : 0)
-            .With("$etag", validators?.ETag)
-            .With("$lastModified", validators?.LastModified)
-            .With("$failures", decision.Health.ConsecutiveFailures)
-            .With("$firstFailure", decision.Health.FirstFailureAt?.ToUnixTimeMilliseconds())
-            .With("$alerted", decision.Health.AdminsAlerted ? 1 : 0)
-            .With("$next", decision.NextPollAt.ToUnixTimeMilliseconds())
-            .With("$now", now.ToUnixTimeMilliseconds())
-            .With("$result", result)
-            .With("$id", id);
+                $"UPDATE feeds SET primed = {db.Dialect.Greatest("primed", "@primed")}, etag = @etag, last_modified = @lastModified, consecutive_failures = @failures, " +
+                "first_failure_at = @firstFailure, admins_alerted = @alerted, next_poll_at = @next, last_polled_at = @now, last_result = @result " +
+                "WHERE id = @id;")
+            .With("@primed", primed ? 1 : 0)
+            .With("@etag", validators?.ETag)
+            .With("@lastModified", validators?.LastModified)
+            .With("@failures", decision.Health.ConsecutiveFailures)
+            .With("@firstFailure", decision.Health.FirstFailureAt?.ToUnixTimeMilliseconds())
+            .With("@alerted", decision.Health.AdminsAlerted ? 1 : 0)
+            .With("@next", decision.NextPollAt.ToUnixTimeMilliseconds())
+            .With("@now", now.ToUnixTimeMilliseconds())
+            .With("@result", result)
+            .With("@id", id);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static FeedRecord Read(SqliteDataReader reader)
+    private static FeedRecord Read(DbDataReader reader)
     {
         var etag = reader.GetStringOrNull(6);
         var lastModified = reader.GetStringOrNull(7);

@@ -27,7 +27,7 @@ public static class SeenStories
         var isNew = true;
         foreach (var hash in hashes)
         {
-            await using var exists = db.Command("SELECT 1 FROM seen_stories WHERE key_hash = $hash;").With("$hash", hash);
+            await using var exists = db.Command("SELECT 1 FROM seen_stories WHERE key_hash = @hash;").With("@hash", hash);
             if (await exists.ExecuteScalarAsync(cancellationToken) is not null)
             {
                 isNew = false;
@@ -38,10 +38,10 @@ public static class SeenStories
         foreach (var hash in hashes)
         {
             await using var upsert = db.Command(
-                    "INSERT INTO seen_stories (key_hash, first_seen_at, last_seen_at) VALUES ($hash, $now, $now) " +
-                    "ON CONFLICT(key_hash) DO UPDATE SET last_seen_at = $now;")
-                .With("$hash", hash)
-                .With("$now", now.ToUnixTimeSeconds());
+                    "INSERT INTO seen_stories (key_hash, first_seen_at, last_seen_at) VALUES (@hash, @now, @now) " +
+                    "ON CONFLICT(key_hash) DO UPDATE SET last_seen_at = @now;")
+                .With("@hash", hash)
+                .With("@now", now.ToUnixTimeSeconds());
             await upsert.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -50,8 +50,8 @@ public static class SeenStories
 
     public static async Task<int> PruneAsync(UnitOfWork db, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = db.Command("DELETE FROM seen_stories WHERE last_seen_at < $before;")
-            .With("$before", (now - Retention).ToUnixTimeSeconds());
+        await using var command = db.Command("DELETE FROM seen_stories WHERE last_seen_at < @before;")
+            .With("@before", (now - Retention).ToUnixTimeSeconds());
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -47,8 +47,8 @@ public static class SubscriptionQueries
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         await using var command = db.Command(
                 "SELECT s.chat_ref FROM subscriptions s JOIN chats c ON c.id = s.chat_ref " +
-                "WHERE s.kind = $kind AND s.value = $value AND s.chat_ref > $after AND c.active = 1 ORDER BY s.chat_ref LIMIT $limit;")
-            .With("$kind", kind).With("$value", value).With("$after", afterChatRef ?? "").With("$limit", pageSize);
+                "WHERE s.kind = @kind AND s.value = @value AND s.chat_ref > @after AND c.active = 1 ORDER BY s.chat_ref LIMIT @limit;")
+            .With("@kind", kind).With("@value", value).With("@after", afterChatRef ?? "").With("@limit", pageSize);
         var refs = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

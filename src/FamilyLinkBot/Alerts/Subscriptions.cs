@@ -18,7 +18,7 @@ public static class Subscriptions
     {
         var topics = new HashSet<string>(StringComparer.Ordinal);
         var regions = new HashSet<string>(StringComparer.Ordinal);
-        await using (var select = db.Command("SELECT kind, value FROM subscriptions WHERE chat_ref = $chat;").With("$chat", chatRef))
+        await using (var select = db.Command("SELECT kind, value FROM subscriptions WHERE chat_ref = @chat;").With("@chat", chatRef))
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
@@ -27,7 +27,7 @@ public static class Subscriptions
             }
         }
 
-        await using var flag = db.Command("SELECT case_alerts FROM chats WHERE id = $chat;").With("$chat", chatRef);
+        await using var flag = db.Command("SELECT case_alerts FROM chats WHERE id = @chat;").With("@chat", chatRef);
         var caseAlerts = await flag.ExecuteScalarAsync(cancellationToken) is long value && value != 0;
         return new SubscriptionChoices(topics, regions, caseAlerts);
     }
@@ -41,29 +41,29 @@ public static class Subscriptions
             throw new ArgumentException("Not a known topic or region.", nameof(value));
         }
 
-        await using var delete = db.Command("DELETE FROM subscriptions WHERE chat_ref = $chat AND kind = $kind AND value = $value;")
-            .With("$chat", chatRef).With("$kind", kind).With("$value", value);
+        await using var delete = db.Command("DELETE FROM subscriptions WHERE chat_ref = @chat AND kind = @kind AND value = @value;")
+            .With("@chat", chatRef).With("@kind", kind).With("@value", value);
         if (await delete.ExecuteNonQueryAsync(cancellationToken) > 0)
         {
             return false;
         }
 
-        await using var insert = db.Command("INSERT INTO subscriptions (chat_ref, kind, value) VALUES ($chat, $kind, $value);")
-            .With("$chat", chatRef).With("$kind", kind).With("$value", value);
+        await using var insert = db.Command("INSERT INTO subscriptions (chat_ref, kind, value) VALUES (@chat, @kind, @value);")
+            .With("@chat", chatRef).With("@kind", kind).With("@value", value);
         await insert.ExecuteNonQueryAsync(cancellationToken);
         return true;
     }
 
     public static async Task SetCaseRegionsAsync(UnitOfWork db, string chatRef, bool on, CancellationToken cancellationToken)
     {
-        await using var command = db.Command("UPDATE chats SET case_alerts = $on WHERE id = $chat;").With("$on", on ? 1 : 0).With("$chat", chatRef);
+        await using var command = db.Command("UPDATE chats SET case_alerts = @on WHERE id = @chat;").With("@on", on ? 1 : 0).With("@chat", chatRef);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>/unsubscribe: every topic and region off, and case-region alerts off.</summary>
     public static async Task ClearAsync(UnitOfWork db, string chatRef, CancellationToken cancellationToken)
     {
-        await using var delete = db.Command("DELETE FROM subscriptions WHERE chat_ref = $chat;").With("$chat", chatRef);
+        await using var delete = db.Command("DELETE FROM subscriptions WHERE chat_ref = @chat;").With("@chat", chatRef);
         await delete.ExecuteNonQueryAsync(cancellationToken);
         await SetCaseRegionsAsync(db, chatRef, false, cancellationToken);
     }

@@ -10,5 +10,5 @@ public sealed class TopicAudienceQuery : IAudienceQuery
 {
     public AudienceKind Kind => AudienceKind.Topic;
 
-    public string Condition => "EXISTS (SELECT 1 FROM subscriptions s WHERE s.chat_ref = c.id AND s.kind = 'topic' AND s.value = $value)";
+    public string Condition => "EXISTS (SELECT 1 FROM subscriptions s WHERE s.chat_ref = c.id AND s.kind = 'topic' AND s.value = @value)";
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using FamilyLinkBot.Crypto;
 using FamilyLinkBot.Storage;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace FamilyLinkBot.Cases;
 
@@ -18,6 +18,8 @@ public sealed class CaseRepository(KeyStore keys)
     private const string Columns = "id, chat_ref, number, relation, alias, region, place_detail, since, status, created_at, updated_at, closed_at, token_form";
 
     public byte[] TokenHash(CaseToken token) => keys.Index.TokenHash(TokenPurpose, token.Normalized);
+
+    private static readonly UniqueIndex NumberIndex = new("cases_chat_number", "cases", "chat_ref", "number");
 
     public static FieldContext Field(string caseId, string column) => new("cases", column, caseId);
 
@@ -46,27 +48,27 @@ public sealed class CaseRepository(KeyStore keys)
                 await using var insert = db.Command(
                         """
                         INSERT INTO cases (id, chat_ref, number, token_hash, token_form, relation, alias, region, place_detail, since, status, created_at, updated_at)
-                        SELECT $id, $chat, COALESCE(MAX(number), 0) + 1, $token, $form, $relation, $alias, $region, $detail, $since, $status, $now, $now
-                        FROM cases WHERE chat_ref = $chat
+                        SELECT @id, @chat, COALESCE(MAX(number), 0) + 1, @token, @form, @relation, @alias, @region, @detail, @since, @status, @now, @now
+                        FROM cases WHERE chat_ref = @chat
                         RETURNING number;
                         """)
-                    .With("$id", id)
-                    .With("$chat", family.Id)
-                    .With("$token", TokenHash(token))
-                    .With("$form", form.Code())
-                    .With("$relation", key.EncryptString(details.Relation, Field(id, "relation")))
-                    .With("$alias", details.Alias is null ? null : key.EncryptString(details.Alias, Field(id, "alias")))
-                    .With("$region", key.EncryptString(details.Region, Field(id, "region")))
-                    .With("$detail", details.PlaceDetail is null ? null : key.EncryptString(details.PlaceDetail, Field(id, "place_detail")))
-                    .With("$since", details.Since is null ? null : key.EncryptString(details.Since, Field(id, "since")))
-                    .With("$status", CaseStatus.Reported.Code())
-                    .With("$now", now.ToUnixTimeSeconds());
+                    .With("@id", id)
+                    .With("@chat", family.Id)
+                    .With("@token", TokenHash(token))
+                    .With("@form", form.Code())
+                    .With("@relation", key.EncryptString(details.Relation, Field(id, "relation")))
+                    .With("@alias", details.Alias is null ? null : key.EncryptString(details.Alias, Field(id, "alias")))
+                    .With("@region", key.EncryptString(details.Region, Field(id, "region")))
+                    .With("@detail", details.PlaceDetail is null ? null : key.EncryptString(details.PlaceDetail, Field(id, "place_detail")))
+                    .With("@since", details.Since is null ? null : key.EncryptString(details.Since, Field(id, "since")))
+                    .With("@status", CaseStatus.Reported.Code())
+                    .With("@now", now.ToUnixTimeSeconds());
                 number = Convert.ToInt32(await insert.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
                 break;
             }
-            catch (Microsoft.Data.Sqlite.SqliteException ex) when (attempt < 3 && ex.SqliteExtendedErrorCode == 2067 && ex.Message.Contains("cases.chat_ref, cases.number", StringComparison.Ordinal))
+            catch (DbException ex) when (attempt < 3 && db.Dialect.IsUniqueViolation(ex, NumberIndex))
             {
-                // SQLITE_CONSTRAINT_UNIQUE on (chat_ref, number): another writer took the number; take the next.
+                // Another writer took the number; take the next.
             }
         }
 
@@ -87,7 +89,7 @@ public sealed class CaseRepository(KeyStore keys)
 
     public static async Task<List<CaseSummary>> ListAsync(UnitOfWork db, ChatRecord family, CancellationToken cancellationToken)
     {
-        await using var command = db.Command($"SELECT {Columns} FROM cases WHERE chat_ref = $chat ORDER BY number;").With("$chat", family.Id);
+        await using var command = db.Command($"SELECT {Columns} FROM cases WHERE chat_ref = @chat ORDER BY number;").With("@chat", family.Id);
         var cases = new List<CaseSummary>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -101,9 +103,9 @@ public sealed class CaseRepository(KeyStore keys)
     /// <summary>The family's own case; null if the id is not theirs (or no longer exists).</summary>
     public static async Task<CaseSummary?> GetAsync(UnitOfWork db, ChatRecord family, string caseId, CancellationToken cancellationToken)
     {
-        await using var command = db.Command($"SELECT {Columns} FROM cases WHERE id = $id AND chat_ref = $chat;")
-            .With("$id", caseId)
-            .With("$chat", family.Id);
+        await using var command = db.Command($"SELECT {Columns} FROM cases WHERE id = @id AND chat_ref = @chat;")
+            .With("@id", caseId)
+            .With("@chat", family.Id);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader, family.Key) : null;
     }
@@ -111,7 +113,7 @@ public sealed class CaseRepository(KeyStore keys)
     /// <summary>The case id and its family's chat row for a token, or null (caseworker look-ups).</summary>
     public async Task<(string CaseId, string ChatRef)?> FindByTokenAsync(UnitOfWork db, CaseToken token, CancellationToken cancellationToken)
     {
-        await using var command = db.Command("SELECT id, chat_ref FROM cases WHERE token_hash = $token;").With("$token", TokenHash(token));
+        await using var command = db.Command("SELECT id, chat_ref FROM cases WHERE token_hash = @token;").With("@token", TokenHash(token));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? (reader.GetString(0), reader.GetString(1)) : null;
     }
@@ -119,14 +121,14 @@ public sealed class CaseRepository(KeyStore keys)
     /// <summary>The family's chat row of a case, or null if the case is gone (caseworker answers by reference or reply).</summary>
     public static async Task<string?> ChatRefOfAsync(UnitOfWork db, string caseId, CancellationToken cancellationToken)
     {
-        await using var command = db.Command("SELECT chat_ref FROM cases WHERE id = $id;").With("$id", caseId);
+        await using var command = db.Command("SELECT chat_ref FROM cases WHERE id = @id;").With("@id", caseId);
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
     /// <summary>The keyed hash of the case's current token, or null if the case is gone (it changes with a new token).</summary>
     public static async Task<byte[]?> TokenHashOfAsync(UnitOfWork db, string caseId, CancellationToken cancellationToken)
     {
-        await using var command = db.Command("SELECT token_hash FROM cases WHERE id = $id;").With("$id", caseId);
+        await using var command = db.Command("SELECT token_hash FROM cases WHERE id = @id;").With("@id", caseId);
         return await command.ExecuteScalarAsync(cancellationToken) as byte[];
     }
 
@@ -139,12 +141,12 @@ public sealed class CaseRepository(KeyStore keys)
         UnitOfWork db, ChatRecord family, string caseId, CaseCodeForm form, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var token = CaseToken.NewToken(form);
-        await using var command = db.Command("UPDATE cases SET token_hash = $token, token_form = $form, updated_at = $now WHERE id = $id AND chat_ref = $chat;")
-            .With("$token", TokenHash(token))
-            .With("$form", form.Code())
-            .With("$now", now.ToUnixTimeSeconds())
-            .With("$id", caseId)
-            .With("$chat", family.Id);
+        await using var command = db.Command("UPDATE cases SET token_hash = @token, token_form = @form, updated_at = @now WHERE id = @id AND chat_ref = @chat;")
+            .With("@token", TokenHash(token))
+            .With("@form", form.Code())
+            .With("@now", now.ToUnixTimeSeconds())
+            .With("@id", caseId)
+            .With("@chat", family.Id);
         if (await command.ExecuteNonQueryAsync(cancellationToken) != 1)
         {
             throw new InvalidOperationException("The case to give a new token does not belong to this chat.");
@@ -153,9 +155,9 @@ public sealed class CaseRepository(KeyStore keys)
         // Every follow was made through the old token (docs/DESIGN.md#44-relay): end them all, and remember whose ended, so those
         // caseworkers are not reached through "every caseworker" either until they open the case with the new token.
         await using var endFollows = db.Command(
-                "INSERT OR IGNORE INTO ended_follows (case_ref, caseworker_ref) SELECT case_ref, caseworker_ref FROM case_follows WHERE case_ref = $id; " +
-                "DELETE FROM case_follows WHERE case_ref = $id;")
-            .With("$id", caseId);
+                "INSERT INTO ended_follows (case_ref, caseworker_ref) SELECT case_ref, caseworker_ref FROM case_follows WHERE case_ref = @id ON CONFLICT DO NOTHING; " +
+                "DELETE FROM case_follows WHERE case_ref = @id;")
+            .With("@id", caseId);
         await endFollows.ExecuteNonQueryAsync(cancellationToken);
         return token;
     }
@@ -165,10 +167,10 @@ public sealed class CaseRepository(KeyStore keys)
         UnitOfWork db, DataKey familyKey, string caseId, CaseStatus status, string? note, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using (var command = db.Command(
-                "UPDATE cases SET status = $status, updated_at = $now, closed_at = CASE WHEN $status = 'closed' THEN COALESCE(closed_at, $now) ELSE NULL END WHERE id = $id;")
-            .With("$status", status.Code())
-            .With("$now", now.ToUnixTimeSeconds())
-            .With("$id", caseId))
+                "UPDATE cases SET status = @status, updated_at = @now, closed_at = CASE WHEN @status = 'closed' THEN COALESCE(closed_at, @now) ELSE NULL END WHERE id = @id;")
+            .With("@status", status.Code())
+            .With("@now", now.ToUnixTimeSeconds())
+            .With("@id", caseId))
         {
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -178,7 +180,7 @@ public sealed class CaseRepository(KeyStore keys)
 
     public static async Task<List<CaseHistoryEntry>> HistoryAsync(UnitOfWork db, DataKey familyKey, string caseId, CancellationToken cancellationToken)
     {
-        await using var command = db.Command("SELECT id, at, status, note FROM case_history WHERE case_ref = $case ORDER BY id;").With("$case", caseId);
+        await using var command = db.Command("SELECT id, at, status, note FROM case_history WHERE case_ref = @case ORDER BY id;").With("@case", caseId);
         var entries = new List<CaseHistoryEntry>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -197,24 +199,24 @@ public sealed class CaseRepository(KeyStore keys)
         UnitOfWork db, DataKey familyKey, string caseId, CaseStatus status, string? note, DateTimeOffset now, CancellationToken cancellationToken)
     {
         long historyId;
-        await using (var insert = db.Command("INSERT INTO case_history (case_ref, at, status) VALUES ($case, $at, $status) RETURNING id;")
-            .With("$case", caseId)
-            .With("$at", now.ToUnixTimeSeconds())
-            .With("$status", status.Code()))
+        await using (var insert = db.Command("INSERT INTO case_history (case_ref, at, status) VALUES (@case, @at, @status) RETURNING id;")
+            .With("@case", caseId)
+            .With("@at", now.ToUnixTimeSeconds())
+            .With("@status", status.Code()))
         {
             historyId = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
         }
 
         if (!string.IsNullOrEmpty(note))
         {
-            await using var update = db.Command("UPDATE case_history SET note = $note WHERE id = $id;")
-                .With("$note", familyKey.EncryptString(note, NoteField(historyId)))
-                .With("$id", historyId);
+            await using var update = db.Command("UPDATE case_history SET note = @note WHERE id = @id;")
+                .With("@note", familyKey.EncryptString(note, NoteField(historyId)))
+                .With("@id", historyId);
             await update.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 
-    private static CaseSummary Read(SqliteDataReader reader, DataKey key)
+    private static CaseSummary Read(DbDataReader reader, DataKey key)
     {
         var id = reader.GetString(0);
         string? Decrypt(int ordinal, string column) =>

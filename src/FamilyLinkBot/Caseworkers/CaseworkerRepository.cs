@@ -21,10 +21,10 @@ public sealed class CaseworkerRepository(KeyStore keys)
     public async Task<InviteCode> CreateInviteAsync(UnitOfWork db, DateTimeOffset now, TimeSpan validity, CancellationToken cancellationToken)
     {
         var code = InviteCode.NewCode();
-        await using var command = db.Command("INSERT INTO caseworker_invites (code_hash, created_at, expires_at) VALUES ($hash, $now, $expires);")
-            .With("$hash", InviteHash(code))
-            .With("$now", now.ToUnixTimeSeconds())
-            .With("$expires", now.Add(validity).ToUnixTimeSeconds());
+        await using var command = db.Command("INSERT INTO caseworker_invites (code_hash, created_at, expires_at) VALUES (@hash, @now, @expires);")
+            .With("@hash", InviteHash(code))
+            .With("@now", now.ToUnixTimeSeconds())
+            .With("@expires", now.Add(validity).ToUnixTimeSeconds());
         await command.ExecuteNonQueryAsync(cancellationToken);
         return code;
     }
@@ -32,9 +32,9 @@ public sealed class CaseworkerRepository(KeyStore keys)
     /// <summary>Uses the code up and makes the chat a caseworker; false if the code is unknown, used or expired.</summary>
     public async Task<bool> RedeemInviteAsync(UnitOfWork db, InviteCode code, string chatRef, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using (var use = db.Command("UPDATE caseworker_invites SET used_at = $now WHERE code_hash = $hash AND used_at IS NULL AND expires_at > $now;")
-            .With("$now", now.ToUnixTimeSeconds())
-            .With("$hash", InviteHash(code)))
+        await using (var use = db.Command("UPDATE caseworker_invites SET used_at = @now WHERE code_hash = @hash AND used_at IS NULL AND expires_at > @now;")
+            .With("@now", now.ToUnixTimeSeconds())
+            .With("@hash", InviteHash(code)))
         {
             if (await use.ExecuteNonQueryAsync(cancellationToken) != 1)
             {
@@ -43,10 +43,10 @@ public sealed class CaseworkerRepository(KeyStore keys)
         }
 
         await using var join = db.Command(
-                "INSERT INTO caseworkers (chat_ref, joined_at) VALUES ($chat, $now) " +
+                "INSERT INTO caseworkers (chat_ref, joined_at) VALUES (@chat, @now) " +
                 "ON CONFLICT (chat_ref) DO UPDATE SET joined_at = excluded.joined_at, revoked_at = NULL;")
-            .With("$chat", chatRef)
-            .With("$now", now.ToUnixTimeSeconds());
+            .With("@chat", chatRef)
+            .With("@now", now.ToUnixTimeSeconds());
         await join.ExecuteNonQueryAsync(cancellationToken);
         return true;
     }
@@ -54,14 +54,14 @@ public sealed class CaseworkerRepository(KeyStore keys)
     /// <summary>Forgets invites that can no longer be used.</summary>
     public static async Task PurgeInvitesAsync(UnitOfWork db, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = db.Command("DELETE FROM caseworker_invites WHERE expires_at <= $now OR used_at IS NOT NULL;")
-            .With("$now", now.ToUnixTimeSeconds());
+        await using var command = db.Command("DELETE FROM caseworker_invites WHERE expires_at <= @now OR used_at IS NOT NULL;")
+            .With("@now", now.ToUnixTimeSeconds());
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public static async Task<bool> IsActiveAsync(UnitOfWork db, string chatRef, CancellationToken cancellationToken)
     {
-        await using var command = db.Command("SELECT 1 FROM caseworkers WHERE chat_ref = $chat AND revoked_at IS NULL;").With("$chat", chatRef);
+        await using var command = db.Command("SELECT 1 FROM caseworkers WHERE chat_ref = @chat AND revoked_at IS NULL;").With("@chat", chatRef);
         return await command.ExecuteScalarAsync(cancellationToken) is not null;
     }
 
@@ -84,14 +84,14 @@ public sealed class CaseworkerRepository(KeyStore keys)
     public static async Task<bool> RevokeAsync(UnitOfWork db, string chatRef, DateTimeOffset now, CancellationToken cancellationToken)
     {
         int changed;
-        await using (var revoke = db.Command("UPDATE caseworkers SET revoked_at = $now WHERE chat_ref = $chat AND revoked_at IS NULL;")
-            .With("$now", now.ToUnixTimeSeconds())
-            .With("$chat", chatRef))
+        await using (var revoke = db.Command("UPDATE caseworkers SET revoked_at = @now WHERE chat_ref = @chat AND revoked_at IS NULL;")
+            .With("@now", now.ToUnixTimeSeconds())
+            .With("@chat", chatRef))
         {
             changed = await revoke.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using var follows = db.Command("DELETE FROM case_follows WHERE caseworker_ref = $chat;").With("$chat", chatRef);
+        await using var follows = db.Command("DELETE FROM case_follows WHERE caseworker_ref = @chat;").With("@chat", chatRef);
         await follows.ExecuteNonQueryAsync(cancellationToken);
         return changed == 1;
     }
@@ -100,11 +100,11 @@ public sealed class CaseworkerRepository(KeyStore keys)
     public static async Task FollowAsync(UnitOfWork db, string caseId, string caseworkerRef, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var command = db.Command(
-                "DELETE FROM ended_follows WHERE case_ref = $case AND caseworker_ref = $chat; " +
-                "INSERT OR IGNORE INTO case_follows (case_ref, caseworker_ref, since) VALUES ($case, $chat, $now);")
-            .With("$case", caseId)
-            .With("$chat", caseworkerRef)
-            .With("$now", now.ToUnixTimeSeconds());
+                "DELETE FROM ended_follows WHERE case_ref = @case AND caseworker_ref = @chat; " +
+                "INSERT INTO case_follows (case_ref, caseworker_ref, since) VALUES (@case, @chat, @now) ON CONFLICT DO NOTHING;")
+            .With("@case", caseId)
+            .With("@chat", caseworkerRef)
+            .With("@now", now.ToUnixTimeSeconds());
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -117,7 +117,7 @@ public sealed class CaseworkerRepository(KeyStore keys)
         var following = await ChatRefsAsync(
             db,
             "SELECT f.caseworker_ref FROM case_follows f JOIN caseworkers w ON w.chat_ref = f.caseworker_ref " +
-            "WHERE f.case_ref = $case AND w.revoked_at IS NULL ORDER BY f.since, f.caseworker_ref;",
+            "WHERE f.case_ref = @case AND w.revoked_at IS NULL ORDER BY f.since, f.caseworker_ref;",
             caseId,
             cancellationToken);
         return following.Count > 0
@@ -125,7 +125,7 @@ public sealed class CaseworkerRepository(KeyStore keys)
             : await ChatRefsAsync(
                 db,
                 "SELECT chat_ref FROM caseworkers WHERE revoked_at IS NULL " +
-                "AND chat_ref NOT IN (SELECT caseworker_ref FROM ended_follows WHERE case_ref = $case) ORDER BY joined_at, chat_ref;",
+                "AND chat_ref NOT IN (SELECT caseworker_ref FROM ended_follows WHERE case_ref = @case) ORDER BY joined_at, chat_ref;",
                 caseId,
                 cancellationToken);
     }
@@ -134,8 +134,8 @@ public sealed class CaseworkerRepository(KeyStore keys)
     {
         await using var command = db.Command(
                 "SELECT c.id, c.status, c.updated_at FROM case_follows f JOIN cases c ON c.id = f.case_ref " +
-                "WHERE f.caseworker_ref = $chat ORDER BY c.updated_at DESC, c.id;")
-            .With("$chat", caseworkerRef);
+                "WHERE f.caseworker_ref = @chat ORDER BY c.updated_at DESC, c.id;")
+            .With("@chat", caseworkerRef);
         var list = new List<FollowedCase>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -154,7 +154,7 @@ public sealed class CaseworkerRepository(KeyStore keys)
         await using var command = db.Command(sql);
         if (caseId is not null)
         {
-            command.With("$case", caseId);
+            command.With("@case", caseId);
         }
 
         var refs = new List<string>();

@@ -30,22 +30,22 @@ public static class RelayCopies
         var plain = caseId + "\n" + Convert.ToBase64String(tokenHash);
         await using var command = db.Command(
                 """
-                INSERT INTO relay_copies (outbox_id, chat_ref, case_ref, expires_at) VALUES ($outbox, $chat, $case, $expires);
+                INSERT INTO relay_copies (outbox_id, chat_ref, case_ref, expires_at) VALUES (@outbox, @chat, @case, @expires);
                 """)
-            .With("$outbox", outboxId)
-            .With("$chat", caseworker.Id)
-            .With("$case", caseworker.Key.EncryptString(plain, CaseField(outboxId)))
-            .With("$expires", now.Add(lifetime).ToUnixTimeSeconds());
+            .With("@outbox", outboxId)
+            .With("@chat", caseworker.Id)
+            .With("@case", caseworker.Key.EncryptString(plain, CaseField(outboxId)))
+            .With("@expires", now.Add(lifetime).ToUnixTimeSeconds());
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Records the Telegram message id a copy became (called as its outbox row settles as sent).</summary>
     public static async Task RecordMessageAsync(UnitOfWork db, long outboxId, string chatRef, int messageId, CancellationToken cancellationToken)
     {
-        await using var command = db.Command("UPDATE relay_copies SET message_id = $message WHERE outbox_id = $outbox AND chat_ref = $chat;")
-            .With("$message", messageId)
-            .With("$outbox", outboxId)
-            .With("$chat", chatRef);
+        await using var command = db.Command("UPDATE relay_copies SET message_id = @message WHERE outbox_id = @outbox AND chat_ref = @chat;")
+            .With("@message", messageId)
+            .With("@outbox", outboxId)
+            .With("@chat", chatRef);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -57,7 +57,7 @@ public static class RelayCopies
             caseworker,
             """
             SELECT outbox_id, case_ref FROM relay_copies
-            WHERE chat_ref = $chat AND message_id = $key AND expires_at > $now;
+            WHERE chat_ref = @chat AND message_id = @key AND expires_at > @now;
             """,
             messageId,
             now,
@@ -69,7 +69,7 @@ public static class RelayCopies
         FindAsync(
             db,
             caseworker,
-            "SELECT outbox_id, case_ref FROM relay_copies WHERE outbox_id = $key AND chat_ref = $chat AND expires_at > $now;",
+            "SELECT outbox_id, case_ref FROM relay_copies WHERE outbox_id = @key AND chat_ref = @chat AND expires_at > @now;",
             outboxId,
             now,
             cancellationToken);
@@ -84,10 +84,10 @@ public static class RelayCopies
         await using (var command = db.Command(
                 """
                 SELECT outbox_id FROM relay_copies
-                WHERE chat_ref = $chat AND message_id IS NULL AND expires_at > $now ORDER BY outbox_id;
+                WHERE chat_ref = @chat AND message_id IS NULL AND expires_at > @now ORDER BY outbox_id;
                 """)
-            .With("$chat", caseworker.Id)
-            .With("$now", now.ToUnixTimeSeconds()))
+            .With("@chat", caseworker.Id)
+            .With("@now", now.ToUnixTimeSeconds()))
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
@@ -111,7 +111,7 @@ public static class RelayCopies
     /// <summary>Drops the rows whose copy can no longer be answered.</summary>
     public static async Task<int> PurgeExpiredAsync(UnitOfWork db, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = db.Command("DELETE FROM relay_copies WHERE expires_at <= $now;").With("$now", now.ToUnixTimeSeconds());
+        await using var command = db.Command("DELETE FROM relay_copies WHERE expires_at <= @now;").With("@now", now.ToUnixTimeSeconds());
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -119,9 +119,9 @@ public static class RelayCopies
         UnitOfWork db, ChatRecord caseworker, string sql, long key, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var command = db.Command(sql)
-            .With("$chat", caseworker.Id)
-            .With("$key", key)
-            .With("$now", now.ToUnixTimeSeconds());
+            .With("@chat", caseworker.Id)
+            .With("@key", key)
+            .With("@now", now.ToUnixTimeSeconds());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {

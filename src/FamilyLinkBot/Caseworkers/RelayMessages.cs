@@ -30,17 +30,17 @@ public static class RelayMessages
     {
         long id;
         await using (var insert = db.Command(
-                "INSERT INTO relay_messages (case_ref, direction, text, created_at) VALUES ($case, $direction, x'', $now) RETURNING id;")
-            .With("$case", caseId)
-            .With("$direction", (int)direction)
-            .With("$now", now.ToUnixTimeSeconds()))
+                $"INSERT INTO relay_messages (case_ref, direction, text, created_at) VALUES (@case, @direction, {db.Dialect.EmptyBlob}, @now) RETURNING id;")
+            .With("@case", caseId)
+            .With("@direction", (int)direction)
+            .With("@now", now.ToUnixTimeSeconds()))
         {
             id = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
         }
 
-        await using var update = db.Command("UPDATE relay_messages SET text = $text WHERE id = $id;")
-            .With("$text", familyKey.EncryptString(text, TextField(id)))
-            .With("$id", id);
+        await using var update = db.Command("UPDATE relay_messages SET text = @text WHERE id = @id;")
+            .With("@text", familyKey.EncryptString(text, TextField(id)))
+            .With("@id", id);
         await update.ExecuteNonQueryAsync(cancellationToken);
         return id;
     }
@@ -49,9 +49,9 @@ public static class RelayMessages
     public static async Task<List<RelayMessage>> ListAsync(UnitOfWork db, DataKey familyKey, string caseId, int limit, CancellationToken cancellationToken)
     {
         await using var command = db.Command(
-                "SELECT id, direction, text, created_at FROM relay_messages WHERE case_ref = $case ORDER BY id DESC LIMIT $limit;")
-            .With("$case", caseId)
-            .With("$limit", limit);
+                "SELECT id, direction, text, created_at FROM relay_messages WHERE case_ref = @case ORDER BY id DESC LIMIT @limit;")
+            .With("@case", caseId)
+            .With("@limit", limit);
         var list = new List<RelayMessage>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -68,14 +68,14 @@ public static class RelayMessages
     {
         await using var command = db.Command(
                 "SELECT r.id, r.direction, r.text, r.created_at, r.case_ref FROM relay_messages r JOIN cases c ON c.id = r.case_ref " +
-                "WHERE r.id = $id AND c.chat_ref = $chat;")
-            .With("$id", id)
-            .With("$chat", family.Id);
+                "WHERE r.id = @id AND c.chat_ref = @chat;")
+            .With("@id", id)
+            .With("@chat", family.Id);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader, reader.GetString(4), family.Key) : null;
     }
 
-    private static RelayMessage Read(Microsoft.Data.Sqlite.SqliteDataReader reader, string caseId, DataKey key)
+    private static RelayMessage Read(System.Data.Common.DbDataReader reader, string caseId, DataKey key)
     {
         var id = reader.GetInt64(0);
         return new RelayMessage(

@@ -12,7 +12,7 @@ public static class SessionStore
 
     public static async Task<Session> LoadAsync(UnitOfWork db, ChatRecord chat, CancellationToken cancellationToken)
     {
-        await using var command = db.Command("SELECT state FROM sessions WHERE chat_ref = $id;").With("$id", chat.Id);
+        await using var command = db.Command("SELECT state FROM sessions WHERE chat_ref = @id;").With("@id", chat.Id);
         if (await command.ExecuteScalarAsync(cancellationToken) is not byte[] blob)
         {
             return new Session();
@@ -27,11 +27,11 @@ public static class SessionStore
         var json = JsonSerializer.SerializeToUtf8Bytes(session, SessionJson.Default.Session);
         var blob = chat.Key.Encrypt(json, StateField(chat.Id));
         await using var command = db.Command(
-                "INSERT INTO sessions (chat_ref, state, updated_at) VALUES ($id, $state, $now) " +
+                "INSERT INTO sessions (chat_ref, state, updated_at) VALUES (@id, @state, @now) " +
                 "ON CONFLICT (chat_ref) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at;")
-            .With("$id", chat.Id)
-            .With("$state", blob)
-            .With("$now", now.ToUnixTimeSeconds());
+            .With("@id", chat.Id)
+            .With("@state", blob)
+            .With("@now", now.ToUnixTimeSeconds());
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -51,7 +51,7 @@ public enum AudienceKind
 
 /// <summary>
 /// The SQL condition that selects an audience's recipients from <c>chats AS c</c> (only active chats are
-/// ever considered), with the audience's value as <c>$value</c>. Alerts registers its own for Topic and Region
+/// ever considered), with the audience's value as <c>@value</c>. Alerts registers its own for Topic and Region
 /// once subscriptions exist; the last registration of a kind wins.
 /// </summary>
 public interface IAudienceQuery
@@ -72,7 +72,7 @@ public sealed class LanguageAudienceQuery : IAudienceQuery
 {
     public AudienceKind Kind => AudienceKind.Language;
 
-    public string Condition => "c.language = $value";
+    public string Condition => "c.language = @value";
 }
 
 /// <summary>Topic and region audiences are empty until subscriptions exist (alerts plugs in its query).</summary>

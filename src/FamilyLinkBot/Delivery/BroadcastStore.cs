@@ -21,7 +21,7 @@ public sealed class BroadcastStore(SystemKey systemKey, OutboxStore outbox, IEnu
     public async Task<long> CountAsync(UnitOfWork db, Audience audience, CancellationToken cancellationToken)
     {
         await using var command = db.Command($"SELECT COUNT(*) FROM chats AS c WHERE c.active = 1 AND ({_conditions[audience.Kind]});")
-            .With("$value", audience.Value);
+            .With("@value", audience.Value);
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
     }
 
@@ -32,26 +32,26 @@ public sealed class BroadcastStore(SystemKey systemKey, OutboxStore outbox, IEnu
         var total = await CountAsync(db, audience, cancellationToken);
         long id;
         await using (var insert = db.Command(
-                "INSERT INTO broadcasts (text, audience, created_by, total, created_at) VALUES (x'', $audience, $admin, $total, $now) RETURNING id;")
-            .With("$audience", audience.ToString())
-            .With("$admin", adminChatRef)
-            .With("$total", total)
-            .With("$now", now.ToUnixTimeMilliseconds()))
+                $"INSERT INTO broadcasts (text, audience, created_by, total, created_at) VALUES ({db.Dialect.EmptyBlob}, @audience, @admin, @total, @now) RETURNING id;")
+            .With("@audience", audience.ToString())
+            .With("@admin", adminChatRef)
+            .With("@total", total)
+            .With("@now", now.ToUnixTimeMilliseconds()))
         {
             id = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
         }
 
         var key = await systemKey.GetAsync(db, cancellationToken);
-        await using var update = db.Command("UPDATE broadcasts SET text = $text WHERE id = $id;")
-            .With("$text", key.EncryptString(text, TextField(id)))
-            .With("$id", id);
+        await using var update = db.Command("UPDATE broadcasts SET text = @text WHERE id = @id;")
+            .With("@text", key.EncryptString(text, TextField(id)))
+            .With("@id", id);
         await update.ExecuteNonQueryAsync(cancellationToken);
         return id;
     }
 
     public async Task<string?> TextAsync(UnitOfWork db, long broadcastId, CancellationToken cancellationToken)
     {
-        await using var command = db.Command("SELECT text FROM broadcasts WHERE id = $id;").With("$id", broadcastId);
+        await using var command = db.Command("SELECT text FROM broadcasts WHERE id = @id;").With("@id", broadcastId);
         if (await command.ExecuteScalarAsync(cancellationToken) is not byte[] blob)
         {
             return null;
@@ -65,33 +65,33 @@ public sealed class BroadcastStore(SystemKey systemKey, OutboxStore outbox, IEnu
     public async Task<int> WriteNextPageAsync(UnitOfWork db, BroadcastInfo broadcast, int pageSize, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var condition = _conditions[broadcast.Audience.Kind];
-        var page = $"SELECT c.id FROM chats AS c WHERE c.active = 1 AND c.id > $cursor AND ({condition}) ORDER BY c.id LIMIT $limit";
+        var page = $"SELECT c.id FROM chats AS c WHERE c.active = 1 AND c.id > @cursor AND ({condition}) ORDER BY c.id LIMIT @limit";
         string? last;
         await using (var max = db.Command($"SELECT MAX(id) FROM ({page});")
-            .With("$cursor", broadcast.Cursor).With("$value", broadcast.Audience.Value).With("$limit", pageSize))
+            .With("@cursor", broadcast.Cursor).With("@value", broadcast.Audience.Value).With("@limit", pageSize))
         {
             last = await max.ExecuteScalarAsync(cancellationToken) as string;
         }
 
         if (last is null)
         {
-            await using var done = db.Command("UPDATE broadcasts SET exhausted = 1 WHERE id = $id;").With("$id", broadcast.Id);
+            await using var done = db.Command("UPDATE broadcasts SET exhausted = 1 WHERE id = @id;").With("@id", broadcast.Id);
             await done.ExecuteNonQueryAsync(cancellationToken);
             return 0;
         }
 
         var written = await outbox.EnqueueBroadcastAsync(
-            db, broadcast.Id, page, [("$cursor", broadcast.Cursor), ("$value", broadcast.Audience.Value), ("$limit", pageSize)], now, cancellationToken);
+            db, broadcast.Id, page, [("@cursor", broadcast.Cursor), ("@value", broadcast.Audience.Value), ("@limit", pageSize)], now, cancellationToken);
 
-        await using var move = db.Command("UPDATE broadcasts SET cursor = $cursor, exhausted = $exhausted WHERE id = $id;")
-            .With("$cursor", last).With("$exhausted", written < pageSize ? 1 : 0).With("$id", broadcast.Id);
+        await using var move = db.Command("UPDATE broadcasts SET cursor = @cursor, exhausted = @exhausted WHERE id = @id;")
+            .With("@cursor", last).With("@exhausted", written < pageSize ? 1 : 0).With("@id", broadcast.Id);
         await move.ExecuteNonQueryAsync(cancellationToken);
         return written;
     }
 
     public static async Task<BroadcastInfo?> GetAsync(UnitOfWork db, long broadcastId, CancellationToken cancellationToken)
     {
-        var list = await ReadAsync(db, "WHERE id = $id", broadcastId, cancellationToken);
+        var list = await ReadAsync(db, "WHERE id = @id", broadcastId, cancellationToken);
         return list.Count == 0 ? null : list[0];
     }
 
@@ -120,15 +120,15 @@ public sealed class BroadcastStore(SystemKey systemKey, OutboxStore outbox, IEnu
         await outbox.CancelBroadcastAsync(db, broadcastId, cancellationToken);
         var counts = await outbox.CountBroadcastAsync(db, broadcastId, cancellationToken);
         await using var finish = db.Command("""
-            UPDATE broadcasts SET state = $state, finished_at = $now, sent = $sent, failed = $failed
-            WHERE id = $id AND state = $running;
+            UPDATE broadcasts SET state = @state, finished_at = @now, sent = @sent, failed = @failed
+            WHERE id = @id AND state = @running;
             """)
-            .With("$state", (int)state)
-            .With("$now", now.ToUnixTimeMilliseconds())
-            .With("$sent", counts.GetValueOrDefault(OutboxState.Sent))
-            .With("$failed", counts.GetValueOrDefault(OutboxState.Failed))
-            .With("$id", broadcastId)
-            .With("$running", (int)BroadcastState.Running);
+            .With("@state", (int)state)
+            .With("@now", now.ToUnixTimeMilliseconds())
+            .With("@sent", counts.GetValueOrDefault(OutboxState.Sent))
+            .With("@failed", counts.GetValueOrDefault(OutboxState.Failed))
+            .With("@id", broadcastId)
+            .With("@running", (int)BroadcastState.Running);
         var finished = await finish.ExecuteNonQueryAsync(cancellationToken) == 1;
         await outbox.ForgetBroadcastAsync(db, broadcastId, cancellationToken);
         return finished;
@@ -138,11 +138,11 @@ public sealed class BroadcastStore(SystemKey systemKey, OutboxStore outbox, IEnu
     {
         var sql = column switch
         {
-            "progress_item" => "UPDATE broadcasts SET progress_item = $item WHERE id = $id;",
-            "last_edit_item" => "UPDATE broadcasts SET last_edit_item = $item WHERE id = $id;",
+            "progress_item" => "UPDATE broadcasts SET progress_item = @item WHERE id = @id;",
+            "last_edit_item" => "UPDATE broadcasts SET last_edit_item = @item WHERE id = @id;",
             _ => throw new ArgumentOutOfRangeException(nameof(column)),
         };
-        await using var command = db.Command(sql).With("$item", itemId).With("$id", broadcastId);
+        await using var command = db.Command(sql).With("@item", itemId).With("@id", broadcastId);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -152,7 +152,7 @@ public sealed class BroadcastStore(SystemKey systemKey, OutboxStore outbox, IEnu
             "SELECT id, audience, state, created_by, cursor, exhausted, total, sent, failed, progress_item, last_edit_item, created_at FROM broadcasts " + tail + ";");
         if (id is not null)
         {
-            command.With("$id", id);
+            command.With("@id", id);
         }
 
         var list = new List<BroadcastInfo>();
@@ -184,7 +184,7 @@ public sealed class BroadcastStore(SystemKey systemKey, OutboxStore outbox, IEnu
         var conditions = new Dictionary<AudienceKind, string>
         {
             [AudienceKind.All] = "1",
-            [AudienceKind.Language] = "c.language = $value",
+            [AudienceKind.Language] = "c.language = @value",
             [AudienceKind.Topic] = "0",
             [AudienceKind.Region] = "0",
         };

@@ -336,12 +336,8 @@ public sealed class OutboxDispatcher : BackgroundService
         }
     }
 
-    /// <summary>A read-only (deferred) transaction: reading a payload must not take SQLite's write lock.</summary>
-    private async Task<UnitOfWork> ReadAsync(CancellationToken cancellationToken)
-    {
-        var connection = await _database.OpenAsync(cancellationToken);
-        return new UnitOfWork(connection, connection.BeginTransaction(deferred: true));
-    }
+    /// <summary>A read-only transaction: reading a payload must not take a write lock.</summary>
+    private Task<UnitOfWork> ReadAsync(CancellationToken cancellationToken) => _database.ReadAsync(cancellationToken);
 
     private async Task<OutgoingMessage?> BroadcastMessageAsync(UnitOfWork db, long broadcastId, CancellationToken cancellationToken)
     {

@@ -31,7 +31,8 @@ public sealed class OutboxStore
     private static readonly string Running = ((int)BroadcastState.Running).ToString(CultureInfo.InvariantCulture);
 
     // A settled row forgets whom it was for and what it said.
-    private static readonly string Forget = "chat_ref = NULL, source_ref = NULL, payload = x'', claimed_by = NULL, claimed_until = NULL";
+    private static string Forget(UnitOfWork db) =>
+        $"chat_ref = NULL, source_ref = NULL, payload = {db.Dialect.EmptyBlob}, claimed_by = NULL, claimed_until = NULL";
 
     // Rows a running broadcast still needs once settled: its recipients' (counted until it ends) and its progress
     // message's (edited later, by its Telegram message id). Every other settled row is deleted at once.
@@ -74,9 +75,9 @@ public sealed class OutboxStore
         await using var insert = db.Command(
                 $"""
                 INSERT INTO outbox (chat_ref, lane, payload, not_before, created_at, broadcast_id)
-                SELECT id, $lane, x'', $now, $now, $broadcast FROM ({recipients});
+                SELECT id, @lane, {db.Dialect.EmptyBlob}, @now, @now, @broadcast FROM ({recipients});
                 """)
-            .With("$lane", (int)Lane.Bulk).With("$now", now.ToUnixTimeMilliseconds()).With("$broadcast", broadcastId);
+            .With("@lane", (int)Lane.Bulk).With("@now", now.ToUnixTimeMilliseconds()).With("@broadcast", broadcastId);
         foreach (var (name, value) in parameters)
         {
             insert.With(name, value);
@@ -90,23 +91,23 @@ public sealed class OutboxStore
     {
         long id;
         await using (var insert = db.Command(
-                """
+                $"""
                 INSERT INTO outbox (chat_ref, source_ref, lane, payload, not_before, created_at)
-                VALUES ($chat, $source, $lane, x'', $now, $now) RETURNING id;
+                VALUES (@chat, @source, @lane, {db.Dialect.EmptyBlob}, @now, @now) RETURNING id;
                 """)
-            .With("$chat", chat.Id)
-            .With("$source", sourceRef)
-            .With("$lane", (int)lane)
-            .With("$now", now.ToUnixTimeMilliseconds()))
+            .With("@chat", chat.Id)
+            .With("@source", sourceRef)
+            .With("@lane", (int)lane)
+            .With("@now", now.ToUnixTimeMilliseconds()))
         {
             id = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
         }
 
         // The row id is bound into the payload's associated data, so the payload is written once the id is known.
         var json = JsonSerializer.SerializeToUtf8Bytes(message, SessionJson.Default.OutgoingMessage);
-        await using var update = db.Command("UPDATE outbox SET payload = $payload WHERE id = $id;")
-            .With("$payload", chat.Key.Encrypt(json, PayloadField(id)))
-            .With("$id", id);
+        await using var update = db.Command("UPDATE outbox SET payload = @payload WHERE id = @id;")
+            .With("@payload", chat.Key.Encrypt(json, PayloadField(id)))
+            .With("@id", id);
         await update.ExecuteNonQueryAsync(cancellationToken);
         return id;
     }
@@ -122,12 +123,12 @@ public sealed class OutboxStore
         await using var command = db.Command(
                 $"""
                 SELECT id, chat_ref, lane, attempts, not_before, broadcast_id FROM outbox
-                WHERE state = {Pending} AND (claimed_until IS NULL OR claimed_until <= $now OR claimed_by = $me)
-                ORDER BY lane, id LIMIT $limit;
+                WHERE state = {Pending} AND (claimed_until IS NULL OR claimed_until <= @now OR claimed_by = @me)
+                ORDER BY lane, id LIMIT @limit;
                 """)
-            .With("$now", now.ToUnixTimeMilliseconds())
-            .With("$me", claimant)
-            .With("$limit", limit);
+            .With("@now", now.ToUnixTimeMilliseconds())
+            .With("@me", claimant)
+            .With("@limit", limit);
         var items = new List<DueItem>(limit);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -152,14 +153,14 @@ public sealed class OutboxStore
     {
         await using var command = db.Command(
                 $"""
-                UPDATE outbox SET claimed_by = $me, claimed_until = $until
-                WHERE id = $id AND state = {Pending} AND (claimed_until IS NULL OR claimed_until <= $now OR claimed_by = $me)
+                UPDATE outbox SET claimed_by = @me, claimed_until = @until
+                WHERE id = @id AND state = {Pending} AND (claimed_until IS NULL OR claimed_until <= @now OR claimed_by = @me)
                 RETURNING payload;
                 """)
-            .With("$me", claimant)
-            .With("$until", now.Add(ClaimLease).ToUnixTimeMilliseconds())
-            .With("$now", now.ToUnixTimeMilliseconds())
-            .With("$id", itemId);
+            .With("@me", claimant)
+            .With("@until", now.Add(ClaimLease).ToUnixTimeMilliseconds())
+            .With("@now", now.ToUnixTimeMilliseconds())
+            .With("@id", itemId);
         return await command.ExecuteScalarAsync(cancellationToken) as byte[];
     }
 
@@ -173,9 +174,9 @@ public sealed class OutboxStore
         await using var command = db.Command(
                 $"""
                 UPDATE outbox SET claimed_by = NULL, claimed_until = NULL
-                WHERE state = {Pending} AND claimed_by IS NOT NULL AND substr(claimed_by, 1, length($prefix)) = $prefix;
+                WHERE state = {Pending} AND claimed_by IS NOT NULL AND substr(claimed_by, 1, length(@prefix)) = @prefix;
                 """)
-            .With("$prefix", prefix);
+            .With("@prefix", prefix);
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -185,20 +186,20 @@ public sealed class OutboxStore
     /// </summary>
     internal async Task<bool> SettleSentAsync(UnitOfWork db, long itemId, string chatRef, int? messageId, CancellationToken cancellationToken)
     {
-        await SettleAsync(db, "id = $id", ("$id", itemId), OutboxState.Sent, null, messageId, cancellationToken);
-        await using var panicked = db.Command("SELECT EXISTS (SELECT 1 FROM outbox_panics WHERE chat_ref = $chat AND last_item >= $id);")
-            .With("$chat", chatRef)
-            .With("$id", itemId);
+        await SettleAsync(db, "id = @id", ("@id", itemId), OutboxState.Sent, null, messageId, cancellationToken);
+        await using var panicked = db.Command("SELECT EXISTS (SELECT 1 FROM outbox_panics WHERE chat_ref = @chat AND last_item >= @id);")
+            .With("@chat", chatRef)
+            .With("@id", itemId);
         return Convert.ToInt64(await panicked.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) != 0;
     }
 
     /// <summary>Telegram refused the message itself (400), or it cannot be built: it will not be tried again.</summary>
     internal Task SettleFailedAsync(UnitOfWork db, long itemId, string? error, CancellationToken cancellationToken) =>
-        SettleAsync(db, "id = $id", ("$id", itemId), OutboxState.Failed, error, null, cancellationToken);
+        SettleAsync(db, "id = @id", ("@id", itemId), OutboxState.Failed, error, null, cancellationToken);
 
     /// <summary>The chat blocked the bot: everything still pending for it fails.</summary>
     internal Task FailPendingForChatAsync(UnitOfWork db, string chatRef, string error, CancellationToken cancellationToken) =>
-        SettleAsync(db, "chat_ref = $chat", ("$chat", chatRef), OutboxState.Failed, error, null, cancellationToken);
+        SettleAsync(db, "chat_ref = @chat", ("@chat", chatRef), OutboxState.Failed, error, null, cancellationToken);
 
     /// <summary>
     /// Settles the pending rows <paramref name="where"/> selects: counted in the hour's statistics (sent, failed),
@@ -212,11 +213,11 @@ public sealed class OutboxStore
             await using var count = db.Command(
                     $"""
                     INSERT INTO delivery_counts (hour, state, count)
-                    SELECT created_at / {Hour}, $state, COUNT(*) FROM outbox WHERE {where} AND state = {Pending} GROUP BY created_at / {Hour}
+                    SELECT created_at / {Hour}, @state, COUNT(*) FROM outbox WHERE {where} AND state = {Pending} GROUP BY created_at / {Hour}
                     ON CONFLICT (hour, state) DO UPDATE SET count = count + excluded.count;
                     """)
                 .With(parameter.Name, parameter.Value)
-                .With("$state", (int)state);
+                .With("@state", (int)state);
             await count.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -226,11 +227,11 @@ public sealed class OutboxStore
             await delete.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using var keep = db.Command($"UPDATE outbox SET state = $state, {Forget}, error = $error, message_id = $message WHERE {where} AND state = {Pending};")
+        await using var keep = db.Command($"UPDATE outbox SET state = @state, {Forget(db)}, error = @error, message_id = @message WHERE {where} AND state = {Pending};")
             .With(parameter.Name, parameter.Value)
-            .With("$state", (int)state)
-            .With("$error", error)
-            .With("$message", messageId);
+            .With("@state", (int)state)
+            .With("@error", error)
+            .With("@message", messageId);
         await keep.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -244,13 +245,13 @@ public sealed class OutboxStore
     {
         await using (var update = db.Command(
                 $"""
-                UPDATE outbox SET attempts = attempts + $count, not_before = $at, error = $error
-                WHERE id = $id AND state = {Pending} RETURNING attempts;
+                UPDATE outbox SET attempts = attempts + @count, not_before = @at, error = @error
+                WHERE id = @id AND state = {Pending} RETURNING attempts;
                 """)
-            .With("$count", countAttempt ? 1 : 0)
-            .With("$at", retryAt.ToUnixTimeMilliseconds())
-            .With("$error", error)
-            .With("$id", itemId))
+            .With("@count", countAttempt ? 1 : 0)
+            .With("@at", retryAt.ToUnixTimeMilliseconds())
+            .With("@error", error)
+            .With("@id", itemId))
         {
             if (await update.ExecuteScalarAsync(cancellationToken) is not long attempts)
             {
@@ -278,11 +279,11 @@ public sealed class OutboxStore
         await using (var mark = db.Command(
                 """
                 INSERT INTO outbox_panics (chat_ref, last_item, expires_at)
-                VALUES ($chat, (SELECT COALESCE(MAX(id), 0) FROM outbox), $expires)
+                VALUES (@chat, (SELECT COALESCE(MAX(id), 0) FROM outbox), @expires)
                 ON CONFLICT (chat_ref) DO UPDATE SET last_item = excluded.last_item, expires_at = excluded.expires_at;
                 """)
-            .With("$chat", chatRef)
-            .With("$expires", now.Add(ClaimLease).ToUnixTimeMilliseconds()))
+            .With("@chat", chatRef)
+            .With("@expires", now.Add(ClaimLease).ToUnixTimeMilliseconds()))
         {
             await mark.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -294,34 +295,34 @@ public sealed class OutboxStore
     public async Task<int> CancelPendingAsync(UnitOfWork db, string chatRef, CancellationToken cancellationToken)
     {
         int pending;
-        await using (var count = db.Command($"SELECT COUNT(*) FROM outbox WHERE chat_ref = $chat AND state = {Pending};").With("$chat", chatRef))
+        await using (var count = db.Command($"SELECT COUNT(*) FROM outbox WHERE chat_ref = @chat AND state = {Pending};").With("@chat", chatRef))
         {
             pending = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
         }
 
-        await SettleAsync(db, "chat_ref = $chat", ("$chat", chatRef), OutboxState.Cancelled, null, null, cancellationToken);
+        await SettleAsync(db, "chat_ref = @chat", ("@chat", chatRef), OutboxState.Cancelled, null, null, cancellationToken);
         return pending;
     }
 
     /// <summary>An ended broadcast's final counts are kept in its own row: its recipients' rows go.</summary>
     public async Task ForgetBroadcastAsync(UnitOfWork db, long broadcastId, CancellationToken cancellationToken)
     {
-        await using var delete = db.Command($"DELETE FROM outbox WHERE broadcast_id = $id AND state <> {Pending};").With("$id", broadcastId);
+        await using var delete = db.Command($"DELETE FROM outbox WHERE broadcast_id = @id AND state <> {Pending};").With("@id", broadcastId);
         await delete.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Cancels a broadcast's rows not sent yet.</summary>
     public async Task CancelBroadcastAsync(UnitOfWork db, long broadcastId, CancellationToken cancellationToken)
     {
-        await using var cancel = db.Command($"UPDATE outbox SET state = {Cancelled}, {Forget} WHERE broadcast_id = $id AND state = {Pending};")
-            .With("$id", broadcastId);
+        await using var cancel = db.Command($"UPDATE outbox SET state = {Cancelled}, {Forget(db)} WHERE broadcast_id = @id AND state = {Pending};")
+            .With("@id", broadcastId);
         await cancel.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>How many of a broadcast's rows are in each state.</summary>
     public async Task<Dictionary<OutboxState, long>> CountBroadcastAsync(UnitOfWork db, long broadcastId, CancellationToken cancellationToken)
     {
-        await using var command = db.Command("SELECT state, COUNT(*) FROM outbox WHERE broadcast_id = $id GROUP BY state;").With("$id", broadcastId);
+        await using var command = db.Command("SELECT state, COUNT(*) FROM outbox WHERE broadcast_id = @id GROUP BY state;").With("@id", broadcastId);
         return await CountsAsync(command, cancellationToken);
     }
 
@@ -333,10 +334,10 @@ public sealed class OutboxStore
     {
         await using var command = db.Command(
                 $"""
-                SELECT state, SUM(count) FROM delivery_counts WHERE hour >= $hour GROUP BY state
+                SELECT state, SUM(count) FROM delivery_counts WHERE hour >= @hour GROUP BY state
                 UNION ALL SELECT {Pending}, COUNT(*) FROM outbox WHERE state = {Pending};
                 """)
-            .With("$hour", since.ToUnixTimeMilliseconds() / Hour);
+            .With("@hour", since.ToUnixTimeMilliseconds() / Hour);
         return await CountsAsync(command, cancellationToken);
     }
 
@@ -372,14 +373,14 @@ public sealed class OutboxStore
     /// <summary>The Telegram message id of a sent row (a message edited later, such as a broadcast's progress).</summary>
     public async Task<int?> MessageIdAsync(UnitOfWork db, long itemId, CancellationToken cancellationToken)
     {
-        await using var command = db.Command("SELECT message_id FROM outbox WHERE id = $id;").With("$id", itemId);
+        await using var command = db.Command("SELECT message_id FROM outbox WHERE id = @id;").With("@id", itemId);
         return await command.ExecuteScalarAsync(cancellationToken) is long id ? (int)id : null;
     }
 
     /// <summary>The state of a row; null when it is gone.</summary>
     public async Task<OutboxState?> StateAsync(UnitOfWork db, long itemId, CancellationToken cancellationToken)
     {
-        await using var command = db.Command("SELECT state FROM outbox WHERE id = $id;").With("$id", itemId);
+        await using var command = db.Command("SELECT state FROM outbox WHERE id = @id;").With("@id", itemId);
         return await command.ExecuteScalarAsync(cancellationToken) is long state ? (OutboxState)state : null;
     }
 
@@ -391,15 +392,15 @@ public sealed class OutboxStore
     {
         await using (var rows = db.Command(
                 $"""
-                DELETE FROM outbox WHERE state <> {Pending} AND created_at < $before
+                DELETE FROM outbox WHERE state <> {Pending} AND created_at < @before
                 AND (broadcast_id IS NULL OR broadcast_id IN (SELECT id FROM broadcasts WHERE state <> {Running}));
                 """)
-            .With("$before", before.ToUnixTimeMilliseconds()))
+            .With("@before", before.ToUnixTimeMilliseconds()))
         {
             await rows.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using (var counts = db.Command("DELETE FROM delivery_counts WHERE hour < $hour;").With("$hour", before.ToUnixTimeMilliseconds() / Hour))
+        await using (var counts = db.Command("DELETE FROM delivery_counts WHERE hour < @hour;").With("@hour", before.ToUnixTimeMilliseconds() / Hour))
         {
             await counts.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -409,11 +410,11 @@ public sealed class OutboxStore
 
     internal async Task PurgePanicMarksAsync(UnitOfWork db, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var marks = db.Command("DELETE FROM outbox_panics WHERE expires_at <= $now;").With("$now", now.ToUnixTimeMilliseconds());
+        await using var marks = db.Command("DELETE FROM outbox_panics WHERE expires_at <= @now;").With("@now", now.ToUnixTimeMilliseconds());
         await marks.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task<Dictionary<OutboxState, long>> CountsAsync(Microsoft.Data.Sqlite.SqliteCommand command, CancellationToken cancellationToken)
+    private static async Task<Dictionary<OutboxState, long>> CountsAsync(System.Data.Common.DbCommand command, CancellationToken cancellationToken)
     {
         var counts = new Dictionary<OutboxState, long>();
         // SUM over no rows is NULL.

@@ -1,7 +1,7 @@
 using FamilyLinkBot.Crypto;
 using FamilyLinkBot.Storage;
 using FamilyLinkBot.Telegram;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -69,8 +69,9 @@ public static class SubCommands
         var newPath = args[index + 1];
         var builder = Program.CreateBuilder(args.Where((_, i) => i != index && i != index + 1).Skip(1).ToArray());
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
-        var result = await new KeyRotation(new Database(storage.ConnectionString)).RotateAsync(CryptoOptionsFrom(builder.Configuration), newPath, cancellationToken);
-        SqliteConnection.ClearAllPools();
+        var dialect = storage.CreateDialect();
+        var result = await new KeyRotation(new Database(dialect)).RotateAsync(CryptoOptionsFrom(builder.Configuration), newPath, cancellationToken);
+        dialect.ClearPools();
         await output.WriteLineAsync(result.AlreadyDone
             ? $"The database already uses the key in {newPath}; nothing to do."
             : $"Re-wrapped {result.Rewrapped} data keys under the key in {Path.GetFullPath(newPath)}" +
@@ -128,9 +129,9 @@ public static class SubCommands
         {
             await CheckStoreAsync(storage, crypto, Report, cancellationToken);
         }
-        catch (Exception ex) when (ex is StartupException or MasterKeyException or SqliteException or InvalidOperationException)
+        catch (Exception ex) when (ex is StartupException or MasterKeyException or DbException or InvalidOperationException)
         {
-            Report(false, ex is SqliteException sqlite ? "database: SQLite error " + sqlite.SqliteErrorCode : ex.Message);
+            Report(false, ex is DbException ? "database: " + (storage.CreateDialect().DescribeError(ex) ?? "error") : ex.Message);
         }
 
         if (failures.Any(f => f.StartsWith("Telegram:", StringComparison.Ordinal)))
@@ -150,22 +151,21 @@ public static class SubCommands
     /// <summary>The database (opened read-only, never created or migrated) and whether the key matches it.</summary>
     private static async Task CheckStoreAsync(StorageOptions storage, CryptoOptions crypto, Action<bool, string> report, CancellationToken cancellationToken)
     {
-        var path = new Database(storage.ConnectionString).FilePath;
+        var dialect = storage.CreateDialect();
+        var path = dialect.Location;
         byte[]? keyCheck = null;
         byte[]? rotationCheck = null;
         var hasData = false;
-        if (!File.Exists(path))
+        await using var connection = await dialect.OpenExistingForCheckAsync(cancellationToken);
+        if (connection is null)
         {
             report(true, $"database {path} does not exist yet; the first start creates it");
         }
         else
         {
-            var readOnly = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
-            await using var connection = new SqliteConnection(readOnly);
-            await connection.OpenAsync(cancellationToken);
-            var integrity = await ScalarAsync(connection, "PRAGMA quick_check;", cancellationToken) as string;
-            var version = Convert.ToInt32(await ScalarAsync(connection, "PRAGMA user_version;", cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-            report(integrity == "ok", $"database {path}" + (integrity == "ok" ? "" : ": " + integrity));
+            var integrity = await dialect.IntegrityProblemAsync(connection, cancellationToken);
+            var version = await dialect.SchemaVersionAsync(connection, null, cancellationToken);
+            report(integrity is null, $"database {path}" + (integrity is null ? "" : ": " + integrity));
             report(version <= Migrator.LatestVersion, version == Migrator.LatestVersion
                 ? $"schema version {version}"
                 : version < Migrator.LatestVersion
@@ -206,18 +206,18 @@ public static class SubCommands
         }
     }
 
-    private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    private static async Task<object?> ScalarAsync(DbConnection connection, string sql, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         return await command.ExecuteScalarAsync(cancellationToken);
     }
 
-    private static async Task<byte[]?> MetaAsync(SqliteConnection connection, string key, CancellationToken cancellationToken)
+    private static async Task<byte[]?> MetaAsync(DbConnection connection, string key, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT value FROM meta WHERE key = $key;";
-        command.Parameters.AddWithValue("$key", key);
+        command.CommandText = "SELECT value FROM meta WHERE key = @key;";
+        command.With("@key", key);
         return await command.ExecuteScalarAsync(cancellationToken) as byte[];
     }
 

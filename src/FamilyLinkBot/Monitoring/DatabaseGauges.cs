@@ -23,9 +23,8 @@ public sealed record DatabaseGauges(
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(outbox);
-        var connection = await database.OpenAsync(cancellationToken);
         // One read transaction: the counts agree with each other; never the write lock.
-        await using var db = new UnitOfWork(connection, connection.BeginTransaction(deferred: true));
+        await using var db = await database.ReadAsync(cancellationToken);
         var (pending, oldestDue) = await outbox.PendingByLaneAsync(db, cancellationToken);
         var (sent, failed) = await outbox.RunningBroadcastOutcomesAsync(db, cancellationToken);
         long running, total;

@@ -13,22 +13,22 @@ public static class FamilyEraser
     {
         string[] statements =
         [
-            "UPDATE chats SET data_key = zeroblob(length(data_key)), chat_id = zeroblob(length(chat_id)), phrase = NULL WHERE id = $chat;",
-            "DELETE FROM relay_messages WHERE case_ref IN (SELECT id FROM cases WHERE chat_ref = $chat);",
-            "DELETE FROM case_follows WHERE case_ref IN (SELECT id FROM cases WHERE chat_ref = $chat) OR caseworker_ref = $chat;",
-            "DELETE FROM caseworkers WHERE chat_ref = $chat;",
-            "DELETE FROM case_history WHERE case_ref IN (SELECT id FROM cases WHERE chat_ref = $chat);",
-            "DELETE FROM cases WHERE chat_ref = $chat;",
-            "DELETE FROM tracked_messages WHERE chat_ref = $chat;",
-            "DELETE FROM sessions WHERE chat_ref = $chat;",
-            "DELETE FROM subscriptions WHERE chat_ref = $chat;",
+            "UPDATE chats SET data_key = zeroblob(length(data_key)), chat_id = zeroblob(length(chat_id)), phrase = NULL WHERE id = @chat;",
+            "DELETE FROM relay_messages WHERE case_ref IN (SELECT id FROM cases WHERE chat_ref = @chat);",
+            "DELETE FROM case_follows WHERE case_ref IN (SELECT id FROM cases WHERE chat_ref = @chat) OR caseworker_ref = @chat;",
+            "DELETE FROM caseworkers WHERE chat_ref = @chat;",
+            "DELETE FROM case_history WHERE case_ref IN (SELECT id FROM cases WHERE chat_ref = @chat);",
+            "DELETE FROM cases WHERE chat_ref = @chat;",
+            "DELETE FROM tracked_messages WHERE chat_ref = @chat;",
+            "DELETE FROM sessions WHERE chat_ref = @chat;",
+            "DELETE FROM subscriptions WHERE chat_ref = @chat;",
             // Last: its outbox rows (queued for it, or relaying its words to caseworkers) and /panic mark go with it
             // (ON DELETE CASCADE); settled rows no longer name it.
-            "DELETE FROM chats WHERE id = $chat;",
+            "DELETE FROM chats WHERE id = @chat;",
         ];
         foreach (var sql in statements)
         {
-            await using var command = db.Command(sql).With("$chat", chatRef);
+            await using var command = db.Command(sql).With("@chat", chatRef);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
@@ -38,13 +38,13 @@ public static class FamilyEraser
     {
         foreach (var sql in new[]
                  {
-                     "DELETE FROM relay_messages WHERE case_ref = $case;",
-                     "DELETE FROM case_follows WHERE case_ref = $case;",
-                     "DELETE FROM case_history WHERE case_ref = $case;",
-                     "DELETE FROM cases WHERE id = $case;",
+                     "DELETE FROM relay_messages WHERE case_ref = @case;",
+                     "DELETE FROM case_follows WHERE case_ref = @case;",
+                     "DELETE FROM case_history WHERE case_ref = @case;",
+                     "DELETE FROM cases WHERE id = @case;",
                  })
         {
-            await using var command = db.Command(sql).With("$case", caseId);
+            await using var command = db.Command(sql).With("@case", caseId);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }

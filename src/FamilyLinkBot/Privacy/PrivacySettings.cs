@@ -12,18 +12,18 @@ public static class PrivacySettings
 
     public static async Task SetTimerAsync(UnitOfWork db, ChatRecord chat, TimeSpan? after, CancellationToken cancellationToken)
     {
-        await using var command = db.Command("UPDATE chats SET disappear_seconds = $seconds WHERE id = $id;")
-            .With("$seconds", after is { } a ? (long)a.TotalSeconds : 0)
-            .With("$id", chat.Id);
+        await using var command = db.Command("UPDATE chats SET disappear_seconds = @seconds WHERE id = @id;")
+            .With("@seconds", after is { } a ? (long)a.TotalSeconds : 0)
+            .With("@id", chat.Id);
         await command.ExecuteNonQueryAsync(cancellationToken);
         chat.DisappearAfter = after;
     }
 
     public static async Task SetDiscreetAsync(UnitOfWork db, ChatRecord chat, bool discreet, CancellationToken cancellationToken)
     {
-        await using var command = db.Command("UPDATE chats SET discreet = $discreet WHERE id = $id;")
-            .With("$discreet", discreet ? 1 : 0)
-            .With("$id", chat.Id);
+        await using var command = db.Command("UPDATE chats SET discreet = @discreet WHERE id = @id;")
+            .With("@discreet", discreet ? 1 : 0)
+            .With("@id", chat.Id);
         await command.ExecuteNonQueryAsync(cancellationToken);
         chat.Discreet = discreet;
     }
@@ -31,9 +31,9 @@ public static class PrivacySettings
     public static async Task SetPhraseAsync(UnitOfWork db, ChatRecord chat, string? phrase, CancellationToken cancellationToken)
     {
         var blob = phrase is null ? null : chat.Key.EncryptString(phrase, PhraseField(chat.Id));
-        await using var command = db.Command("UPDATE chats SET phrase = $phrase WHERE id = $id;")
-            .With("$phrase", blob)
-            .With("$id", chat.Id);
+        await using var command = db.Command("UPDATE chats SET phrase = @phrase WHERE id = @id;")
+            .With("@phrase", blob)
+            .With("@id", chat.Id);
         await command.ExecuteNonQueryAsync(cancellationToken);
         chat.PhraseBlob = blob;
     }

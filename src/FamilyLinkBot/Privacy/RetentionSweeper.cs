@@ -39,7 +39,7 @@ public sealed class RetentionSweeper(
         var inactiveSince = now.AddDays(-options.Value.InactiveFamilyDays).ToUnixTimeSeconds();
         var closedSince = now.AddDays(-options.Value.ClosedCaseDays).ToUnixTimeSeconds();
 
-        var families = await IdsAsync("SELECT id FROM chats WHERE last_seen_at < $since;", inactiveSince, cancellationToken);
+        var families = await IdsAsync("SELECT id FROM chats WHERE last_seen_at < @since;", inactiveSince, cancellationToken);
         foreach (var chatRef in families)
         {
             await using var db = await database.BeginAsync(cancellationToken);
@@ -47,7 +47,7 @@ public sealed class RetentionSweeper(
             await db.CommitAsync(cancellationToken);
         }
 
-        var cases = await IdsAsync("SELECT id FROM cases WHERE closed_at IS NOT NULL AND closed_at < $since;", closedSince, cancellationToken);
+        var cases = await IdsAsync("SELECT id FROM cases WHERE closed_at IS NOT NULL AND closed_at < @since;", closedSince, cancellationToken);
         foreach (var caseId in cases)
         {
             await using var db = await database.BeginAsync(cancellationToken);
@@ -59,8 +59,8 @@ public sealed class RetentionSweeper(
         await using (var db = await database.BeginAsync(cancellationToken))
         {
             // Their outbox rows go with them (ON DELETE CASCADE); a running broadcast is never touched.
-            await using var command = db.Command("DELETE FROM broadcasts WHERE state <> 0 AND finished_at < $since;")
-                .With("$since", now.AddDays(-options.Value.BroadcastDays).ToUnixTimeMilliseconds());
+            await using var command = db.Command("DELETE FROM broadcasts WHERE state <> 0 AND finished_at < @since;")
+                .With("@since", now.AddDays(-options.Value.BroadcastDays).ToUnixTimeMilliseconds());
             broadcasts = await command.ExecuteNonQueryAsync(cancellationToken);
             await db.CommitAsync(cancellationToken);
         }
@@ -83,7 +83,7 @@ public sealed class RetentionSweeper(
     private async Task<List<string>> IdsAsync(string sql, long since, CancellationToken cancellationToken)
     {
         await using var db = await database.BeginAsync(cancellationToken);
-        await using var command = db.Command(sql).With("$since", since);
+        await using var command = db.Command(sql).With("@since", since);
         var ids = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

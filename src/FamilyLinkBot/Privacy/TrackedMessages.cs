@@ -21,12 +21,12 @@ public static class TrackedMessages
         await using var command = db.Command(
                 // The chat may have been erased (/forget) while its message was on the way: then there is nothing to track.
                 "INSERT INTO tracked_messages (chat_ref, message_id, sent_at, expires_at) " +
-                "SELECT $chat, $message, $sent, $expires WHERE EXISTS (SELECT 1 FROM chats WHERE id = $chat) " +
+                "SELECT @chat, @message, @sent, @expires WHERE EXISTS (SELECT 1 FROM chats WHERE id = @chat) " +
                 "ON CONFLICT (chat_ref, message_id) DO UPDATE SET expires_at = excluded.expires_at;")
-            .With("$chat", chatRef)
-            .With("$message", messageId)
-            .With("$sent", sentAt.ToUnixTimeSeconds())
-            .With("$expires", expires);
+            .With("@chat", chatRef)
+            .With("@message", messageId)
+            .With("@sent", sentAt.ToUnixTimeSeconds())
+            .With("@expires", expires);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -34,17 +34,17 @@ public static class TrackedMessages
     /// <summary>Whether the bot's message <paramref name="messageId"/> in this chat is already recorded (its send has settled).</summary>
     public static async Task<bool> IsTrackedAsync(UnitOfWork db, string chatRef, int messageId, CancellationToken cancellationToken)
     {
-        await using var command = db.Command("SELECT EXISTS (SELECT 1 FROM tracked_messages WHERE chat_ref = $chat AND message_id = $message);")
-            .With("$chat", chatRef)
-            .With("$message", messageId);
+        await using var command = db.Command("SELECT EXISTS (SELECT 1 FROM tracked_messages WHERE chat_ref = @chat AND message_id = @message);")
+            .With("@chat", chatRef)
+            .With("@message", messageId);
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) != 0;
     }
 
     public static async Task<List<int>> DeletableAsync(UnitOfWork db, string chatRef, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = db.Command("SELECT message_id FROM tracked_messages WHERE chat_ref = $chat AND sent_at > $since ORDER BY message_id;")
-            .With("$chat", chatRef)
-            .With("$since", now.Subtract(DeletableFor).ToUnixTimeSeconds());
+        await using var command = db.Command("SELECT message_id FROM tracked_messages WHERE chat_ref = @chat AND sent_at > @since ORDER BY message_id;")
+            .With("@chat", chatRef)
+            .With("@since", now.Subtract(DeletableFor).ToUnixTimeSeconds());
         var ids = new List<int>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -59,9 +59,9 @@ public static class TrackedMessages
     public static async Task<Dictionary<string, List<int>>> DueAsync(UnitOfWork db, DateTimeOffset now, int limit, CancellationToken cancellationToken)
     {
         await using var command = db.Command(
-                "SELECT chat_ref, message_id FROM tracked_messages WHERE expires_at IS NOT NULL AND expires_at <= $now ORDER BY expires_at LIMIT $limit;")
-            .With("$now", now.ToUnixTimeSeconds())
-            .With("$limit", limit);
+                "SELECT chat_ref, message_id FROM tracked_messages WHERE expires_at IS NOT NULL AND expires_at <= @now ORDER BY expires_at LIMIT @limit;")
+            .With("@now", now.ToUnixTimeSeconds())
+            .With("@limit", limit);
         var due = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -82,9 +82,9 @@ public static class TrackedMessages
     {
         foreach (var id in messageIds)
         {
-            await using var command = db.Command("DELETE FROM tracked_messages WHERE chat_ref = $chat AND message_id = $message;")
-                .With("$chat", chatRef)
-                .With("$message", id);
+            await using var command = db.Command("DELETE FROM tracked_messages WHERE chat_ref = @chat AND message_id = @message;")
+                .With("@chat", chatRef)
+                .With("@message", id);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
@@ -92,8 +92,8 @@ public static class TrackedMessages
     /// <summary>Forgets messages past Telegram's deletion window: nothing can be done about them any more.</summary>
     public static async Task<int> PurgeUndeletableAsync(UnitOfWork db, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = db.Command("DELETE FROM tracked_messages WHERE sent_at <= $since;")
-            .With("$since", now.Subtract(DeletableFor).ToUnixTimeSeconds());
+        await using var command = db.Command("DELETE FROM tracked_messages WHERE sent_at <= @since;")
+            .With("@since", now.Subtract(DeletableFor).ToUnixTimeSeconds());
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

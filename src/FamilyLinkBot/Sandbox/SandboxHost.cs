@@ -5,7 +5,6 @@ using FamilyLinkBot.Conversations;
 using FamilyLinkBot.Hosting;
 using FamilyLinkBot.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -119,6 +118,7 @@ public sealed partial class SandboxHost : IAsyncDisposable
         {
             if (_bot is not null)
             {
+                var dialect = _bot.Services.GetRequiredService<Storage.Database>().Dialect;
                 try
                 {
                     await _bot.StopAsync(TimeSpan.FromSeconds(10));
@@ -126,7 +126,7 @@ public sealed partial class SandboxHost : IAsyncDisposable
                 finally
                 {
                     _bot.Dispose();
-                    SqliteConnection.ClearAllPools();
+                    dialect.ClearPools();
                 }
             }
 

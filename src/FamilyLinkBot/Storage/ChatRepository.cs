@@ -17,8 +17,8 @@ public sealed class ChatRepository(KeyStore keys)
     {
         var index = keys.Index.ChatIndex(telegramChatId);
         await using var command = db.Command(
-                "SELECT id, data_key, language, active, disappear_seconds, discreet, phrase, chat_id FROM chats WHERE chat_index = $index;")
-            .With("$index", index);
+                "SELECT id, data_key, language, active, disappear_seconds, discreet, phrase, chat_id FROM chats WHERE chat_index = @index;")
+            .With("@index", index);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
@@ -65,12 +65,12 @@ public sealed class ChatRepository(KeyStore keys)
         {
             var chatId = key.EncryptString(telegramChatId.ToString(CultureInfo.InvariantCulture), ChatIdField(id));
             await using var command = db.Command(
-                    "INSERT INTO chats (id, chat_index, data_key, chat_id, created_at, last_seen_at) VALUES ($id, $index, $key, $chat, $now, $now);")
-                .With("$id", id)
-                .With("$index", index)
-                .With("$key", wrapped)
-                .With("$chat", chatId)
-                .With("$now", now.ToUnixTimeSeconds());
+                    "INSERT INTO chats (id, chat_index, data_key, chat_id, created_at, last_seen_at) VALUES (@id, @index, @key, @chat, @now, @now);")
+                .With("@id", id)
+                .With("@index", index)
+                .With("@key", wrapped)
+                .With("@chat", chatId)
+                .With("@now", now.ToUnixTimeSeconds());
             await command.ExecuteNonQueryAsync(cancellationToken);
             return new ChatRecord { Id = id, ChatIndex = index, TelegramChatId = telegramChatId, Key = key, IsNew = true };
         }
@@ -85,8 +85,8 @@ public sealed class ChatRepository(KeyStore keys)
     public async Task<ChatRecord?> GetAsync(UnitOfWork db, string chatRef, CancellationToken cancellationToken)
     {
         await using var command = db.Command(
-                "SELECT chat_index, data_key, chat_id, language, active, disappear_seconds, discreet, phrase FROM chats WHERE id = $id;")
-            .With("$id", chatRef);
+                "SELECT chat_index, data_key, chat_id, language, active, disappear_seconds, discreet, phrase FROM chats WHERE id = @id;")
+            .With("@id", chatRef);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
@@ -116,7 +116,7 @@ public sealed class ChatRepository(KeyStore keys)
         }
     }
 
-    private static void ReadPrivacy(Microsoft.Data.Sqlite.SqliteDataReader reader, int first, ChatRecord chat)
+    private static void ReadPrivacy(System.Data.Common.DbDataReader reader, int first, ChatRecord chat)
     {
         var seconds = reader.GetInt64(first);
         chat.DisappearAfter = seconds > 0 ? TimeSpan.FromSeconds(seconds) : null;
@@ -126,27 +126,27 @@ public sealed class ChatRepository(KeyStore keys)
 
     public static async Task TouchAsync(UnitOfWork db, ChatRecord chat, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = db.Command("UPDATE chats SET last_seen_at = $now, active = 1 WHERE id = $id;")
-            .With("$now", now.ToUnixTimeSeconds())
-            .With("$id", chat.Id);
+        await using var command = db.Command("UPDATE chats SET last_seen_at = @now, active = 1 WHERE id = @id;")
+            .With("@now", now.ToUnixTimeSeconds())
+            .With("@id", chat.Id);
         await command.ExecuteNonQueryAsync(cancellationToken);
         chat.Active = true;
     }
 
     public static async Task SetLanguageAsync(UnitOfWork db, ChatRecord chat, Language language, CancellationToken cancellationToken)
     {
-        await using var command = db.Command("UPDATE chats SET language = $language WHERE id = $id;")
-            .With("$language", language.Code())
-            .With("$id", chat.Id);
+        await using var command = db.Command("UPDATE chats SET language = @language WHERE id = @id;")
+            .With("@language", language.Code())
+            .With("@id", chat.Id);
         await command.ExecuteNonQueryAsync(cancellationToken);
         chat.Language = language;
     }
 
     public static async Task SetActiveAsync(UnitOfWork db, string chatRef, bool active, CancellationToken cancellationToken)
     {
-        await using var command = db.Command("UPDATE chats SET active = $active WHERE id = $id;")
-            .With("$active", active ? 1 : 0)
-            .With("$id", chatRef);
+        await using var command = db.Command("UPDATE chats SET active = @active WHERE id = @id;")
+            .With("@active", active ? 1 : 0)
+            .With("@id", chatRef);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -1,93 +1,58 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.Extensions.Options;
 
 namespace FamilyLinkBot.Storage;
 
 /// <summary>
-/// Opens connections to the bot's SQLite file with the settings every connection needs:
-/// WAL (set once by <see cref="Migrator"/>), a busy timeout, foreign keys, and secure_delete
-/// so erased rows are overwritten rather than left in free pages (docs/DESIGN.md#5-erasure-and-retention).
+/// Opens connections and writing transactions on the configured engine (<see cref="SqlDialect"/>): SQLite by default,
+/// PostgreSQL when <c>Storage:Provider</c> says so (docs/DESIGN.md#12-storage-engines).
 /// </summary>
 public sealed class Database : IDisposable
 {
-    private const string ConnectionPragmas =
-        "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA synchronous = NORMAL;";
-
-    private static readonly TimeSpan WriterWait = TimeSpan.FromSeconds(10); // as long as busy_timeout
-
-    private readonly string _connectionString;
+    private static readonly TimeSpan WriterWait = TimeSpan.FromSeconds(10); // as long as SQLite's busy_timeout
 
     // SQLite has one write lock, and its busy handler polls for it with sleeps of up to 100 ms. Writers of this
     // process queue here instead, in order and without sleeping; other processes still meet busy_timeout.
-    private readonly SemaphoreSlim _writer = new(1, 1);
-    private bool _directoryReady;
+    private readonly SemaphoreSlim? _writer;
+    private int _prepared;
 
     public Database(IOptions<StorageOptions> options)
-        : this(options.Value.ConnectionString)
+        : this(options.Value.CreateDialect())
     {
     }
 
-    public Database(string connectionString)
+    /// <summary>An SQLite database (the default engine) from its connection string.</summary>
+    public Database(string sqliteConnectionString)
+        : this(new SqliteDialect(sqliteConnectionString))
     {
-        SqliteConnectionStringBuilder builder;
-        try
-        {
-            builder = new SqliteConnectionStringBuilder(connectionString);
-        }
-        catch (ArgumentException)
-        {
-            throw new InvalidOperationException("Storage:ConnectionString is not a valid SQLite connection string.");
-        }
-
-        if (string.IsNullOrWhiteSpace(builder.DataSource) || builder.DataSource == ":memory:" || builder.Mode == SqliteOpenMode.Memory)
-        {
-            throw new InvalidOperationException("Storage:ConnectionString must name a database file (Data Source=path).");
-        }
-
-        FilePath = Path.GetFullPath(builder.DataSource);
-        builder.DataSource = FilePath;
-        builder.Pooling = true;
-        builder.DefaultTimeout = 30;
-        _connectionString = builder.ToString();
     }
 
-    public void Dispose() => _writer.Dispose();
-
-    /// <summary>Whether the connection string names a database file (checked with the options, so a bad one is a configuration error).</summary>
-    public static bool IsUsable(string connectionString)
+    public Database(SqlDialect dialect)
     {
-        try
-        {
-            _ = new Database(connectionString);
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
+        Dialect = dialect;
+        _writer = dialect.SingleWriter ? new SemaphoreSlim(1, 1) : null;
     }
 
-    /// <summary>How often a checkpoint blocked by a reader is tried before <see cref="CheckpointAsync"/> gives up.</summary>
-    internal int CheckpointAttempts { get; init; } = 3;
+    public SqlDialect Dialect { get; }
 
-    /// <summary>The full path of the database file; the WAL lives beside it as <c>-wal</c>.</summary>
-    public string FilePath { get; }
+    /// <summary>The SQLite file (SQLite only): the WAL lives beside it as <c>-wal</c>.</summary>
+    public string FilePath => (Dialect as SqliteDialect)?.FilePath
+        ?? throw new InvalidOperationException("The database is not an SQLite file.");
 
-    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
+    public void Dispose() => _writer?.Dispose();
+
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
-        if (!_directoryReady)
+        if (Interlocked.Exchange(ref _prepared, 1) == 0)
         {
-            PrepareFiles();
-            _directoryReady = true;
+            Dialect.PrepareStorage();
         }
 
-        var connection = new SqliteConnection(_connectionString);
+        var connection = Dialect.CreateConnection();
         try
         {
             await connection.OpenAsync(cancellationToken);
-            await using var pragma = connection.CreateCommand();
-            pragma.CommandText = ConnectionPragmas;
-            await pragma.ExecuteNonQueryAsync(cancellationToken);
+            await Dialect.ConfigureAsync(connection, cancellationToken);
             return connection;
         }
         catch
@@ -97,76 +62,20 @@ public sealed class Database : IDisposable
         }
     }
 
-    /// <summary>
-    /// Owner-only files (issue 13): a data folder it creates gets mode 0700, and the database is created 0600 before SQLite
-    /// opens it, so the WAL and shared-memory files SQLite makes beside it get 0600 too (it copies the database's mode).
-    /// An existing database, WAL or SHM that others could read is narrowed to 0600. A folder that already exists is left
-    /// as it is: it may be the operator's working directory.
-    /// </summary>
-    private void PrepareFiles()
-    {
-        var directory = Path.GetDirectoryName(FilePath);
-        if (OperatingSystem.IsWindows())
-        {
-            if (!string.IsNullOrEmpty(directory))
-            {
-                Directory.CreateDirectory(directory);
-            }
-
-            return;
-        }
-
-        if (!string.IsNullOrEmpty(directory) && !Directory.Exists(directory))
-        {
-            Directory.CreateDirectory(directory, OwnerOnlyFolder);
-        }
-
-        if (!File.Exists(FilePath))
-        {
-            try
-            {
-                // An empty file is an empty SQLite database.
-                using var created = new FileStream(FilePath, new FileStreamOptions
-                {
-                    Mode = FileMode.CreateNew,
-                    Access = FileAccess.Write,
-                    UnixCreateMode = OwnerOnlyFile,
-                });
-            }
-            catch (IOException) when (File.Exists(FilePath))
-            {
-                // Created by another process at the same moment: narrowed below like any existing file.
-            }
-        }
-
-        foreach (var path in new[] { FilePath, FilePath + "-wal", FilePath + "-shm", FilePath + "-journal" })
-        {
-            if (File.Exists(path) && (File.GetUnixFileMode(path) & ~OwnerOnlyFile) != 0)
-            {
-                File.SetUnixFileMode(path, OwnerOnlyFile);
-            }
-        }
-    }
-
-    internal const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-
-    internal const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-
-    /// <summary>Opens a connection and begins an immediate (write-locking) transaction on it.</summary>
+    /// <summary>Opens a connection and begins a writing transaction on it.</summary>
     public async Task<UnitOfWork> BeginAsync(CancellationToken cancellationToken = default)
     {
-        if (!await _writer.WaitAsync(WriterWait, cancellationToken))
+        if (_writer is not null && !await _writer.WaitAsync(WriterWait, cancellationToken))
         {
             throw new TimeoutException("The database stayed busy with another write for too long.");
         }
 
-        SqliteConnection? connection = null;
+        DbConnection? connection = null;
         try
         {
             connection = await OpenAsync(cancellationToken);
-            // BEGIN IMMEDIATE takes the write lock up front, so two writers never deadlock on upgrade.
-            var transaction = connection.BeginTransaction(deferred: false);
-            return new UnitOfWork(connection, transaction, () => _writer.Release());
+            var transaction = await Dialect.BeginWriteAsync(connection, cancellationToken);
+            return new UnitOfWork(Dialect, connection, transaction, _writer is null ? null : () => _writer.Release());
         }
         catch
         {
@@ -175,42 +84,31 @@ public sealed class Database : IDisposable
                 await connection.DisposeAsync();
             }
 
-            _writer.Release();
+            _writer?.Release();
+            throw;
+        }
+    }
+
+    /// <summary>A transaction that only reads, on one snapshot, never queued behind writers; dispose it when done.</summary>
+    public async Task<UnitOfWork> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = await OpenAsync(cancellationToken);
+        try
+        {
+            return new UnitOfWork(Dialect, connection, await Dialect.BeginReadAsync(connection, cancellationToken));
+        }
+        catch
+        {
+            await connection.DisposeAsync();
             throw;
         }
     }
 
     /// <summary>
-    /// Moves the WAL's content into the main file and truncates the log (used after erasure). A reader still on an older
-    /// snapshot blocks it; it is tried <see cref="CheckpointAttempts"/> times. Returns false when it stayed blocked: then
-    /// erased pages may remain in the log until a later checkpoint, which the caller logs (without ids).
+    /// After erasure: moves what the engine still keeps of erased rows out of its files (SQLite: the WAL's content into
+    /// the main file, then truncates the log). False when a reader kept it from finishing; the caller logs that
+    /// (without ids).
     /// </summary>
-    public async Task<bool> CheckpointAsync(CancellationToken cancellationToken = default)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            await using (var connection = await OpenAsync(cancellationToken))
-            await using (var command = connection.CreateCommand())
-            {
-                // The busy handler waits for readers up to this long per attempt (OpenAsync sets it again for the next user).
-                command.CommandText = "PRAGMA busy_timeout = 2000;";
-                await command.ExecuteNonQueryAsync(cancellationToken);
-
-                // One row: busy (1 when a reader or writer kept it from finishing), log frames, checkpointed frames.
-                command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-                if (!await reader.ReadAsync(cancellationToken) || reader.GetInt64(0) == 0)
-                {
-                    return true;
-                }
-            }
-
-            if (attempt >= CheckpointAttempts)
-            {
-                return false;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken);
-        }
-    }
+    public Task<bool> CheckpointAsync(CancellationToken cancellationToken = default) =>
+        Dialect.FlushErasedAsync(OpenAsync, cancellationToken);
 }

@@ -95,9 +95,9 @@ public sealed class KeyRotation(Database database)
             }
 
             await MetaStore.SetAsync(db, KeyStore.KeyCheckName, to.KeyCheckValue, cancellationToken);
-            await using (var clear = db.Command("DELETE FROM meta WHERE key IN ($check, $path);")
-                .With("$check", KeyStore.RotationKeyCheckName)
-                .With("$path", KeyStore.RotationPathName))
+            await using (var clear = db.Command("DELETE FROM meta WHERE key IN (@check, @path);")
+                .With("@check", KeyStore.RotationKeyCheckName)
+                .With("@path", KeyStore.RotationPathName))
             {
                 await clear.ExecuteNonQueryAsync(cancellationToken);
             }
@@ -118,9 +118,9 @@ public sealed class KeyRotation(Database database)
         var oldId = new byte[4];
         BinaryPrimitives.WriteUInt32BigEndian(oldId, from.KeyId);
         var rows = new List<(string Id, byte[] Wrapped)>();
-        await using (var select = db.Command("SELECT id, data_key FROM chats WHERE substr(data_key, 2, 4) = $old LIMIT $limit;")
-            .With("$old", oldId)
-            .With("$limit", limit))
+        await using (var select = db.Command("SELECT id, data_key FROM chats WHERE substr(data_key, 2, 4) = @old LIMIT @limit;")
+            .With("@old", oldId)
+            .With("@limit", limit))
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
@@ -131,9 +131,9 @@ public sealed class KeyRotation(Database database)
 
         foreach (var (id, wrapped) in rows)
         {
-            await using var update = db.Command("UPDATE chats SET data_key = $new WHERE id = $id;")
-                .With("$new", DataKey.Rewrap(from, to, id, wrapped))
-                .With("$id", id);
+            await using var update = db.Command("UPDATE chats SET data_key = @new WHERE id = @id;")
+                .With("@new", DataKey.Rewrap(from, to, id, wrapped))
+                .With("@id", id);
             await update.ExecuteNonQueryAsync(cancellationToken);
         }
 

@@ -5,15 +5,15 @@ public static class MetaStore
 {
     public static async Task<byte[]?> GetAsync(UnitOfWork db, string key, CancellationToken cancellationToken)
     {
-        await using var command = db.Command("SELECT value FROM meta WHERE key = $key;").With("$key", key);
+        await using var command = db.Command("SELECT value FROM meta WHERE key = @key;").With("@key", key);
         return await command.ExecuteScalarAsync(cancellationToken) as byte[];
     }
 
     public static async Task SetAsync(UnitOfWork db, string key, byte[] value, CancellationToken cancellationToken)
     {
-        await using var command = db.Command("INSERT INTO meta (key, value) VALUES ($key, $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value;")
-            .With("$key", key)
-            .With("$value", value);
+        await using var command = db.Command("INSERT INTO meta (key, value) VALUES (@key, @value) ON CONFLICT (key) DO UPDATE SET value = excluded.value;")
+            .With("@key", key)
+            .With("@value", value);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

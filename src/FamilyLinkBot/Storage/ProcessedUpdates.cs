@@ -11,8 +11,8 @@ public static class ProcessedUpdates
 
     public static async Task<int> PruneAsync(UnitOfWork db, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = db.Command("DELETE FROM processed_updates WHERE processed_at < $before;")
-            .With("$before", (now - KeptFor).ToUnixTimeSeconds());
+        await using var command = db.Command("DELETE FROM processed_updates WHERE processed_at < @before;")
+            .With("@before", (now - KeptFor).ToUnixTimeSeconds());
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -10,7 +10,10 @@ public static class StorageServiceCollectionExtensions
     {
         builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), "Storage:ConnectionString must not be empty.")
-            .Validate(o => string.IsNullOrWhiteSpace(o.ConnectionString) || Database.IsUsable(o.ConnectionString), "Storage:ConnectionString must be an SQLite connection string naming a database file (Data Source=path).")
+            .Validate(o => Enum.IsDefined(o.Provider), "Storage:Provider must be Sqlite or PostgreSQL.")
+            .Validate(
+                o => string.IsNullOrWhiteSpace(o.ConnectionString) || !Enum.IsDefined(o.Provider) || o.HasUsableConnectionString(),
+                "Storage:ConnectionString must be an SQLite connection string naming a database file (Data Source=path), or with Storage:Provider=PostgreSQL an Npgsql connection string naming Host and Database.")
             .ValidateOnStart();
         builder.Services.AddOptions<CryptoOptions>().BindConfiguration("Crypto")
             .Validate(o => !string.IsNullOrWhiteSpace(o.MasterKeyPath) || !string.IsNullOrWhiteSpace(o.MasterKey), "Crypto:MasterKeyPath must not be empty.")

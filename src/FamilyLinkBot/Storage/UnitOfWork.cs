@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace FamilyLinkBot.Storage;
 
@@ -7,18 +7,22 @@ public sealed class UnitOfWork : IAsyncDisposable
 {
     private Action? _release;
 
-    internal UnitOfWork(SqliteConnection connection, SqliteTransaction transaction, Action? release = null)
+    internal UnitOfWork(SqlDialect dialect, DbConnection connection, DbTransaction transaction, Action? release = null)
     {
+        Dialect = dialect;
         Connection = connection;
         Transaction = transaction;
         _release = release;
     }
 
-    public SqliteConnection Connection { get; }
+    /// <summary>The engine's spellings, for the few statements that differ between engines.</summary>
+    public SqlDialect Dialect { get; }
 
-    public SqliteTransaction Transaction { get; }
+    public DbConnection Connection { get; }
 
-    public SqliteCommand Command(string sql)
+    public DbTransaction Transaction { get; }
+
+    public DbCommand Command(string sql)
     {
         var command = Connection.CreateCommand();
         command.Transaction = Transaction;

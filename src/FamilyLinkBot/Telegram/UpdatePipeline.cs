@@ -261,8 +261,8 @@ public sealed class UpdatePipeline(
         bool first;
         await using (var db = await database.BeginAsync(cancellationToken))
         {
-            await using var insert = db.Command("INSERT OR IGNORE INTO silenced_groups (chat_index) VALUES ($index);")
-                .With("$index", keys.Index.ChatIndex(chat.Id));
+            await using var insert = db.Command("INSERT INTO silenced_groups (chat_index) VALUES (@index) ON CONFLICT DO NOTHING;")
+                .With("@index", keys.Index.ChatIndex(chat.Id));
             first = await insert.ExecuteNonQueryAsync(cancellationToken) == 1;
             await db.CommitAsync(cancellationToken);
         }
@@ -286,9 +286,9 @@ public sealed class UpdatePipeline(
 
     private static async Task<bool> MarkProcessedAsync(UnitOfWork db, int updateId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = db.Command("INSERT OR IGNORE INTO processed_updates (update_id, processed_at) VALUES ($id, $now);")
-            .With("$id", updateId)
-            .With("$now", now.ToUnixTimeSeconds());
+        await using var command = db.Command("INSERT INTO processed_updates (update_id, processed_at) VALUES (@id, @now) ON CONFLICT DO NOTHING;")
+            .With("@id", updateId)
+            .With("@now", now.ToUnixTimeSeconds());
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 

@@ -29,10 +29,10 @@ public sealed class OutboxClaimTests : EmulatedBotTest
 
             // Another process (another instance name) claimed the first two: one with a live lease, one whose lease lapsed.
             await using var claim = db.Command(
-                    "UPDATE outbox SET claimed_by = 'other:1', claimed_until = CASE id WHEN $live THEN $future ELSE $past END WHERE id IN ($live, $lapsed);")
-                .With("$live", ids[0]).With("$lapsed", ids[1])
-                .With("$future", DateTimeOffset.UtcNow.AddMinutes(3).ToUnixTimeMilliseconds())
-                .With("$past", DateTimeOffset.UtcNow.AddSeconds(-1).ToUnixTimeMilliseconds());
+                    "UPDATE outbox SET claimed_by = 'other:1', claimed_until = CASE id WHEN @live THEN @future ELSE @past END WHERE id IN (@live, @lapsed);")
+                .With("@live", ids[0]).With("@lapsed", ids[1])
+                .With("@future", DateTimeOffset.UtcNow.AddMinutes(3).ToUnixTimeMilliseconds())
+                .With("@past", DateTimeOffset.UtcNow.AddSeconds(-1).ToUnixTimeMilliseconds());
             await claim.ExecuteNonQueryAsync();
             await db.CommitAsync();
         }
@@ -45,8 +45,8 @@ public sealed class OutboxClaimTests : EmulatedBotTest
         // The other process died: once its lease lapses, the row goes.
         await using (var db = await Bot.Service<Database>().BeginAsync())
         {
-            await using var lapse = db.Command("UPDATE outbox SET claimed_until = $past WHERE id = $id;")
-                .With("$past", DateTimeOffset.UtcNow.AddSeconds(-1).ToUnixTimeMilliseconds()).With("$id", ids[0]);
+            await using var lapse = db.Command("UPDATE outbox SET claimed_until = @past WHERE id = @id;")
+                .With("@past", DateTimeOffset.UtcNow.AddSeconds(-1).ToUnixTimeMilliseconds()).With("@id", ids[0]);
             await lapse.ExecuteNonQueryAsync();
             await db.CommitAsync();
         }

@@ -68,7 +68,7 @@ public sealed class CaseworkerOutboxTests : CaseworkerTestBase
     private async Task<long> PendingAsync(long itemId)
     {
         await using var db = await Bot.Service<Database>().BeginAsync();
-        await using var command = db.Command("SELECT COUNT(*) FROM outbox WHERE id = $id AND state = 0;").With("$id", itemId);
+        await using var command = db.Command("SELECT COUNT(*) FROM outbox WHERE id = @id AND state = 0;").With("@id", itemId);
         return (long)(await command.ExecuteScalarAsync())!;
     }
 }

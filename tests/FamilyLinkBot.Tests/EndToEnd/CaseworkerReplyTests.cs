@@ -168,8 +168,8 @@ public sealed class CaseworkerReplyTests : CaseworkerTestBase
     private async Task<long> CountAnswersAsync()
     {
         await using var db = await Bot.Service<FamilyLinkBot.Storage.Database>().BeginAsync();
-        await using var command = db.Command("SELECT COUNT(*) FROM relay_messages WHERE direction = $direction;")
-            .With("$direction", (int)RelayDirection.FromCaseworker);
+        await using var command = db.Command("SELECT COUNT(*) FROM relay_messages WHERE direction = @direction;")
+            .With("@direction", (int)RelayDirection.FromCaseworker);
         return (long)(await command.ExecuteScalarAsync())!;
     }
 }

@@ -98,9 +98,9 @@ public abstract partial class CaseworkerTestBase : IAsyncLifetime
     {
         await using var db = await Bot.Service<Database>().BeginAsync();
         using var record = await Bot.Service<ChatRepository>().FindAsync(db, chat.ChatId, CancellationToken.None);
-        await using var command = db.Command("SELECT expires_at FROM tracked_messages WHERE chat_ref = $chat AND message_id = $id;")
-            .With("$chat", record!.Id)
-            .With("$id", messageId);
+        await using var command = db.Command("SELECT expires_at FROM tracked_messages WHERE chat_ref = @chat AND message_id = @id;")
+            .With("@chat", record!.Id)
+            .With("@id", messageId);
         return await command.ExecuteScalarAsync() is long expires ? expires : null;
     }
 }

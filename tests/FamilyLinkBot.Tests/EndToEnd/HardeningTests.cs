@@ -85,10 +85,10 @@ public sealed class HardeningTests : IAsyncLifetime
         await using (var db = await bot.Service<Database>().BeginAsync())
         {
             await using var insert = db.Command(
-                    "INSERT INTO processed_updates (update_id, processed_at) VALUES (900001, $old), (900002, $edge), (900003, $recent);")
-                .With("$old", now.AddDays(-30).ToUnixTimeSeconds())
-                .With("$edge", now.AddHours(-49).ToUnixTimeSeconds())
-                .With("$recent", now.AddHours(-25).ToUnixTimeSeconds());
+                    "INSERT INTO processed_updates (update_id, processed_at) VALUES (900001, @old), (900002, @edge), (900003, @recent);")
+                .With("@old", now.AddDays(-30).ToUnixTimeSeconds())
+                .With("@edge", now.AddHours(-49).ToUnixTimeSeconds())
+                .With("@recent", now.AddHours(-25).ToUnixTimeSeconds());
             await insert.ExecuteNonQueryAsync();
             await db.CommitAsync();
         }
@@ -124,13 +124,13 @@ public sealed class HardeningTests : IAsyncLifetime
     [Fact]
     public async Task ACheckpointBlockedByAReaderSaysSoAndSucceedsOnceTheReaderIsGone()
     {
-        using var database = new Database($"Data Source={_folder.File("bot.db")}") { CheckpointAttempts = 2 };
+        using var database = new Database(new SqliteDialect($"Data Source={_folder.File("bot.db")}") { CheckpointAttempts = 2 });
         await new Migrator(database).MigrateAsync();
         await WriteMetaAsync(database, "a");
 
         await using (var reader = await database.OpenAsync())
         {
-            await using var transaction = reader.BeginTransaction(deferred: true);
+            await using var transaction = await database.Dialect.BeginReadAsync(reader, default);
             await using (var read = reader.CreateCommand())
             {
                 read.Transaction = transaction;

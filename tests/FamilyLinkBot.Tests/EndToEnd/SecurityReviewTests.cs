@@ -105,9 +105,9 @@ public sealed class SecurityReviewTests : CaseworkerTestBase
             // Telegram lets a bot send about one message a second to a chat: only the newest four are sent, to keep this
             // test short; the family's session holds what a hundred notices leave in it either way.
             await using var cancel = db.Command(
-                    "UPDATE outbox SET state = 3 WHERE chat_ref = $chat AND state = 0 AND id NOT IN " +
-                    "(SELECT id FROM outbox WHERE chat_ref = $chat AND state = 0 ORDER BY id DESC LIMIT 4);")
-                .With("$chat", chat!.Id);
+                    "UPDATE outbox SET state = 3 WHERE chat_ref = @chat AND state = 0 AND id NOT IN " +
+                    "(SELECT id FROM outbox WHERE chat_ref = @chat AND state = 0 ORDER BY id DESC LIMIT 4);")
+                .With("@chat", chat!.Id);
             Assert.Equal(96, await cancel.ExecuteNonQueryAsync());
             Assert.Equal(NoticeButton.Kept, (await SessionStore.LoadAsync(db, chat, CancellationToken.None)).Notices.Count);
             await db.CommitAsync();
@@ -155,7 +155,7 @@ public sealed class SecurityReviewTests : CaseworkerTestBase
             Assert.Equal(2, rows.Count);
             foreach (var (id, index) in new[] { (rows[0].Id, new byte[] { 0 }), (rows[1].Id, rows[0].Index), (rows[0].Id, rows[1].Index) })
             {
-                await using var swap = db.Command("UPDATE chats SET chat_index = $index WHERE id = $id;").With("$index", index).With("$id", id);
+                await using var swap = db.Command("UPDATE chats SET chat_index = @index WHERE id = @id;").With("@index", index).With("@id", id);
                 await swap.ExecuteNonQueryAsync();
             }
 

@@ -28,8 +28,8 @@ public sealed class CaseCodeFormMigrationTests : IDisposable
             insert.CommandText =
                 "INSERT INTO chats (id, chat_index, data_key, chat_id, created_at, last_seen_at) VALUES ('c', x'01', x'02', x'03', 0, 0);" +
                 "INSERT INTO cases (id, chat_ref, number, token_hash, relation, region, status, created_at, updated_at) " +
-                "VALUES ('k', 'c', 1, $hash, x'04', x'05', 'reported', 0, 0);";
-            insert.Parameters.AddWithValue("$hash", tokenHash);
+                "VALUES ('k', 'c', 1, @hash, x'04', x'05', 'reported', 0, 0);";
+            insert.With("@hash", tokenHash);
             await insert.ExecuteNonQueryAsync();
         }
 
@@ -53,7 +53,7 @@ public sealed class CaseCodeFormMigrationTests : IDisposable
         }
     }
 
-    private static async Task ExecuteAsync(SqliteConnection connection, string sql)
+    private static async Task ExecuteAsync(System.Data.Common.DbConnection connection, string sql)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = sql;

@@ -148,7 +148,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
 
     private static async Task InsertAsync(UnitOfWork db, int value)
     {
-        await using var command = db.Command("INSERT INTO t (value) VALUES ($v);").With("$v", value);
+        await using var command = db.Command("INSERT INTO t (value) VALUES (@v);").With("@v", value);
         await command.ExecuteNonQueryAsync();
     }
 

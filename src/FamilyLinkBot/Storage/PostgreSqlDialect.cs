@@ -1,0 +1,125 @@
+using System.Data;
+using System.Data.Common;
+using System.Globalization;
+using Npgsql;
+
+namespace FamilyLinkBot.Storage;
+
+/// <summary>
+/// PostgreSQL, for deployments that want a managed or replicated server and several instances
+/// (docs/DESIGN.md#12-storage-engines). Writers run side by side under row locks; the schema version is kept in
+/// <c>schema_version</c>; migrations run under an advisory lock so that instances starting together migrate once.
+/// </summary>
+public sealed class PostgreSqlDialect : SqlDialect
+{
+    // pg_advisory_xact_lock keys of this program: one 64-bit number per purpose ("FLB" + a small tag).
+    internal const long MigrationLockKey = 0x464C42_0001;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly string _location;
+
+    public PostgreSqlDialect(string connectionString)
+    {
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException)
+        {
+            throw new InvalidOperationException("Storage:ConnectionString is not a valid PostgreSQL (Npgsql) connection string.");
+        }
+
+        if (string.IsNullOrWhiteSpace(builder.Host) || string.IsNullOrWhiteSpace(builder.Database))
+        {
+            throw new InvalidOperationException("Storage:ConnectionString must name Host and Database for PostgreSQL (Host=…;Database=…;Username=…;Password=…).");
+        }
+
+        _location = $"PostgreSQL database {builder.Database} on {builder.Host}:{builder.Port.ToString(CultureInfo.InvariantCulture)}";
+        _dataSource = NpgsqlDataSource.Create(builder);
+        ConnectionString = builder.ConnectionString;
+    }
+
+    internal string ConnectionString { get; }
+
+    public override string Engine => "PostgreSQL";
+
+    public override string Location => _location;
+
+    public override string MigrationFolder => "PostgreSQL";
+
+    public override bool SingleWriter => false;
+
+    public override bool SharedByInstances => true;
+
+    public override DbConnection CreateConnection() => _dataSource.CreateConnection();
+
+    public override async ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+
+    public override async ValueTask<DbTransaction> BeginReadAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+
+    public override async Task<int> SchemaVersionAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT to_regclass('schema_version') IS NOT NULL;";
+        if (!(bool)(await command.ExecuteScalarAsync(cancellationToken))!)
+        {
+            return 0;
+        }
+
+        command.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version;";
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
+    public override async Task BeforeMigrationsAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        // Under the migration lock: two instances starting at once must not both create the table.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await LockForMigrationAsync(connection, transaction, cancellationToken);
+        await using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = "CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL);";
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public override string RecordSchemaVersionSql(int version) =>
+        $"DELETE FROM schema_version; INSERT INTO schema_version (version) VALUES ({version.ToString(CultureInfo.InvariantCulture)});";
+
+    public override async Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"SELECT pg_advisory_xact_lock({MigrationLockKey.ToString(CultureInfo.InvariantCulture)});";
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public override bool IsUniqueViolation(Exception exception, UniqueIndex index) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg && pg.ConstraintName == index.Name;
+
+    public override string EmptyBlob => "'\\x'::bytea";
+
+    public override string Greatest(string left, string right) => $"GREATEST({left}, {right})";
+
+    public override void ClearPools() => NpgsqlConnection.ClearAllPools();
+
+    public override async Task<DbConnection?> OpenExistingForCheckAsync(CancellationToken cancellationToken)
+    {
+        var connection = _dataSource.CreateConnection();
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    public override string? DescribeError(Exception exception) => exception switch
+    {
+        PostgresException pg => "PostgreSQL error " + pg.SqlState,
+        NpgsqlException => "cannot reach PostgreSQL",
+        _ => null,
+    };
+}

@@ -1,0 +1,94 @@
+using System.Data.Common;
+
+namespace FamilyLinkBot.Storage;
+
+/// <summary>
+/// What differs between the database engines the bot runs on, in one small class per engine
+/// (docs/DESIGN.md#12-storage-engines): how a connection is made and prepared, how a writing transaction begins, where
+/// the schema version is kept, which migrations apply, how a unique-key clash is recognised, and the few SQL spellings
+/// that are not common to both. Repositories speak <see cref="DbConnection"/> and <see cref="DbCommand"/> with
+/// <c>@name</c> parameters, and ask this class for anything else.
+/// </summary>
+public abstract class SqlDialect
+{
+    /// <summary>The engine's name, for messages: "SQLite" or "PostgreSQL".</summary>
+    public abstract string Engine { get; }
+
+    /// <summary>Where the data lives, for an operator's eyes (a file path, or host and database); never a password.</summary>
+    public abstract string Location { get; }
+
+    /// <summary>The folder of embedded migrations: Storage/Migrations/&lt;folder&gt;/NNNN_name.sql.</summary>
+    public abstract string MigrationFolder { get; }
+
+    /// <summary>
+    /// Whether writers of this process must queue for one write lock (SQLite has a single writer and its busy handler
+    /// sleeps); engines with row locks let writers run side by side.
+    /// </summary>
+    public abstract bool SingleWriter { get; }
+
+    /// <summary>Whether several processes may share this database at once (docs/DESIGN.md#12-storage-engines).</summary>
+    public abstract bool SharedByInstances { get; }
+
+    /// <summary>A new, closed connection.</summary>
+    public abstract DbConnection CreateConnection();
+
+    /// <summary>Called once before the first connection opens (SQLite narrows its files' modes here).</summary>
+    public virtual void PrepareStorage()
+    {
+    }
+
+    /// <summary>Settings every connection needs, applied right after it opens.</summary>
+    public virtual Task ConfigureAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Begins a transaction that will write.</summary>
+    public abstract ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>Begins a transaction that only reads, on one consistent snapshot, and never takes a write lock.</summary>
+    public abstract ValueTask<DbTransaction> BeginReadAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>Prepares the schema-version bookkeeping and returns the version the database is at (0 = empty).</summary>
+    public abstract Task<int> SchemaVersionAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken);
+
+    /// <summary>The statement that records <paramref name="version"/> as applied, run in the migration's transaction.</summary>
+    public abstract string RecordSchemaVersionSql(int version);
+
+    /// <summary>Run once before migrating (SQLite switches to WAL); inside the migration transaction when the engine needs a lock.</summary>
+    public virtual Task BeforeMigrationsAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Takes whatever lock keeps two processes from migrating the same database at once, inside <paramref name="transaction"/>.</summary>
+    public virtual Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Whether <paramref name="exception"/> is a clash on the unique index <paramref name="index"/>.</summary>
+    public abstract bool IsUniqueViolation(Exception exception, UniqueIndex index);
+
+    /// <summary>A zero-length blob literal (a placeholder for a payload written once its row id is known).</summary>
+    public abstract string EmptyBlob { get; }
+
+    /// <summary>The larger of two SQL expressions.</summary>
+    public abstract string Greatest(string left, string right);
+
+    /// <summary>
+    /// After erasure: makes sure erased rows are gone from the files the engine keeps (SQLite: truncate the WAL).
+    /// Returns false when a reader kept it from finishing.
+    /// </summary>
+    public virtual Task<bool> FlushErasedAsync(Func<CancellationToken, Task<DbConnection>> open, CancellationToken cancellationToken) =>
+        Task.FromResult(true);
+
+    /// <summary>Closes pooled connections (before the files are moved or deleted).</summary>
+    public abstract void ClearPools();
+
+    /// <summary>
+    /// A connection for <c>check</c>, which never creates or migrates: null when the database does not exist yet.
+    /// </summary>
+    public abstract Task<DbConnection?> OpenExistingForCheckAsync(CancellationToken cancellationToken);
+
+    /// <summary>The engine's own integrity check for <c>check</c>: null when fine, or what it found.</summary>
+    public virtual Task<string?> IntegrityProblemAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        Task.FromResult<string?>(null);
+
+    /// <summary>The error of this engine as one line without data: its code, never its message (which may quote values).</summary>
+    public abstract string? DescribeError(Exception exception);
+}
+
+/// <summary>A unique index, by the name the migrations give it and the columns it covers.</summary>
+public sealed record UniqueIndex(string Name, string Table, params string[] Columns);
