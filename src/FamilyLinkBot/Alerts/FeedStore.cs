@@ -35,7 +35,7 @@ public static class FeedStore
 
         var urls = System.Text.Json.JsonSerializer.Serialize(configured.Select(f => f.Url.Trim()).ToList());
         await using var drop = db.Command(
-                "DELETE FROM feeds WHERE source = 'config' AND removed = 0 AND url NOT IN (SELECT value FROM json_each(@urls));")
+                $"DELETE FROM feeds WHERE source = 'config' AND removed = 0 AND url NOT IN ({db.Dialect.JsonArrayValues("@urls")});")
             .With("@urls", urls);
         await drop.ExecuteNonQueryAsync(cancellationToken);
     }

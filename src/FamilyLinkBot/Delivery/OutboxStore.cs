@@ -214,7 +214,7 @@ public sealed class OutboxStore
                     $"""
                     INSERT INTO delivery_counts (hour, state, count)
                     SELECT created_at / {Hour}, @state, COUNT(*) FROM outbox WHERE {where} AND state = {Pending} GROUP BY created_at / {Hour}
-                    ON CONFLICT (hour, state) DO UPDATE SET count = count + excluded.count;
+                    ON CONFLICT (hour, state) DO UPDATE SET count = delivery_counts.count + excluded.count;
                     """)
                 .With(parameter.Name, parameter.Value)
                 .With("@state", (int)state);

@@ -105,9 +105,21 @@ public sealed class PostgreSqlDialect : SqlDialect
 
     public override string EmptyBlob => "'\\x'::bytea";
 
+    public override string JsonArrayValues(string parameter) => $"SELECT jsonb_array_elements_text(CAST({parameter} AS jsonb))";
+
     public override string Greatest(string left, string right) => $"GREATEST({left}, {right})";
 
-    public override void ClearPools() => NpgsqlConnection.ClearAllPools();
+    public override void ClearPools() => NpgsqlConnection.ClearPool(_dataSource.CreateConnection());
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _dataSource.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
 
     public override async Task<DbConnection?> OpenExistingForCheckAsync(CancellationToken cancellationToken)
     {

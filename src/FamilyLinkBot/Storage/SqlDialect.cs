@@ -9,8 +9,19 @@ namespace FamilyLinkBot.Storage;
 /// that are not common to both. Repositories speak <see cref="DbConnection"/> and <see cref="DbCommand"/> with
 /// <c>@name</c> parameters, and ask this class for anything else.
 /// </summary>
-public abstract class SqlDialect
+public abstract class SqlDialect : IDisposable
 {
+    /// <summary>Releases the engine's connection pool, if it keeps one of its own.</summary>
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+    }
+
     /// <summary>The engine's name, for messages: "SQLite" or "PostgreSQL".</summary>
     public abstract string Engine { get; }
 
@@ -63,6 +74,9 @@ public abstract class SqlDialect
 
     /// <summary>A zero-length blob literal (a placeholder for a payload written once its row id is known).</summary>
     public abstract string EmptyBlob { get; }
+
+    /// <summary>A sub-query yielding the text values of the JSON array in parameter <paramref name="parameter"/>.</summary>
+    public abstract string JsonArrayValues(string parameter);
 
     /// <summary>The larger of two SQL expressions.</summary>
     public abstract string Greatest(string left, string right);

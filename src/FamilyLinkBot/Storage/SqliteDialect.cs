@@ -115,6 +115,8 @@ public sealed class SqliteDialect : SqlDialect
 
     public override string EmptyBlob => "x''";
 
+    public override string JsonArrayValues(string parameter) => $"SELECT value FROM json_each({parameter})";
+
     public override string Greatest(string left, string right) => $"max({left}, {right})";
 
     /// <summary>
