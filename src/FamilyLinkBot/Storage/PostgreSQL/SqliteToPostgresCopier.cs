@@ -39,7 +39,9 @@ public sealed class SqliteToPostgresCopier(int schemaVersion)
         {
             throw new StartupException(
                 $"The SQLite database has schema version {version}, and this program copies version {schemaVersion} only. " +
-                "Run this version of the bot on it once (it migrates at start), stop it, then copy.");
+                (version < schemaVersion
+                    ? "Run this version of the bot on it once (it migrates at start), stop it, then copy."
+                    : "Copy it with the version of the program that last ran on it."));
         }
 
         await using var transaction = await target.BeginTransactionAsync(cancellationToken);
