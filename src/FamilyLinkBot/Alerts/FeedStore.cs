@@ -102,7 +102,7 @@ public static class FeedStore
     public static async Task<IReadOnlyList<long>> IdsAsync(UnitOfWork db, DateTimeOffset? dueBy, CancellationToken cancellationToken)
     {
         await using var command = db.Command(
-                "SELECT id FROM feeds WHERE removed = 0 AND (@due IS NULL OR next_poll_at <= @due) ORDER BY next_poll_at, id;")
+                "SELECT id FROM feeds WHERE removed = 0 AND (CAST(@due AS BIGINT) IS NULL OR next_poll_at <= @due) ORDER BY next_poll_at, id;")
             .With("@due", dueBy?.ToUnixTimeMilliseconds());
         var ids = new List<long>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

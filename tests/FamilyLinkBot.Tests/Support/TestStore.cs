@@ -39,6 +39,58 @@ public static class TestStore
         }.CreateDialect());
     }
 
+    /// <summary>
+    /// An open connection to the store of the bot whose SQLite file would be <paramref name="databasePath"/> (its data
+    /// folder's bot.db): the file itself with SQLite, the folder's database with PostgreSQL. No pooling, so nothing is
+    /// left holding the file.
+    /// </summary>
+    public static async Task<System.Data.Common.DbConnection> OpenAsync(string databasePath)
+    {
+        System.Data.Common.DbConnection connection = IsPostgreSql
+            ? new NpgsqlConnection(new NpgsqlConnectionStringBuilder(PostgreSqlDatabase(Path.GetDirectoryName(databasePath)!)) { Pooling = false }.ConnectionString)
+            : new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={databasePath};Pooling=False");
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    /// <summary>
+    /// What a copy of the store holds, as files to scan for plaintext: SQLite's database, WAL and journal files; with
+    /// PostgreSQL, every row of every table written out as text to a file in the data folder (what a dump would show).
+    /// </summary>
+    public static IEnumerable<string> Files(string databasePath)
+    {
+        if (!IsPostgreSql)
+        {
+            return new[] { databasePath, databasePath + "-wal", databasePath + "-shm", databasePath + "-journal" }.Where(File.Exists);
+        }
+
+        var dump = Path.Combine(Path.GetDirectoryName(databasePath)!, "dump.txt");
+        using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(PostgreSqlDatabase(Path.GetDirectoryName(databasePath)!)) { Pooling = false }.ConnectionString);
+        connection.Open();
+        var tables = new List<string>();
+        using (var list = new NpgsqlCommand("SELECT tablename FROM pg_tables WHERE schemaname = 'public';", connection))
+        using (var reader = list.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        using var output = new StreamWriter(dump);
+        foreach (var table in tables)
+        {
+            using var rows = new NpgsqlCommand($"SELECT t::text FROM \"{table}\" t;", connection);
+            using var reader = rows.ExecuteReader();
+            while (reader.Read())
+            {
+                output.WriteLine(reader.GetString(0));
+            }
+        }
+
+        return [dump];
+    }
+
     private static readonly Dictionary<string, string> Created = new(StringComparer.Ordinal);
 
     private static string PostgreSqlDatabase(string dataFolder)
