@@ -85,7 +85,9 @@ public sealed class OutboxDispatcher : BackgroundService
         // This run's claims: the instance name lets the next run of the same instance release them at once.
         Claimant = _options.Instance + ":" + Guid.NewGuid().ToString("N")[..12];
         _claims = new GroupCommit<long, byte[]?>(database, (db, id) => _store.ClaimAsync(db, id, Claimant, _time.GetUtcNow(), CancellationToken.None));
-        _records = new GroupCommit<Settlement, Settled>(database, ApplyAsync);
+        // The chats' locks first, in the order update batches take them: recording never deadlocks with a /panic.
+        _records = new GroupCommit<Settlement, Settled>(
+            database, ApplyAsync, prepare: (db, batch) => db.Dialect.LockChatsByRefAsync(db, batch.Select(s => s.ChatRef), CancellationToken.None));
     }
 
     /// <summary>Who this process's claims name: "&lt;Delivery:Instance&gt;:&lt;random per start&gt;".</summary>

@@ -15,12 +15,15 @@ internal sealed class GroupCommit<TItem, TResult>
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Database _database;
     private readonly Func<UnitOfWork, TItem, Task<TResult>> _apply;
+    private readonly Func<UnitOfWork, IEnumerable<TItem>, Task>? _prepare;
     private readonly int _maxBatch;
 
-    public GroupCommit(Database database, Func<UnitOfWork, TItem, Task<TResult>> apply, int maxBatch = 256)
+    /// <param name="prepare">Runs first in every transaction with all of its items (to take their locks in one order).</param>
+    public GroupCommit(Database database, Func<UnitOfWork, TItem, Task<TResult>> apply, int maxBatch = 256, Func<UnitOfWork, IEnumerable<TItem>, Task>? prepare = null)
     {
         _database = database;
         _apply = apply;
+        _prepare = prepare;
         _maxBatch = maxBatch;
     }
 
@@ -57,6 +60,11 @@ internal sealed class GroupCommit<TItem, TResult>
             {
                 await using (var db = await _database.BeginAsync(CancellationToken.None))
                 {
+                    if (_prepare is not null)
+                    {
+                        await _prepare(db, batch.Select(p => p.Item));
+                    }
+
                     foreach (var pending in batch)
                     {
                         results.Add(await _apply(db, pending.Item));
@@ -89,6 +97,11 @@ internal sealed class GroupCommit<TItem, TResult>
         try
         {
             await using var db = await _database.BeginAsync(CancellationToken.None);
+            if (_prepare is not null)
+            {
+                await _prepare(db, [pending.Item]);
+            }
+
             var result = await _apply(db, pending.Item);
             await db.CommitAsync(CancellationToken.None);
             pending.Done.SetResult(result);

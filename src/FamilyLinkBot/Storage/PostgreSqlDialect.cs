@@ -121,11 +121,20 @@ public sealed class PostgreSqlDialect : SqlDialect
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public override async Task LockChatAsync(UnitOfWork db, string chatRef, CancellationToken cancellationToken)
+    public override async Task LockChatsByRefAsync(UnitOfWork db, IEnumerable<string> chatRefs, CancellationToken cancellationToken)
     {
+        var refs = chatRefs.Distinct(StringComparer.Ordinal).ToArray();
+        if (refs.Length == 0)
+        {
+            return;
+        }
+
         await using var command = db.Command(
-                "SELECT pg_advisory_xact_lock(hashtextextended(encode(chat_index, 'hex'), 7)) FROM chats WHERE id = @chat;")
-            .With("@chat", chatRef);
+                """
+                SELECT pg_advisory_xact_lock(hashtextextended(k, 7))
+                FROM (SELECT encode(chat_index, 'hex') COLLATE "C" AS k FROM chats WHERE id = ANY(@refs)) AS chat ORDER BY k;
+                """)
+            .With("@refs", refs);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -76,8 +76,11 @@ public abstract class SqlDialect : IDisposable
     /// </summary>
     public virtual Task LockChatsAsync(UnitOfWork db, IEnumerable<byte[]> chatIndexes, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>The same per-chat locks as <see cref="LockChatsAsync"/>, in the same order, for chats known by their row ids.</summary>
+    public virtual Task LockChatsByRefAsync(UnitOfWork db, IEnumerable<string> chatRefs, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>The same per-chat lock as <see cref="LockChatsAsync"/>, for a chat known by its row id.</summary>
-    public virtual Task LockChatAsync(UnitOfWork db, string chatRef, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task LockChatAsync(UnitOfWork db, string chatRef, CancellationToken cancellationToken) => LockChatsByRefAsync(db, [chatRef], cancellationToken);
 
     /// <summary>A zero-length blob literal (a placeholder for a payload written once its row id is known).</summary>
     public abstract string EmptyBlob { get; }

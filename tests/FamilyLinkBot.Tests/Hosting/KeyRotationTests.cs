@@ -9,6 +9,7 @@ using Microsoft.Data.Sqlite;
 namespace FamilyLinkBot.Tests.Hosting;
 
 /// <summary>rotate-key (docs/DESIGN.md#3-cryptography, docs/DESIGN.md#9-running-it): every data key re-wrapped, the old key unneeded, safe while running and after a crash.</summary>
+[Trait("Store", TestStore.SqliteOnly)] // drives rotate-key and check against SQLite files (rotation itself is engine-neutral: Storage/KeyRotation.cs)
 public sealed class KeyRotationTests : IAsyncLifetime
 {
     private readonly TempFolder _folder = new();
