@@ -21,7 +21,7 @@ namespace FamilyLinkBot.Alerts;
 /// restart resumes where the last committed page ended: nobody is missed and nobody gets the alert twice.
 /// </summary>
 public sealed class AlertFanOut(
-    Database database, ChatRepository chats, Outbox outbox, OutboxStore store, TimeProvider time,
+    Database database, ChatStore chats, Outbox outbox, OutboxStore store, TimeProvider time,
     Monitoring.BotMetrics metrics, ILogger<AlertFanOut> logger)
     : BackgroundService
 {
@@ -170,7 +170,7 @@ public sealed class AlertFanOut(
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var region = chat.Key.DecryptString(reader.GetBlobOrNull(1)!, CaseRepository.Field(reader.GetString(0), "region"));
+            var region = chat.Key.DecryptString(reader.GetBlobOrNull(1)!, CaseStore.Field(reader.GetString(0), "region"));
             if (regions.Contains(region, StringComparer.Ordinal))
             {
                 return true;

@@ -136,7 +136,7 @@ public sealed class FeedPoller : BackgroundService
 
                     if (now - lastPrune > TimeSpan.FromDays(1))
                     {
-                        await SeenStories.PruneAsync(db, now, stoppingToken);
+                        await SeenStoryStore.PruneAsync(db, now, stoppingToken);
                         lastPrune = now;
                     }
 
@@ -323,7 +323,7 @@ public sealed class FeedPoller : BackgroundService
                 continue; // nothing to recognize it by next time: alerting would repeat it on every fetch
             }
 
-            if (!await SeenStories.RecordAsync(db, keys, now, cancellationToken) || !feed.Primed)
+            if (!await SeenStoryStore.RecordAsync(db, keys, now, cancellationToken) || !feed.Primed)
             {
                 continue;
             }

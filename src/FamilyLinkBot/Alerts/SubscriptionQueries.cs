@@ -34,11 +34,11 @@ public static class SubscriptionQueries
 
     public static Task<IReadOnlyList<string>> ChatRefsForTopicPageAsync(
         UnitOfWork db, string topic, string afterChatRef, int pageSize, CancellationToken cancellationToken) =>
-        PageAsync(db, Subscriptions.Topic, topic, afterChatRef, pageSize, cancellationToken);
+        PageAsync(db, SubscriptionStore.Topic, topic, afterChatRef, pageSize, cancellationToken);
 
     public static Task<IReadOnlyList<string>> ChatRefsForRegionPageAsync(
         UnitOfWork db, string region, string afterChatRef, int pageSize, CancellationToken cancellationToken) =>
-        PageAsync(db, Subscriptions.Region, region, afterChatRef, pageSize, cancellationToken);
+        PageAsync(db, SubscriptionStore.Region, region, afterChatRef, pageSize, cancellationToken);
 
     private static async Task<IReadOnlyList<string>> PageAsync(
         UnitOfWork db, string kind, string value, string afterChatRef, int pageSize, CancellationToken cancellationToken)

@@ -13,7 +13,7 @@ public sealed class UnsubscribeCommand : IBotCommand
 
     public async Task HandleAsync(Turn turn, string arguments, CancellationToken cancellationToken)
     {
-        await Subscriptions.ClearAsync(turn.Db, turn.Chat.Id, cancellationToken);
+        await SubscriptionStore.ClearAsync(turn.Db, turn.Chat.Id, cancellationToken);
         turn.CloseMenu();
         turn.Reply(turn.T("unsubscribe.done"));
     }

@@ -16,7 +16,7 @@ public sealed class CasesCommand : IBotCommand
 
     public async Task HandleAsync(Turn turn, string arguments, CancellationToken cancellationToken)
     {
-        var cases = await CaseRepository.ListAsync(turn.Db, turn.Chat, cancellationToken);
+        var cases = await CaseStore.ListAsync(turn.Db, turn.Chat, cancellationToken);
         if (cases.Count == 0)
         {
             turn.CloseMenu();

@@ -26,7 +26,7 @@ public sealed class AnswerAction(CaseReference references) : IMenuAction
         string? caseId = null;
         if (parts is ["copy", var idText] && long.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out var outboxId))
         {
-            var copy = await RelayCopies.FindByOutboxAsync(turn.Db, turn.Chat, outboxId, turn.Now, cancellationToken);
+            var copy = await RelayCopyStore.FindByOutboxAsync(turn.Db, turn.Chat, outboxId, turn.Now, cancellationToken);
             caseId = copy is not null && await CaseworkerAnswer.MayAnswerAsync(turn, copy, cancellationToken) ? copy.CaseId : null;
         }
         else if (parts is ["case", var named] && await CaseworkerAnswer.MayAnswerAsync(turn, named, cancellationToken))

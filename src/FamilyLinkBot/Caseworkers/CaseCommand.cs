@@ -37,9 +37,9 @@ public sealed class CaseCommand(CaseLookup lookup, CaseReference references) : I
         }
 
         var summary = found.Case;
-        await CaseworkerRepository.FollowAsync(turn.Db, summary.Id, turn.Chat.Id, turn.Now, cancellationToken);
-        var history = await CaseRepository.HistoryAsync(turn.Db, found.Family.Key, summary.Id, cancellationToken);
-        var messages = await RelayMessages.ListAsync(turn.Db, found.Family.Key, summary.Id, MessagesShown, cancellationToken);
+        await CaseworkerStore.FollowAsync(turn.Db, summary.Id, turn.Chat.Id, turn.Now, cancellationToken);
+        var history = await CaseStore.HistoryAsync(turn.Db, found.Family.Key, summary.Id, cancellationToken);
+        var messages = await RelayMessageStore.ListAsync(turn.Db, found.Family.Key, summary.Id, MessagesShown, cancellationToken);
         var reference = references.Of(summary.Id);
         var header = turn.F("cw.case.header", ("ref", reference));
         var footer = messages.Count == 0 ? turn.T("cw.case.no_messages") : turn.F("cw.case.messages_follow", ("count", messages.Count));

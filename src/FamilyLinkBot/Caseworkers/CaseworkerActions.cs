@@ -20,7 +20,7 @@ public sealed class CaseworkerActions(OutboxStore outbox) : IMenuAction
             return;
         }
 
-        var entry = (await CaseworkerRepository.ListActiveAsync(turn.Db, cancellationToken)).FirstOrDefault(c => c.ChatRef == parts[1]);
+        var entry = (await CaseworkerStore.ListActiveAsync(turn.Db, cancellationToken)).FirstOrDefault(c => c.ChatRef == parts[1]);
         switch (parts[0])
         {
             case "revoke" when entry is not null:
@@ -30,7 +30,7 @@ public sealed class CaseworkerActions(OutboxStore outbox) : IMenuAction
                     acceptsNumbers: false);
                 break;
             case "revoke_yes" when entry is not null:
-                await CaseworkerRepository.RevokeAsync(turn.Db, entry.ChatRef, turn.Now, cancellationToken);
+                await CaseworkerStore.RevokeAsync(turn.Db, entry.ChatRef, turn.Now, cancellationToken);
                 // Relayed family messages and notices still queued for them are no longer theirs to read.
                 await outbox.CancelPendingAsync(turn.Db, entry.ChatRef, cancellationToken);
                 turn.CloseMenu();

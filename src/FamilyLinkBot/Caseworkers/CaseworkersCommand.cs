@@ -17,7 +17,7 @@ public sealed class CaseworkersCommand : IBotCommand
 
     public static async Task ShowAsync(Turn turn, bool editPressed, CancellationToken cancellationToken)
     {
-        var list = await CaseworkerRepository.ListActiveAsync(turn.Db, cancellationToken);
+        var list = await CaseworkerStore.ListActiveAsync(turn.Db, cancellationToken);
         if (list.Count == 0)
         {
             turn.CloseMenu();

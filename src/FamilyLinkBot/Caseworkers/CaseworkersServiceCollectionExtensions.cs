@@ -13,7 +13,7 @@ public static class CaseworkersServiceCollectionExtensions
             .Validate(o => o.TokenLookupsPerMinute is >= 1 and <= 1000, "Caseworkers:TokenLookupsPerMinute must be between 1 and 1000.")
             .Validate(o => o.InviteValidity >= TimeSpan.FromMinutes(1) && o.InviteValidity <= TimeSpan.FromDays(30), "Caseworkers:InviteValidity must be between 00:01:00 and 30.00:00:00.")
             .ValidateOnStart();
-        builder.Services.AddSingleton<CaseworkerRepository>();
+        builder.Services.AddSingleton<CaseworkerStore>();
         builder.Services.AddSingleton<CaseReference>();
         builder.Services.AddSingleton<Delivery.ISentMessageListener, RelayCopyRecorder>();
         builder.Services.AddSingleton<TokenLookupLimiter>();

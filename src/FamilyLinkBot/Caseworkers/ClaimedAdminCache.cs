@@ -18,7 +18,7 @@ public sealed class ClaimedAdminCache
             return known.ChatRef;
         }
 
-        var loaded = await ClaimedAdmin.GetAsync(db, cancellationToken);
+        var loaded = await ClaimedAdminStore.GetAsync(db, cancellationToken);
         _value ??= new Box(loaded);
         return _value.ChatRef;
     }

@@ -15,7 +15,7 @@ public static class FamilyMessages
 
     public static async Task ShowAsync(Turn turn, CaseSummary summary, CancellationToken cancellationToken)
     {
-        var messages = await RelayMessages.ListAsync(turn.Db, turn.Chat.Key, summary.Id, Shown, cancellationToken);
+        var messages = await RelayMessageStore.ListAsync(turn.Db, turn.Chat.Key, summary.Id, Shown, cancellationToken);
         foreach (var message in messages)
         {
             turn.Reply(

@@ -26,7 +26,7 @@ public sealed class FirstAdminSetup(Database database, AdminSetupCode code, Setu
 
         await using (var db = await database.BeginAsync(cancellationToken))
         {
-            if (await ClaimedAdmin.GetAsync(db, cancellationToken) is not null)
+            if (await ClaimedAdminStore.GetAsync(db, cancellationToken) is not null)
             {
                 return;
             }

@@ -15,7 +15,7 @@ public sealed class MyCasesCommand(CaseReference references) : IBotCommand
 
     public async Task HandleAsync(Turn turn, string arguments, CancellationToken cancellationToken)
     {
-        var cases = await CaseworkerRepository.FollowedAsync(turn.Db, turn.Chat.Id, cancellationToken);
+        var cases = await CaseworkerStore.FollowedAsync(turn.Db, turn.Chat.Id, cancellationToken);
         if (cases.Count == 0)
         {
             turn.Reply(turn.T("cw.mycases.none"));

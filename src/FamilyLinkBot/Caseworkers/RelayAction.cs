@@ -16,7 +16,7 @@ public sealed class RelayAction : IMenuAction
 
     public async Task HandleAsync(Turn turn, string argument, CancellationToken cancellationToken)
     {
-        if (await CaseRepository.GetAsync(turn.Db, turn.Chat, argument, cancellationToken) is not { } summary)
+        if (await CaseStore.GetAsync(turn.Db, turn.Chat, argument, cancellationToken) is not { } summary)
         {
             turn.CloseMenu();
             turn.Reply(turn.T("case.not_found"));

@@ -3,9 +3,9 @@ using FamilyLinkBot.Storage;
 
 namespace FamilyLinkBot.Caseworkers;
 
-/// <summary>Writes the Telegram message id of a relayed copy into its <see cref="RelayCopies"/> row when it is sent.</summary>
+/// <summary>Writes the Telegram message id of a relayed copy into its <see cref="RelayCopyStore"/> row when it is sent.</summary>
 public sealed class RelayCopyRecorder : ISentMessageListener
 {
     public Task SentAsync(UnitOfWork db, long outboxId, string chatRef, int messageId, CancellationToken cancellationToken) =>
-        RelayCopies.RecordMessageAsync(db, outboxId, chatRef, messageId, cancellationToken);
+        RelayCopyStore.RecordMessageAsync(db, outboxId, chatRef, messageId, cancellationToken);
 }

@@ -11,10 +11,10 @@ namespace FamilyLinkBot.Caseworkers;
 /// The family's message to the caseworkers (docs/DESIGN.md#44-relay): text only, at most 3,000 characters. It is stored encrypted
 /// with the family's key and sent to the caseworkers following the case (all active caseworkers if none follow it),
 /// labelled with the case reference, never with anything of the family's chat. Each copy carries a Reply button, and
-/// is recorded (<see cref="RelayCopies"/>) so that a Telegram reply to it reaches the family. The family's own message
+/// is recorded (<see cref="RelayCopyStore"/>) so that a Telegram reply to it reaches the family. The family's own message
 /// and the caseworkers' copies disappear with the family's timer, whatever the caseworkers' own setting.
 /// </summary>
-public sealed class RelayFlow(ChatRepository chats, CaseReference references, OutboxStore outbox) : IFlow
+public sealed class RelayFlow(ChatStore chats, CaseReference references, OutboxStore outbox) : IFlow
 {
     public const string FlowName = "relay";
     private const string Text = "text";
@@ -55,7 +55,7 @@ public sealed class RelayFlow(ChatRepository chats, CaseReference references, Ou
     private async Task RelayAsync(Turn turn, string text, CancellationToken cancellationToken)
     {
         if (!turn.Session.Data.TryGetValue(CaseKey, out var caseId)
-            || await CaseRepository.GetAsync(turn.Db, turn.Chat, caseId, cancellationToken) is not { } summary)
+            || await CaseStore.GetAsync(turn.Db, turn.Chat, caseId, cancellationToken) is not { } summary)
         {
             turn.Session.EndFlow();
             turn.CloseMenu();
@@ -70,16 +70,16 @@ public sealed class RelayFlow(ChatRepository chats, CaseReference references, Ou
             return;
         }
 
-        if (message.Length > RelayMessages.Limit)
+        if (message.Length > RelayMessageStore.Limit)
         {
             turn.Reply(turn.F("relay.too_long", ("length", message.Length), ("limit", CaseworkerAnswer.LimitText)));
             return;
         }
 
-        await RelayMessages.AddAsync(turn.Db, turn.Chat.Key, summary.Id, RelayDirection.FromFamily, message, turn.Now, cancellationToken);
-        var recipients = await CaseworkerRepository.RecipientsAsync(turn.Db, summary.Id, cancellationToken);
+        await RelayMessageStore.AddAsync(turn.Db, turn.Chat.Key, summary.Id, RelayDirection.FromFamily, message, turn.Now, cancellationToken);
+        var recipients = await CaseworkerStore.RecipientsAsync(turn.Db, summary.Id, cancellationToken);
         var reference = references.Of(summary.Id);
-        var tokenHash = await CaseRepository.TokenHashOfAsync(turn.Db, summary.Id, cancellationToken) ?? [];
+        var tokenHash = await CaseStore.TokenHashOfAsync(turn.Db, summary.Id, cancellationToken) ?? [];
         foreach (var chatRef in recipients)
         {
             using var caseworker = await chats.GetAsync(turn.Db, chatRef, cancellationToken);
@@ -123,7 +123,7 @@ public sealed class RelayFlow(ChatRepository chats, CaseReference references, Ou
         };
         // Tied to the family: if they erase everything (/forget) before it goes, it goes with them.
         var outboxId = await outbox.EnqueueRelayedAsync(turn.Db, caseworker, turn.Chat.Id, copy, turn.Now, cancellationToken);
-        await RelayCopies.AddAsync(turn.Db, caseworker, outboxId, caseId, tokenHash, turn.SensitiveTtl, turn.Now, cancellationToken);
+        await RelayCopyStore.AddAsync(turn.Db, caseworker, outboxId, caseId, tokenHash, turn.SensitiveTtl, turn.Now, cancellationToken);
         session.AddNotice(new NoticeButton(buttonId, AnswerAction.ForCopy(outboxId)));
 
         await SessionStore.SaveAsync(turn.Db, caseworker, session, turn.Now, cancellationToken);

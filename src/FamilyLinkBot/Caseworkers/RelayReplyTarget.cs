@@ -12,7 +12,7 @@ public sealed partial class RelayReplyTarget(CaseworkerAnswer answer, CaseRefere
 {
     public async Task<bool> TryHandleAsync(Turn turn, int repliedToMessageId, string text, CancellationToken cancellationToken)
     {
-        var copy = await RelayCopies.FindByMessageAsync(turn.Db, turn.Chat, repliedToMessageId, turn.Now, cancellationToken)
+        var copy = await RelayCopyStore.FindByMessageAsync(turn.Db, turn.Chat, repliedToMessageId, turn.Now, cancellationToken)
             ?? await FindUnrecordedAsync(turn, repliedToMessageId, cancellationToken);
         if (copy is null)
         {
@@ -46,12 +46,12 @@ public sealed partial class RelayReplyTarget(CaseworkerAnswer answer, CaseRefere
     private async Task<RelayCopy?> FindUnrecordedAsync(Turn turn, int repliedToMessageId, CancellationToken cancellationToken)
     {
         if (turn.RepliedToText is not { } quoted || Reference().Match(quoted) is not { Success: true } match
-            || await Privacy.TrackedMessages.IsTrackedAsync(turn.Db, turn.Chat.Id, repliedToMessageId, cancellationToken))
+            || await Privacy.TrackedMessageStore.IsTrackedAsync(turn.Db, turn.Chat.Id, repliedToMessageId, cancellationToken))
         {
             return null;
         }
 
-        var copies = await RelayCopies.UnrecordedAsync(turn.Db, turn.Chat, turn.Now, cancellationToken);
+        var copies = await RelayCopyStore.UnrecordedAsync(turn.Db, turn.Chat, turn.Now, cancellationToken);
         return copies.LastOrDefault(c => string.Equals(references.Of(c.CaseId), match.Value, StringComparison.Ordinal));
     }
 

@@ -22,7 +22,7 @@ public sealed class SetupCommand(AdminSetupCode code, TokenLookupLimiter limiter
         if (turn.Role is Role.Admin
             || !limiter.TryAcquire(turn.Chat.Id, turn.Now)
             || !code.TryRedeem(arguments)
-            || !await ClaimedAdmin.TryClaimAsync(turn.Db, turn.Chat.Id, cancellationToken))
+            || !await ClaimedAdminStore.TryClaimAsync(turn.Db, turn.Chat.Id, cancellationToken))
         {
             turn.Reply(turn.T("unknown_command"));
             return;

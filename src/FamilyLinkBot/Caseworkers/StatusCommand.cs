@@ -46,8 +46,8 @@ public sealed class StatusCommand(CaseLookup lookup, CaseReference references, O
 
         var family = found.Family;
         var noteOrNull = note.Length > 0 ? note : null;
-        await CaseRepository.SetStatusAsync(turn.Db, family.Key, found.Case.Id, status.Value, noteOrNull, turn.Now, cancellationToken);
-        await CaseworkerRepository.FollowAsync(turn.Db, found.Case.Id, turn.Chat.Id, turn.Now, cancellationToken);
+        await CaseStore.SetStatusAsync(turn.Db, family.Key, found.Case.Id, status.Value, noteOrNull, turn.Now, cancellationToken);
+        await CaseworkerStore.FollowAsync(turn.Db, found.Case.Id, turn.Chat.Id, turn.Now, cancellationToken);
 
         var updated = found.Case with { Status = status.Value, UpdatedAt = turn.Now };
         var language = FamilyNotifier.LanguageOf(family);

@@ -19,6 +19,6 @@ public sealed class RoleResolver(IOptions<AdminOptions> admins, ClaimedAdminCach
             return Role.Admin;
         }
 
-        return await CaseworkerRepository.IsActiveAsync(db, chat.Id, cancellationToken) ? Role.Caseworker : Role.Anyone;
+        return await CaseworkerStore.IsActiveAsync(db, chat.Id, cancellationToken) ? Role.Caseworker : Role.Anyone;
     }
 }

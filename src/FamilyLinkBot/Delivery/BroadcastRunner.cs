@@ -14,7 +14,7 @@ namespace FamilyLinkBot.Delivery;
 public sealed class BroadcastRunner(
     Database database,
     BroadcastStore store,
-    ChatRepository chats,
+    ChatStore chats,
     Outbox outbox,
     OutboxStore outboxStore,
     TimeProvider time,

@@ -32,7 +32,7 @@ public sealed class OutboxDispatcher : BackgroundService
     private static readonly TimeSpan PanicMarkSweep = TimeSpan.FromMinutes(1);
 
     private readonly Database _database;
-    private readonly ChatRepository _chats;
+    private readonly ChatStore _chats;
     private readonly Outbox _outbox;
     private readonly OutboxStore _store;
     private readonly BroadcastStore _broadcasts;
@@ -55,7 +55,7 @@ public sealed class OutboxDispatcher : BackgroundService
 
     public OutboxDispatcher(
         Database database,
-        ChatRepository chats,
+        ChatStore chats,
         Outbox outbox,
         OutboxStore store,
         BroadcastStore broadcasts,
@@ -432,7 +432,7 @@ public sealed class OutboxDispatcher : BackgroundService
                 if (outcome.MessageId is { } messageId && (!outcome.Edited || outcome.DisappearAfterSeconds is not null))
                 {
                     // Sent after a /panic that could not see it: tracked as due now, in case the deletion at once fails.
-                    await TrackedMessages.TrackAsync(db, chatRef, messageId, now, panicked ? 0 : outcome.DisappearAfterSeconds, CancellationToken.None);
+                    await TrackedMessageStore.TrackAsync(db, chatRef, messageId, now, panicked ? 0 : outcome.DisappearAfterSeconds, CancellationToken.None);
                 }
 
                 if (outcome.MessageId is { } sentId && !outcome.Edited)
@@ -449,7 +449,7 @@ public sealed class OutboxDispatcher : BackgroundService
                 return new Settled(null, false);
             case SendResult.Blocked:
                 await _store.FailPendingForChatAsync(db, chatRef, "blocked", CancellationToken.None);
-                await ChatRepository.SetActiveAsync(db, chatRef, active: false, CancellationToken.None);
+                await ChatStore.SetActiveAsync(db, chatRef, active: false, CancellationToken.None);
                 return new Settled(null, false);
             case SendResult.Unreachable:
                 var retryAt = now.Add(Backoff(item.Attempts + 1));

@@ -25,7 +25,7 @@ public sealed class ForgetAction(Database database, MessageDeleter deleter, ITel
             return;
         }
 
-        var messages = await TrackedMessages.DeletableAsync(turn.Db, turn.Chat.Id, turn.Now, cancellationToken);
+        var messages = await TrackedMessageStore.DeletableAsync(turn.Db, turn.Chat.Id, turn.Now, cancellationToken);
         await FamilyEraser.EraseAsync(turn.Db, turn.Chat.Id, cancellationToken);
         turn.Erased = true;
         turn.CallbackAnswer = turn.T("answer.done");

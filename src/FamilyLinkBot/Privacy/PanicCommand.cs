@@ -18,14 +18,14 @@ public sealed class PanicCommand(MessageDeleter deleter, OutboxStore outbox) : I
 
     public async Task HandleAsync(Turn turn, string arguments, CancellationToken cancellationToken)
     {
-        var messages = await TrackedMessages.DeletableAsync(turn.Db, turn.Chat.Id, turn.Now, cancellationToken);
+        var messages = await TrackedMessageStore.DeletableAsync(turn.Db, turn.Chat.Id, turn.Now, cancellationToken);
         if (turn.IncomingMessageId is { } own)
         {
             messages.Add(own);
             turn.IncomingHandled = true;
         }
 
-        await TrackedMessages.RemoveAsync(turn.Db, turn.Chat.Id, messages, cancellationToken);
+        await TrackedMessageStore.RemoveAsync(turn.Db, turn.Chat.Id, messages, cancellationToken);
         // Whatever was still waiting to be sent to this chat would undo the panic; what is on its way now is deleted
         // the moment its send is recorded.
         await outbox.PanicAsync(turn.Db, turn.Chat.Id, turn.Now, cancellationToken);

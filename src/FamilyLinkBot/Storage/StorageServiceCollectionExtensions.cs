@@ -21,7 +21,7 @@ public static class StorageServiceCollectionExtensions
         builder.Services.AddSingleton<Database>();
         builder.Services.AddSingleton<Migrator>();
         builder.Services.AddSingleton<KeyStore>();
-        builder.Services.AddSingleton<ChatRepository>();
+        builder.Services.AddSingleton<ChatStore>();
         builder.Services.AddHostedService<StorageInitializer>();
         return builder;
     }

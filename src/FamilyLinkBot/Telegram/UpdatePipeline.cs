@@ -20,7 +20,7 @@ namespace FamilyLinkBot.Telegram;
 /// </summary>
 public sealed class UpdatePipeline(
     Database database,
-    ChatRepository chats,
+    ChatStore chats,
     KeyStore keys,
     Router router,
     RoleResolver roles,
@@ -135,7 +135,7 @@ public sealed class UpdatePipeline(
             ?? await chats.CreateAsync(db, chatId, now, cancellationToken);
         if (!chat.IsNew)
         {
-            await ChatRepository.TouchAsync(db, chat, now, cancellationToken);
+            await ChatStore.TouchAsync(db, chat, now, cancellationToken);
         }
 
         var session = await SessionStore.LoadAsync(db, chat, cancellationToken);
@@ -218,7 +218,7 @@ public sealed class UpdatePipeline(
 
         if (turn.IncomingMessageId is { } incoming && !turn.IncomingHandled)
         {
-            await TrackedMessages.TrackAsync(
+            await TrackedMessageStore.TrackAsync(
                 turn.Db, turn.Chat.Id, incoming, now, turn.IncomingIsSensitive ? turn.SensitiveTtl : null, cancellationToken);
         }
 

@@ -59,7 +59,7 @@ public sealed class BroadcastTests : IAsyncLifetime
             new() { ["Delivery:AllowPaidBroadcast"] = "true", ["Delivery:MessagesPerSecond"] = "400" });
         var emulator = _emulator!;
         var database = bot.Service<Database>();
-        var users = await Recipients.SeedAsync(emulator, database, bot.Service<ChatRepository>(), 2000);
+        var users = await Recipients.SeedAsync(emulator, database, bot.Service<ChatStore>(), 2000);
         var blocked = users.Take(50).ToList();
         foreach (var user in blocked)
         {
@@ -92,7 +92,7 @@ public sealed class BroadcastTests : IAsyncLifetime
         var database = bot.Service<Database>();
         var family = await CaseFlowTests.OnboardAsync(emulator);
         await Task.Delay(1500); // onboarding's replies are out
-        await Recipients.SeedAsync(emulator, database, bot.Service<ChatRepository>(), 2000);
+        await Recipients.SeedAsync(emulator, database, bot.Service<ChatStore>(), 2000);
         var before429 = emulator.Count429;
         var id = await Recipients.StartBroadcastAsync(database, bot.Service<BroadcastStore>(), bot.Service<BroadcastRunner>(), Announcement, Audience.All);
         await emulator.WaitUntilAsync(() => emulator.AllBotMessages.Count(m => m.Text.Contains("Rally on Monday", StringComparison.Ordinal)) >= 60, TimeSpan.FromSeconds(20));
@@ -181,7 +181,7 @@ public sealed class BroadcastTests : IAsyncLifetime
 
         await using (var db = await bot.Service<Database>().BeginAsync())
         {
-            using var chat = (await bot.Service<ChatRepository>().FindAsync(db, family.ChatId, CancellationToken.None))!;
+            using var chat = (await bot.Service<ChatStore>().FindAsync(db, family.ChatId, CancellationToken.None))!;
             await bot.Service<OutboxStore>().EnqueueAsync(db, chat, Lane.Notice, new Conversations.OutgoingMessage { Text = "There is an update." }, DateTimeOffset.UtcNow, CancellationToken.None);
             await db.CommitAsync();
         }
@@ -207,7 +207,7 @@ public sealed class BroadcastTests : IAsyncLifetime
     public async Task CancelFromBroadcastsStopsARunningBroadcastWithinSeconds()
     {
         var admin = await StartWithAdminAsync("English");
-        await Recipients.SeedAsync(_emulator!, _bot!.Service<Database>(), _bot!.Service<ChatRepository>(), 400, Language.En);
+        await Recipients.SeedAsync(_emulator!, _bot!.Service<Database>(), _bot!.Service<ChatStore>(), 400, Language.En);
 
         await admin.Says("/broadcast");
         await admin.Says(Announcement);

@@ -52,7 +52,7 @@ public sealed class OutageTests : IAsyncLifetime
             ["Delivery:MessagesPerSecond"] = "40",
             ["Delivery:MaxAttempts"] = maxAttempts,
         });
-        var users = await Recipients.SeedAsync(_emulator, _bot.Service<Database>(), _bot.Service<ChatRepository>(), RecipientCount);
+        var users = await Recipients.SeedAsync(_emulator, _bot.Service<Database>(), _bot.Service<ChatStore>(), RecipientCount);
         return (_bot, _emulator, users);
     }
 

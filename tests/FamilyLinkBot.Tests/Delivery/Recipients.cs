@@ -9,7 +9,7 @@ namespace FamilyLinkBot.Tests.Delivery;
 internal static class Recipients
 {
     public static async Task<List<EmulatedUser>> SeedAsync(
-        BotApiEmulator emulator, Database database, ChatRepository chats, int count, Language language = Language.Ko)
+        BotApiEmulator emulator, Database database, ChatStore chats, int count, Language language = Language.Ko)
     {
         var users = new List<EmulatedUser>(count);
         await using var db = await database.BeginAsync();
@@ -17,7 +17,7 @@ internal static class Recipients
         {
             var user = emulator.CreateUser(languageCode: language.Code());
             using var chat = await chats.CreateAsync(db, user.ChatId, DateTimeOffset.UtcNow, CancellationToken.None);
-            await ChatRepository.SetLanguageAsync(db, chat, language, CancellationToken.None);
+            await ChatStore.SetLanguageAsync(db, chat, language, CancellationToken.None);
             users.Add(user);
         }
 

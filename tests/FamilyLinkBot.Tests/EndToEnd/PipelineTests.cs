@@ -103,7 +103,7 @@ public sealed class PipelineTests : IAsyncLifetime
             var chatRef = await ChatRefAsync(bot);
             for (var id = 10_000; id < 10_250; id++)
             {
-                await TrackedMessages.TrackAsync(db, chatRef, id, DateTimeOffset.UtcNow, null, CancellationToken.None);
+                await TrackedMessageStore.TrackAsync(db, chatRef, id, DateTimeOffset.UtcNow, null, CancellationToken.None);
             }
 
             await db.CommitAsync();

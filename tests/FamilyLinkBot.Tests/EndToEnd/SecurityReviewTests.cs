@@ -95,8 +95,8 @@ public sealed class SecurityReviewTests : CaseworkerTestBase
 
         await using (var db = await Bot.Service<Database>().BeginAsync())
         {
-            using var chat = await Bot.Service<ChatRepository>().FindAsync(db, family.ChatId, CancellationToken.None);
-            var caseId = (await CaseRepository.ListAsync(db, chat!, CancellationToken.None)).Single().Id;
+            using var chat = await Bot.Service<ChatStore>().FindAsync(db, family.ChatId, CancellationToken.None);
+            var caseId = (await CaseStore.ListAsync(db, chat!, CancellationToken.None)).Single().Id;
             for (var i = 0; i < 100; i++)
             {
                 await FamilyNotifier.PushAsync(Bot.Service<FamilyLinkBot.Delivery.OutboxStore>(), db, chat!, "", FamilyNotifier.ShowStatus + caseId, Time.GetUtcNow(), CancellationToken.None);

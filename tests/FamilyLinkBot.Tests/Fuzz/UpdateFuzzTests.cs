@@ -138,7 +138,7 @@ public sealed class UpdateFuzzTests : IAsyncLifetime
     private async Task AssertStoredStateIsConsistentAsync()
     {
         var database = _bot.Service<Database>();
-        var chats = _bot.Service<ChatRepository>();
+        var chats = _bot.Service<ChatStore>();
         await using var db = await database.BeginAsync();
         var refs = new List<string>();
         await using (var command = db.Command("SELECT id FROM chats;"))
@@ -157,7 +157,7 @@ public sealed class UpdateFuzzTests : IAsyncLifetime
             Assert.NotNull(chat);
             var session = await SessionStore.LoadAsync(db, chat, CancellationToken.None);
             Assert.True(session.Menu is null || session.Menu.Options.Count <= 64);
-            var cases = await CaseRepository.ListAsync(db, chat, CancellationToken.None);
+            var cases = await CaseStore.ListAsync(db, chat, CancellationToken.None);
             Assert.Equal(cases.Count, cases.Select(c => c.Number).Distinct().Count());
             foreach (var summary in cases)
             {

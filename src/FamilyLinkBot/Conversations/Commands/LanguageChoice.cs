@@ -30,7 +30,7 @@ public sealed class LanguageChoice : IMenuAction
             return;
         }
 
-        await ChatRepository.SetLanguageAsync(turn.Db, turn.Chat, language, cancellationToken);
+        await ChatStore.SetLanguageAsync(turn.Db, turn.Chat, language, cancellationToken);
         turn.Language = language;
         turn.CloseMenu();
         if (parts is [_, "first"])

@@ -9,7 +9,7 @@ namespace FamilyLinkBot.Storage;
 /// The <c>chats</c> table. Encryption happens here, at the repository boundary: callers see Telegram ids,
 /// the table holds only a blind index and ciphertext bound to the row.
 /// </summary>
-public sealed class ChatRepository(KeyStore keys)
+public sealed class ChatStore(KeyStore keys)
 {
     public static FieldContext ChatIdField(string chatRef) => new("chats", "chat_id", chatRef);
 

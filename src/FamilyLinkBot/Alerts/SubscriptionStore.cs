@@ -9,7 +9,7 @@ namespace FamilyLinkBot.Alerts;
 public sealed record SubscriptionChoices(IReadOnlySet<string> Topics, IReadOnlySet<string> Regions, bool CaseRegions);
 
 /// <summary>The <c>subscriptions</c> table and the <c>chats.case_alerts</c> flag, for one chat at a time.</summary>
-public static class Subscriptions
+public static class SubscriptionStore
 {
     public const string Topic = "topic";
     public const string Region = "region";

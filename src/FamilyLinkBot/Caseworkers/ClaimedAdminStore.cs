@@ -8,7 +8,7 @@ namespace FamilyLinkBot.Caseworkers;
 /// <c>setup_admin</c> (like a caseworker's row, it names a chat whose Telegram id is stored only encrypted).
 /// At most one: the first claim wins. Erasing that chat (/forget) ends the role, since chat row ids are never reused.
 /// </summary>
-public static class ClaimedAdmin
+public static class ClaimedAdminStore
 {
     internal const string MetaKey = "setup_admin";
 

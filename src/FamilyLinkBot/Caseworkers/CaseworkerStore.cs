@@ -14,7 +14,7 @@ public sealed record FollowedCase(string CaseId, CaseStatus Status, DateTimeOffs
 /// The <c>caseworkers</c>, <c>caseworker_invites</c> and <c>case_follows</c> tables. Invite codes are found only
 /// through their keyed hash; caseworkers are chats, listed by the pseudonym of their blind index.
 /// </summary>
-public sealed class CaseworkerRepository(KeyStore keys)
+public sealed class CaseworkerStore(KeyStore keys)
 {
     public byte[] InviteHash(InviteCode code) => keys.Index.TokenHash(InviteCode.HashPurpose, code.Normalized);
 

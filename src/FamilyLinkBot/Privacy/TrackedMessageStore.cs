@@ -6,7 +6,7 @@ namespace FamilyLinkBot.Privacy;
 /// The <c>tracked_messages</c> table: every message in a family's chat that the bot may still delete,
 /// for the disappearing timer and /panic (docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications). Telegram lets a bot delete messages for 48 hours.
 /// </summary>
-public static class TrackedMessages
+public static class TrackedMessageStore
 {
     /// <summary>Telegram deletes only messages younger than 48 h; aim for 47 h to keep a margin.</summary>
     public static readonly TimeSpan LatestExpiry = TimeSpan.FromHours(47);

@@ -14,7 +14,7 @@ public sealed record RelayCopy(long OutboxId, string CaseId, byte[] TokenHash);
 /// The case id (with the case's token hash at the time, so a new token ends answers to older copies) is encrypted with
 /// the caseworker's chat key and bound to the row; rows expire like the copy itself.
 /// </summary>
-public static class RelayCopies
+public static class RelayCopyStore
 {
     /// <summary>A copy kept in the chat (timer off) can be answered for a week: sent outbox rows are purged after that.</summary>
     public static readonly TimeSpan AnswerableFor = TimeSpan.FromDays(7);

@@ -5,7 +5,7 @@ namespace FamilyLinkBot.Storage;
 /// Telegram keeps an unconfirmed update for at most 24 hours, so an id older than that (with a margin) can never come
 /// back; its row is deleted, and with it the time trail it kept for chats that may since have been erased.
 /// </summary>
-public static class ProcessedUpdates
+public static class ProcessedUpdateStore
 {
     public static readonly TimeSpan KeptFor = TimeSpan.FromHours(48);
 

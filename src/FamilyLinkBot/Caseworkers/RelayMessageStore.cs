@@ -18,7 +18,7 @@ public sealed record RelayMessage(long Id, string CaseId, RelayDirection Directi
 /// The <c>relay_messages</c> table: relayed text encrypted with the family's data key, bound to its row, so it is
 /// crypto-shredded with the family and unreadable in another row or column.
 /// </summary>
-public static class RelayMessages
+public static class RelayMessageStore
 {
     /// <summary>docs/DESIGN.md#44-relay: text only, at most 3,000 characters (counted as Telegram counts, in UTF-16 units).</summary>
     public const int Limit = 3000;

@@ -11,7 +11,7 @@ namespace FamilyLinkBot.Cases;
 /// to their row and column; a case is found by its token only through the token's keyed hash. Every family-side
 /// method takes the family's chat and filters by it, so one family can never reach another's case.
 /// </summary>
-public sealed class CaseRepository(KeyStore keys)
+public sealed class CaseStore(KeyStore keys)
 {
     public const string TokenPurpose = "case-token";
 

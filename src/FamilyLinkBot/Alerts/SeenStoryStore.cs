@@ -10,7 +10,7 @@ namespace FamilyLinkBot.Alerts;
 /// (docs/DESIGN.md#2-data-classification operational), so a key would protect nothing, and the hashes stay valid whatever happens to the keys.
 /// Hashing only bounds the row size (keys may be 2,000 characters).
 /// </summary>
-public static class SeenStories
+public static class SeenStoryStore
 {
     /// <summary>Keys not listed by any feed for this long are forgotten; feeds drop stories long before.</summary>
     public static TimeSpan Retention { get; } = TimeSpan.FromDays(90);
