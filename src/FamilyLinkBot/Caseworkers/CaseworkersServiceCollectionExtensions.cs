@@ -18,6 +18,7 @@ public static class CaseworkersServiceCollectionExtensions
         builder.Services.AddSingleton<Delivery.ISentMessageListener, RelayCopyRecorder>();
         builder.Services.AddSingleton<TokenLookupLimiter>();
         builder.Services.AddSingleton<AdminSetupCode>();
+        builder.Services.AddSingleton<ClaimedAdminStore>();
         builder.Services.AddSingleton<ClaimedAdminCache>();
         builder.Services.TryAddSingleton(new SetupCodeConsole(Console.Out));
         builder.Services.AddHostedService<FirstAdminSetup>();

@@ -449,7 +449,7 @@ public sealed class OutboxDispatcher : BackgroundService
                 return new Settled(null, false);
             case SendResult.Blocked:
                 await _store.FailPendingForChatAsync(db, chatRef, "blocked", CancellationToken.None);
-                await ChatStore.SetActiveAsync(db, chatRef, active: false, CancellationToken.None);
+                await _chats.SetActiveAsync(db, chatRef, active: false, CancellationToken.None);
                 return new Settled(null, false);
             case SendResult.Unreachable:
                 var retryAt = now.Add(Backoff(item.Attempts + 1));

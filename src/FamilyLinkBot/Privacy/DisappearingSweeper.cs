@@ -13,6 +13,7 @@ namespace FamilyLinkBot.Privacy;
 public sealed class DisappearingSweeper(
     Database database,
     ChatStore chats,
+    ProcessedUpdateStore processedUpdates,
     MessageDeleter deleter,
     TimeProvider time,
     IOptions<PrivacyOptions> options,
@@ -47,7 +48,7 @@ public sealed class DisappearingSweeper(
         {
             await TrackedMessageStore.PurgeUndeletableAsync(db, now, cancellationToken);
             await Caseworkers.RelayCopyStore.PurgeExpiredAsync(db, now, cancellationToken);
-            await ProcessedUpdateStore.PruneAsync(db, now, cancellationToken);
+            await processedUpdates.PruneAsync(db, now, cancellationToken);
             due = await TrackedMessageStore.DueAsync(db, now, BatchLimit, cancellationToken);
             foreach (var chatRef in due.Keys)
             {

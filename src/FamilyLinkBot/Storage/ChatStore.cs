@@ -9,6 +9,8 @@ namespace FamilyLinkBot.Storage;
 /// The <c>chats</c> table. Encryption happens here, at the repository boundary: callers see Telegram ids,
 /// the table holds only a blind index and ciphertext bound to the row.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage(
+    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-storage-engines).")]
 public sealed class ChatStore(KeyStore keys)
 {
     public static FieldContext ChatIdField(string chatRef) => new("chats", "chat_id", chatRef);
@@ -124,7 +126,7 @@ public sealed class ChatStore(KeyStore keys)
         chat.PhraseBlob = reader.GetBlobOrNull(first + 2);
     }
 
-    public static async Task TouchAsync(UnitOfWork db, ChatRecord chat, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task TouchAsync(UnitOfWork db, ChatRecord chat, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var command = db.Command("UPDATE chats SET last_seen_at = @now, active = 1 WHERE id = @id;")
             .With("@now", now.ToUnixTimeSeconds())
@@ -133,7 +135,7 @@ public sealed class ChatStore(KeyStore keys)
         chat.Active = true;
     }
 
-    public static async Task SetLanguageAsync(UnitOfWork db, ChatRecord chat, Language language, CancellationToken cancellationToken)
+    public async Task SetLanguageAsync(UnitOfWork db, ChatRecord chat, Language language, CancellationToken cancellationToken)
     {
         await using var command = db.Command("UPDATE chats SET language = @language WHERE id = @id;")
             .With("@language", language.Code())
@@ -142,7 +144,7 @@ public sealed class ChatStore(KeyStore keys)
         chat.Language = language;
     }
 
-    public static async Task SetActiveAsync(UnitOfWork db, string chatRef, bool active, CancellationToken cancellationToken)
+    public async Task SetActiveAsync(UnitOfWork db, string chatRef, bool active, CancellationToken cancellationToken)
     {
         await using var command = db.Command("UPDATE chats SET active = @active WHERE id = @id;")
             .With("@active", active ? 1 : 0)

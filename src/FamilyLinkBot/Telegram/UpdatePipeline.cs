@@ -21,6 +21,7 @@ namespace FamilyLinkBot.Telegram;
 public sealed class UpdatePipeline(
     Database database,
     ChatStore chats,
+    ProcessedUpdateStore processedUpdates,
     KeyStore keys,
     Router router,
     RoleResolver roles,
@@ -124,7 +125,7 @@ public sealed class UpdatePipeline(
     private async Task<Turn?> ApplyAsync(UnitOfWork db, Update update, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (!await MarkProcessedAsync(db, update.Id, now, cancellationToken))
+        if (!await processedUpdates.MarkAsync(db, update.Id, now, cancellationToken))
         {
             return null; // redelivered: already applied, and its replies already in the outbox.
         }
@@ -135,7 +136,7 @@ public sealed class UpdatePipeline(
             ?? await chats.CreateAsync(db, chatId, now, cancellationToken);
         if (!chat.IsNew)
         {
-            await ChatStore.TouchAsync(db, chat, now, cancellationToken);
+            await chats.TouchAsync(db, chat, now, cancellationToken);
         }
 
         var session = await SessionStore.LoadAsync(db, chat, cancellationToken);
@@ -284,14 +285,6 @@ public sealed class UpdatePipeline(
         }
     }
 
-    private static async Task<bool> MarkProcessedAsync(UnitOfWork db, int updateId, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var command = db.Command("INSERT INTO processed_updates (update_id, processed_at) VALUES (@id, @now) ON CONFLICT DO NOTHING;")
-            .With("@id", updateId)
-            .With("@now", now.ToUnixTimeSeconds());
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
-
     /// <summary>After a failure the update's changes were rolled back; it is recorded as done and the user gets a short apology.</summary>
     private async Task ApologizeAsync(UnitOfWork db, Update update, string savepoint, CancellationToken cancellationToken)
     {
@@ -299,7 +292,7 @@ public sealed class UpdatePipeline(
         try
         {
             var now = time.GetUtcNow();
-            if (!await MarkProcessedAsync(db, update.Id, now, cancellationToken))
+            if (!await processedUpdates.MarkAsync(db, update.Id, now, cancellationToken))
             {
                 return;
             }

@@ -19,7 +19,7 @@ public sealed class CaseTokenStoreTests : IAsyncLifetime
     {
         _database = new Database($"Data Source={_folder.File("bot.db")}");
         await new Migrator(_database).MigrateAsync();
-        _keys = new KeyStore(_database, Options.Create(new CryptoOptions { MasterKeyPath = _folder.File("master.key") }), NullLogger<KeyStore>.Instance);
+        _keys = new KeyStore(_database, new MetaStore(), Options.Create(new CryptoOptions { MasterKeyPath = _folder.File("master.key") }), NullLogger<KeyStore>.Instance);
         await _keys.InitializeAsync(CancellationToken.None);
         _cases = new CaseStore(_keys);
     }

@@ -17,7 +17,7 @@ internal static class Recipients
         {
             var user = emulator.CreateUser(languageCode: language.Code());
             using var chat = await chats.CreateAsync(db, user.ChatId, DateTimeOffset.UtcNow, CancellationToken.None);
-            await ChatStore.SetLanguageAsync(db, chat, language, CancellationToken.None);
+            await chats.SetLanguageAsync(db, chat, language, CancellationToken.None);
             users.Add(user);
         }
 
