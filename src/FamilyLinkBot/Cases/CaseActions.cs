@@ -37,7 +37,7 @@ public sealed class CaseActions(CaseStore cases, Microsoft.Extensions.Options.IO
             return;
         }
 
-        if (parts.Length != 2 || await CaseStore.GetAsync(turn.Db, turn.Chat, parts[1], cancellationToken) is not { } summary)
+        if (parts.Length != 2 || await cases.GetAsync(turn.Db, turn.Chat, parts[1], cancellationToken) is not { } summary)
         {
             turn.CloseMenu();
             turn.Reply(turn.T("case.not_found"));
@@ -48,7 +48,7 @@ public sealed class CaseActions(CaseStore cases, Microsoft.Extensions.Options.IO
         switch (parts[0])
         {
             case "view":
-                var history = await CaseStore.HistoryAsync(turn.Db, turn.Chat.Key, summary.Id, cancellationToken);
+                var history = await cases.HistoryAsync(turn.Db, turn.Chat.Key, summary.Id, cancellationToken);
                 turn.Reply(CaseText.View(turn, summary, history), [Buttons(summary)], sensitive: true);
                 await Caseworkers.FamilyMessages.ShowAsync(turn, summary, cancellationToken);
                 break;
@@ -81,7 +81,7 @@ public sealed class CaseActions(CaseStore cases, Microsoft.Extensions.Options.IO
                     [[new MenuOption("case:close_yes:" + summary.Id, "button.close_case"), new MenuOption("case:keep", "button.keep_open")]]);
                 break;
             case "close_yes" when summary.Status != CaseStatus.Closed:
-                await CaseStore.SetStatusAsync(turn.Db, turn.Chat.Key, summary.Id, CaseStatus.Closed, null, turn.Now, cancellationToken);
+                await cases.SetStatusAsync(turn.Db, turn.Chat.Key, summary.Id, CaseStatus.Closed, null, turn.Now, cancellationToken);
                 turn.CloseMenu();
                 turn.Reply(turn.F("case.closed", ("label", label)), sensitive: true);
                 break;

@@ -9,7 +9,7 @@ namespace FamilyLinkBot.Caseworkers;
 /// case's reference. Nothing of the family's chat (id, pseudonym, Telegram names) is ever part of it. Opening a
 /// case follows it.
 /// </summary>
-public sealed class CaseCommand(CaseLookup lookup, CaseReference references) : IBotCommand
+public sealed class CaseCommand(CaseLookup lookup, CaseStore cases, CaseReference references) : IBotCommand
 {
     /// <summary>How many of the newest relayed messages /case shows, each as its own message (each fits Telegram's limit).</summary>
     public const int MessagesShown = 10;
@@ -38,7 +38,7 @@ public sealed class CaseCommand(CaseLookup lookup, CaseReference references) : I
 
         var summary = found.Case;
         await CaseworkerStore.FollowAsync(turn.Db, summary.Id, turn.Chat.Id, turn.Now, cancellationToken);
-        var history = await CaseStore.HistoryAsync(turn.Db, found.Family.Key, summary.Id, cancellationToken);
+        var history = await cases.HistoryAsync(turn.Db, found.Family.Key, summary.Id, cancellationToken);
         var messages = await RelayMessageStore.ListAsync(turn.Db, found.Family.Key, summary.Id, MessagesShown, cancellationToken);
         var reference = references.Of(summary.Id);
         var header = turn.F("cw.case.header", ("ref", reference));

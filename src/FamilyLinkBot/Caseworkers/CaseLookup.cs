@@ -35,7 +35,7 @@ public sealed class CaseLookup(CaseStore cases, ChatStore chats, TokenLookupLimi
     /// <summary>The case with its family's chat, by case id; null if it is gone.</summary>
     public async Task<FoundCase?> FindByIdAsync(UnitOfWork db, string caseId, CancellationToken cancellationToken)
     {
-        if (await CaseStore.ChatRefOfAsync(db, caseId, cancellationToken) is not { } chatRef)
+        if (await cases.ChatRefOfAsync(db, caseId, cancellationToken) is not { } chatRef)
         {
             return null;
         }
@@ -46,7 +46,7 @@ public sealed class CaseLookup(CaseStore cases, ChatStore chats, TokenLookupLimi
             return null;
         }
 
-        var summary = await CaseStore.GetAsync(db, family, caseId, cancellationToken);
+        var summary = await cases.GetAsync(db, family, caseId, cancellationToken);
         if (summary is null)
         {
             family.Dispose();

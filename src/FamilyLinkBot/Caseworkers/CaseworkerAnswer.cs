@@ -9,7 +9,7 @@ namespace FamilyLinkBot.Caseworkers;
 /// stored encrypted with the family's key, pushed to the family labelled "your caseworker" (discreetly if the family
 /// chose so), and the caseworker follows the case from then on.
 /// </summary>
-public sealed class CaseworkerAnswer(CaseLookup lookup, CaseReference references, Delivery.OutboxStore outbox)
+public sealed class CaseworkerAnswer(CaseLookup lookup, Cases.CaseStore cases, CaseReference references, Delivery.OutboxStore outbox)
 {
     /// <summary>The limit as written in the strings' <c>{limit}</c>.</summary>
     public static string LimitText => RelayMessageStore.Limit.ToString("N0", CultureInfo.InvariantCulture);
@@ -18,9 +18,9 @@ public sealed class CaseworkerAnswer(CaseLookup lookup, CaseReference references
     /// Whether this chat may answer a relayed copy: it is still a caseworker, the case still has the token it had when
     /// the copy was relayed (a new token ends answers to older copies), and the case's messages still come to this chat.
     /// </summary>
-    public static async Task<bool> MayAnswerAsync(Turn turn, RelayCopy copy, CancellationToken cancellationToken) =>
+    public async Task<bool> MayAnswerAsync(Turn turn, RelayCopy copy, CancellationToken cancellationToken) =>
         turn.Role is Role.Caseworker or Role.Admin
-        && await Cases.CaseStore.TokenHashOfAsync(turn.Db, copy.CaseId, cancellationToken) is { } current
+        && await cases.TokenHashOfAsync(turn.Db, copy.CaseId, cancellationToken) is { } current
         && current.AsSpan().SequenceEqual(copy.TokenHash)
         && (await CaseworkerStore.RecipientsAsync(turn.Db, copy.CaseId, cancellationToken)).Contains(turn.Chat.Id, StringComparer.Ordinal);
 

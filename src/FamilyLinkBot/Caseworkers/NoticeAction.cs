@@ -10,7 +10,7 @@ namespace FamilyLinkBot.Caseworkers;
 /// family's own menu, and checked again against the family's own cases; the details come protected and tracked.
 /// "notice:alert:&lt;alertId&gt;" edits the neutral line in place into the news alert (it was sent protected for this).
 /// </summary>
-public sealed class NoticeAction : IMenuAction
+public sealed class NoticeAction(CaseStore cases) : IMenuAction
 {
     public string Prefix => "notice";
 
@@ -24,15 +24,15 @@ public sealed class NoticeAction : IMenuAction
         }
 
         string? details = null;
-        if (parts is ["status", var caseId] && await CaseStore.GetAsync(turn.Db, turn.Chat, caseId, cancellationToken) is { } summary)
+        if (parts is ["status", var caseId] && await cases.GetAsync(turn.Db, turn.Chat, caseId, cancellationToken) is { } summary)
         {
-            var history = await CaseStore.HistoryAsync(turn.Db, turn.Chat.Key, summary.Id, cancellationToken);
+            var history = await cases.HistoryAsync(turn.Db, turn.Chat.Key, summary.Id, cancellationToken);
             details = FamilyNotifier.StatusDetails(turn.Texts, turn.Language, summary, history.Count > 0 ? history[^1].Note : null);
         }
         else if (parts is ["reply", var idText]
             && long.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
             && await RelayMessageStore.GetForFamilyAsync(turn.Db, turn.Chat, id, cancellationToken) is { Direction: RelayDirection.FromCaseworker } message
-            && await CaseStore.GetAsync(turn.Db, turn.Chat, message.CaseId, cancellationToken) is { } replied)
+            && await cases.GetAsync(turn.Db, turn.Chat, message.CaseId, cancellationToken) is { } replied)
         {
             details = FamilyNotifier.ReplyDetails(turn.Texts, turn.Language, replied, message.Text);
         }

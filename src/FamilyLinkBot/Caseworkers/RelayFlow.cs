@@ -14,7 +14,7 @@ namespace FamilyLinkBot.Caseworkers;
 /// is recorded (<see cref="RelayCopyStore"/>) so that a Telegram reply to it reaches the family. The family's own message
 /// and the caseworkers' copies disappear with the family's timer, whatever the caseworkers' own setting.
 /// </summary>
-public sealed class RelayFlow(ChatStore chats, CaseReference references, OutboxStore outbox) : IFlow
+public sealed class RelayFlow(ChatStore chats, CaseStore cases, CaseReference references, OutboxStore outbox) : IFlow
 {
     public const string FlowName = "relay";
     private const string Text = "text";
@@ -55,7 +55,7 @@ public sealed class RelayFlow(ChatStore chats, CaseReference references, OutboxS
     private async Task RelayAsync(Turn turn, string text, CancellationToken cancellationToken)
     {
         if (!turn.Session.Data.TryGetValue(CaseKey, out var caseId)
-            || await CaseStore.GetAsync(turn.Db, turn.Chat, caseId, cancellationToken) is not { } summary)
+            || await cases.GetAsync(turn.Db, turn.Chat, caseId, cancellationToken) is not { } summary)
         {
             turn.Session.EndFlow();
             turn.CloseMenu();
@@ -79,7 +79,7 @@ public sealed class RelayFlow(ChatStore chats, CaseReference references, OutboxS
         await RelayMessageStore.AddAsync(turn.Db, turn.Chat.Key, summary.Id, RelayDirection.FromFamily, message, turn.Now, cancellationToken);
         var recipients = await CaseworkerStore.RecipientsAsync(turn.Db, summary.Id, cancellationToken);
         var reference = references.Of(summary.Id);
-        var tokenHash = await CaseStore.TokenHashOfAsync(turn.Db, summary.Id, cancellationToken) ?? [];
+        var tokenHash = await cases.TokenHashOfAsync(turn.Db, summary.Id, cancellationToken) ?? [];
         foreach (var chatRef in recipients)
         {
             using var caseworker = await chats.GetAsync(turn.Db, chatRef, cancellationToken);

@@ -27,7 +27,7 @@ public sealed partial class RelayReplyTarget(CaseworkerAnswer answer, CaseRefere
         }
 
         turn.IncomingIsSensitive = true;
-        if (!await CaseworkerAnswer.MayAnswerAsync(turn, copy, cancellationToken))
+        if (!await answer.MayAnswerAsync(turn, copy, cancellationToken))
         {
             turn.Reply(turn.T("cw.answer.not_followed"));
             return true;

@@ -96,7 +96,7 @@ public sealed class SecurityReviewTests : CaseworkerTestBase
         await using (var db = await Bot.Service<Database>().BeginAsync())
         {
             using var chat = await Bot.Service<ChatStore>().FindAsync(db, family.ChatId, CancellationToken.None);
-            var caseId = (await CaseStore.ListAsync(db, chat!, CancellationToken.None)).Single().Id;
+            var caseId = (await Bot.Service<CaseStore>().ListAsync(db, chat!, CancellationToken.None)).Single().Id;
             for (var i = 0; i < 100; i++)
             {
                 await FamilyNotifier.PushAsync(Bot.Service<FamilyLinkBot.Delivery.OutboxStore>(), db, chat!, "", FamilyNotifier.ShowStatus + caseId, Time.GetUtcNow(), CancellationToken.None);

@@ -157,7 +157,7 @@ public sealed class UpdateFuzzTests : IAsyncLifetime
             Assert.NotNull(chat);
             var session = await SessionStore.LoadAsync(db, chat, CancellationToken.None);
             Assert.True(session.Menu is null || session.Menu.Options.Count <= 64);
-            var cases = await CaseStore.ListAsync(db, chat, CancellationToken.None);
+            var cases = await _bot.Service<CaseStore>().ListAsync(db, chat, CancellationToken.None);
             Assert.Equal(cases.Count, cases.Select(c => c.Number).Distinct().Count());
             foreach (var summary in cases)
             {
