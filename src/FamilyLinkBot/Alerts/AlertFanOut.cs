@@ -21,7 +21,7 @@ namespace FamilyLinkBot.Alerts;
 /// restart resumes where the last committed page ended: nobody is missed and nobody gets the alert twice.
 /// </summary>
 public sealed class AlertFanOut(
-    Database database, ChatStore chats, Outbox outbox, OutboxStore store, TimeProvider time,
+    Database database, ChatStore chats, Outbox outbox, OutboxStore store, FamilyNotifier notifier, TimeProvider time,
     Monitoring.BotMetrics metrics, ILogger<AlertFanOut> logger)
     : BackgroundService
 {
@@ -121,7 +121,7 @@ public sealed class AlertFanOut(
             if (chat.Discreet)
             {
                 // docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications: no headline, topic or word about North Korea on a lock screen; Show edits the details in.
-                await FamilyNotifier.PushDiscreetAsync(store, db, chat, FamilyNotifier.ShowAlert + alert.Id.ToString(CultureInfo.InvariantCulture), "notice.alert", Lane.Bulk, protect: true, now, cancellationToken);
+                await notifier.PushDiscreetAsync(db, chat, FamilyNotifier.ShowAlert + alert.Id.ToString(CultureInfo.InvariantCulture), "notice.alert", Lane.Bulk, protect: true, now, cancellationToken);
             }
             else
             {

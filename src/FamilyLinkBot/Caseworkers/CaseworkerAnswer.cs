@@ -9,7 +9,7 @@ namespace FamilyLinkBot.Caseworkers;
 /// stored encrypted with the family's key, pushed to the family labelled "your caseworker" (discreetly if the family
 /// chose so), and the caseworker follows the case from then on.
 /// </summary>
-public sealed class CaseworkerAnswer(CaseLookup lookup, Cases.CaseStore cases, CaseReference references, Delivery.OutboxStore outbox)
+public sealed class CaseworkerAnswer(CaseLookup lookup, Cases.CaseStore cases, CaseReference references, FamilyNotifier notifier)
 {
     /// <summary>The limit as written in the strings' <c>{limit}</c>.</summary>
     public static string LimitText => RelayMessageStore.Limit.ToString("N0", CultureInfo.InvariantCulture);
@@ -62,7 +62,7 @@ public sealed class CaseworkerAnswer(CaseLookup lookup, Cases.CaseStore cases, C
         var id = await RelayMessageStore.AddAsync(turn.Db, family.Key, found.Case.Id, RelayDirection.FromCaseworker, message, turn.Now, cancellationToken);
         await CaseworkerStore.FollowAsync(turn.Db, found.Case.Id, turn.Chat.Id, turn.Now, cancellationToken);
         var details = FamilyNotifier.ReplyDetails(Texts.Shared, FamilyNotifier.LanguageOf(family), found.Case, message);
-        await FamilyNotifier.PushAsync(outbox, turn.Db, family, details, FamilyNotifier.ShowReply + id.ToString(CultureInfo.InvariantCulture), turn.Now, cancellationToken);
+        await notifier.PushAsync(turn.Db, family, details, FamilyNotifier.ShowReply + id.ToString(CultureInfo.InvariantCulture), turn.Now, cancellationToken);
         turn.Reply(turn.F("cw.reply.done", ("ref", references.Of(found.Case.Id))));
         return true;
     }

@@ -23,6 +23,7 @@ public static class CaseworkersServiceCollectionExtensions
         builder.Services.TryAddSingleton(new SetupCodeConsole(Console.Out));
         builder.Services.AddHostedService<FirstAdminSetup>();
         builder.Services.AddSingleton<IBotCommand, SetupCommand>();
+        builder.Services.AddSingleton<FamilyNotifier>();
         builder.Services.AddSingleton<CaseLookup>();
         builder.Services.AddSingleton<CaseworkerAnswer>();
         builder.Services.AddSingleton<IBotCommand, InviteCommand>();

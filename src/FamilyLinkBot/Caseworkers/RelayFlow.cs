@@ -14,7 +14,7 @@ namespace FamilyLinkBot.Caseworkers;
 /// is recorded (<see cref="RelayCopyStore"/>) so that a Telegram reply to it reaches the family. The family's own message
 /// and the caseworkers' copies disappear with the family's timer, whatever the caseworkers' own setting.
 /// </summary>
-public sealed class RelayFlow(ChatStore chats, CaseStore cases, CaseReference references, OutboxStore outbox) : IFlow
+public sealed class RelayFlow(ChatStore chats, CaseStore cases, SessionStore sessions, CaseReference references, OutboxStore outbox) : IFlow
 {
     public const string FlowName = "relay";
     private const string Text = "text";
@@ -109,7 +109,7 @@ public sealed class RelayFlow(ChatStore chats, CaseStore cases, CaseReference re
         Turn turn, ChatRecord caseworker, string caseId, byte[] tokenHash, string reference, string message, CancellationToken cancellationToken)
     {
         var language = caseworker.Language ?? Language.Ko;
-        var session = await SessionStore.LoadAsync(turn.Db, caseworker, cancellationToken);
+        var session = await sessions.LoadAsync(turn.Db, caseworker, cancellationToken);
         // The Reply button is kept under its own id beside the caseworker's live menu, like a family's Show button:
         // a step in progress keeps its buttons, and a hundred relayed copies never break it.
         var buttonId = CallbackData.NewMenuId();
@@ -126,7 +126,7 @@ public sealed class RelayFlow(ChatStore chats, CaseStore cases, CaseReference re
         await RelayCopyStore.AddAsync(turn.Db, caseworker, outboxId, caseId, tokenHash, turn.SensitiveTtl, turn.Now, cancellationToken);
         session.AddNotice(new NoticeButton(buttonId, AnswerAction.ForCopy(outboxId)));
 
-        await SessionStore.SaveAsync(turn.Db, caseworker, session, turn.Now, cancellationToken);
+        await sessions.SaveAsync(turn.Db, caseworker, session, turn.Now, cancellationToken);
     }
 
     /// <summary>The session key of each step (also its stored name, so a flow in progress survives an upgrade).</summary>

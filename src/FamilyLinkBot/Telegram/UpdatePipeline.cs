@@ -22,6 +22,7 @@ public sealed class UpdatePipeline(
     Database database,
     ChatStore chats,
     ProcessedUpdateStore processedUpdates,
+    SessionStore sessions,
     KeyStore keys,
     Router router,
     RoleResolver roles,
@@ -139,7 +140,7 @@ public sealed class UpdatePipeline(
             await chats.TouchAsync(db, chat, now, cancellationToken);
         }
 
-        var session = await SessionStore.LoadAsync(db, chat, cancellationToken);
+        var session = await sessions.LoadAsync(db, chat, cancellationToken);
         var turn = new Turn
         {
             Db = db,
@@ -214,7 +215,7 @@ public sealed class UpdatePipeline(
 
         if (turn.SessionChanged)
         {
-            await SessionStore.SaveAsync(turn.Db, turn.Chat, session, now, cancellationToken);
+            await sessions.SaveAsync(turn.Db, turn.Chat, session, now, cancellationToken);
         }
 
         if (turn.IncomingMessageId is { } incoming && !turn.IncomingHandled)

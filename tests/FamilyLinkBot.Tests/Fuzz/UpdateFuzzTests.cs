@@ -155,7 +155,7 @@ public sealed class UpdateFuzzTests : IAsyncLifetime
         {
             using var chat = await chats.GetAsync(db, chatRef, CancellationToken.None);
             Assert.NotNull(chat);
-            var session = await SessionStore.LoadAsync(db, chat, CancellationToken.None);
+            var session = await _bot.Service<SessionStore>().LoadAsync(db, chat, CancellationToken.None);
             Assert.True(session.Menu is null || session.Menu.Options.Count <= 64);
             var cases = await _bot.Service<CaseStore>().ListAsync(db, chat, CancellationToken.None);
             Assert.Equal(cases.Count, cases.Select(c => c.Number).Distinct().Count());
