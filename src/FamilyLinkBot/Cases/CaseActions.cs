@@ -8,7 +8,7 @@ namespace FamilyLinkBot.Cases;
 /// The buttons of /cases and of a case view. The case id comes from the chat's own stored menu, never from
 /// what the user sent, and every look-up is filtered by the chat, so no one reaches another family's case.
 /// </summary>
-public sealed class CaseActions(CaseStore cases, Microsoft.Extensions.Options.IOptions<RetentionOptions> retention) : IMenuAction
+public sealed class CaseActions(CaseStore cases, Caseworkers.FamilyMessages familyMessages, Microsoft.Extensions.Options.IOptions<RetentionOptions> retention) : IMenuAction
 {
     public string Prefix => "case";
 
@@ -50,7 +50,7 @@ public sealed class CaseActions(CaseStore cases, Microsoft.Extensions.Options.IO
             case "view":
                 var history = await cases.HistoryAsync(turn.Db, turn.Chat.Key, summary.Id, cancellationToken);
                 turn.Reply(CaseText.View(turn, summary, history), [Buttons(summary)], sensitive: true);
-                await Caseworkers.FamilyMessages.ShowAsync(turn, summary, cancellationToken);
+                await familyMessages.ShowAsync(turn, summary, cancellationToken);
                 break;
             case "msg":
                 turn.Continue(Caseworkers.RelayAction.For(summary.Id));

@@ -16,7 +16,7 @@ public sealed record FoundCase(CaseSummary Case, ChatRecord Family) : IDisposabl
 /// this caseworker follows. Every code attempt counts against the per-user limit; a malformed code, an unknown or
 /// erased case, a reference not followed and a limited attempt all give null and the same "not found" answer.
 /// </summary>
-public sealed class CaseLookup(CaseStore cases, ChatStore chats, TokenLookupLimiter limiter, CaseReference references)
+public sealed class CaseLookup(CaseStore cases, ChatStore chats, CaseworkerStore caseworkers, TokenLookupLimiter limiter, CaseReference references)
 {
     /// <summary>The case, or null after replying "not found" (one answer for every kind of miss).</summary>
     public async Task<FoundCase?> FindOrAnswerAsync(Turn turn, string caseText, CancellationToken cancellationToken)
@@ -90,7 +90,7 @@ public sealed class CaseLookup(CaseStore cases, ChatStore chats, TokenLookupLimi
     private async Task<FoundCase?> FindFollowedAsync(Turn turn, string referenceText, CancellationToken cancellationToken)
     {
         var wanted = "#" + referenceText[1..].ToLowerInvariant();
-        foreach (var followed in await CaseworkerStore.FollowedAsync(turn.Db, turn.Chat.Id, cancellationToken))
+        foreach (var followed in await caseworkers.FollowedAsync(turn.Db, turn.Chat.Id, cancellationToken))
         {
             if (string.Equals(references.Of(followed.CaseId), wanted, StringComparison.Ordinal))
             {

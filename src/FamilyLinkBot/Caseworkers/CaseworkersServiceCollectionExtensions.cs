@@ -14,6 +14,8 @@ public static class CaseworkersServiceCollectionExtensions
             .Validate(o => o.InviteValidity >= TimeSpan.FromMinutes(1) && o.InviteValidity <= TimeSpan.FromDays(30), "Caseworkers:InviteValidity must be between 00:01:00 and 30.00:00:00.")
             .ValidateOnStart();
         builder.Services.AddSingleton<CaseworkerStore>();
+        builder.Services.AddSingleton<RelayMessageStore>();
+        builder.Services.AddSingleton<RelayCopyStore>();
         builder.Services.AddSingleton<CaseReference>();
         builder.Services.AddSingleton<Delivery.ISentMessageListener, RelayCopyRecorder>();
         builder.Services.AddSingleton<TokenLookupLimiter>();
@@ -24,6 +26,7 @@ public static class CaseworkersServiceCollectionExtensions
         builder.Services.AddHostedService<FirstAdminSetup>();
         builder.Services.AddSingleton<IBotCommand, SetupCommand>();
         builder.Services.AddSingleton<FamilyNotifier>();
+        builder.Services.AddSingleton<FamilyMessages>();
         builder.Services.AddSingleton<CaseLookup>();
         builder.Services.AddSingleton<CaseworkerAnswer>();
         builder.Services.AddSingleton<IBotCommand, InviteCommand>();

@@ -14,7 +14,7 @@ public sealed class InviteCommand(CaseworkerStore caseworkers, IOptions<Casework
 
     public async Task HandleAsync(Turn turn, string arguments, CancellationToken cancellationToken)
     {
-        await CaseworkerStore.PurgeInvitesAsync(turn.Db, turn.Now, cancellationToken);
+        await caseworkers.PurgeInvitesAsync(turn.Db, turn.Now, cancellationToken);
         var validity = options.Value.InviteValidity;
         var code = await caseworkers.CreateInviteAsync(turn.Db, turn.Now, validity, cancellationToken);
         turn.Reply(turn.F("cw.invite.created", ("code", code.ToString()), ("hours", (int)validity.TotalHours)), sensitive: true);

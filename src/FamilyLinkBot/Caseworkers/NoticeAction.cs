@@ -10,7 +10,7 @@ namespace FamilyLinkBot.Caseworkers;
 /// family's own menu, and checked again against the family's own cases; the details come protected and tracked.
 /// "notice:alert:&lt;alertId&gt;" edits the neutral line in place into the news alert (it was sent protected for this).
 /// </summary>
-public sealed class NoticeAction(CaseStore cases) : IMenuAction
+public sealed class NoticeAction(CaseStore cases, RelayMessageStore relayMessages) : IMenuAction
 {
     public string Prefix => "notice";
 
@@ -31,7 +31,7 @@ public sealed class NoticeAction(CaseStore cases) : IMenuAction
         }
         else if (parts is ["reply", var idText]
             && long.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            && await RelayMessageStore.GetForFamilyAsync(turn.Db, turn.Chat, id, cancellationToken) is { Direction: RelayDirection.FromCaseworker } message
+            && await relayMessages.GetForFamilyAsync(turn.Db, turn.Chat, id, cancellationToken) is { Direction: RelayDirection.FromCaseworker } message
             && await cases.GetAsync(turn.Db, turn.Chat, message.CaseId, cancellationToken) is { } replied)
         {
             details = FamilyNotifier.ReplyDetails(turn.Texts, turn.Language, replied, message.Text);

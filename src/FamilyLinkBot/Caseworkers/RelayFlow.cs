@@ -14,7 +14,15 @@ namespace FamilyLinkBot.Caseworkers;
 /// is recorded (<see cref="RelayCopyStore"/>) so that a Telegram reply to it reaches the family. The family's own message
 /// and the caseworkers' copies disappear with the family's timer, whatever the caseworkers' own setting.
 /// </summary>
-public sealed class RelayFlow(ChatStore chats, CaseStore cases, SessionStore sessions, CaseReference references, OutboxStore outbox) : IFlow
+public sealed class RelayFlow(
+    ChatStore chats,
+    CaseStore cases,
+    CaseworkerStore caseworkers,
+    SessionStore sessions,
+    RelayMessageStore relayMessages,
+    RelayCopyStore relayCopies,
+    CaseReference references,
+    OutboxStore outbox) : IFlow
 {
     public const string FlowName = "relay";
     private const string Text = "text";
@@ -76,8 +84,8 @@ public sealed class RelayFlow(ChatStore chats, CaseStore cases, SessionStore ses
             return;
         }
 
-        await RelayMessageStore.AddAsync(turn.Db, turn.Chat.Key, summary.Id, RelayDirection.FromFamily, message, turn.Now, cancellationToken);
-        var recipients = await CaseworkerStore.RecipientsAsync(turn.Db, summary.Id, cancellationToken);
+        await relayMessages.AddAsync(turn.Db, turn.Chat.Key, summary.Id, RelayDirection.FromFamily, message, turn.Now, cancellationToken);
+        var recipients = await caseworkers.RecipientsAsync(turn.Db, summary.Id, cancellationToken);
         var reference = references.Of(summary.Id);
         var tokenHash = await cases.TokenHashOfAsync(turn.Db, summary.Id, cancellationToken) ?? [];
         foreach (var chatRef in recipients)
@@ -123,7 +131,7 @@ public sealed class RelayFlow(ChatStore chats, CaseStore cases, SessionStore ses
         };
         // Tied to the family: if they erase everything (/forget) before it goes, it goes with them.
         var outboxId = await outbox.EnqueueRelayedAsync(turn.Db, caseworker, turn.Chat.Id, copy, turn.Now, cancellationToken);
-        await RelayCopyStore.AddAsync(turn.Db, caseworker, outboxId, caseId, tokenHash, turn.SensitiveTtl, turn.Now, cancellationToken);
+        await relayCopies.AddAsync(turn.Db, caseworker, outboxId, caseId, tokenHash, turn.SensitiveTtl, turn.Now, cancellationToken);
         session.AddNotice(new NoticeButton(buttonId, AnswerAction.ForCopy(outboxId)));
 
         await sessions.SaveAsync(turn.Db, caseworker, session, turn.Now, cancellationToken);

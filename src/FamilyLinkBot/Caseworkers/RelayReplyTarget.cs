@@ -8,11 +8,11 @@ namespace FamilyLinkBot.Caseworkers;
 /// a relayed copy goes to its family if this chat may still answer the case; otherwise it is answered and goes nowhere.
 /// A caseworker's reply to any other message, outside a flow, is answered too, so no one believes it was passed on.
 /// </summary>
-public sealed partial class RelayReplyTarget(CaseworkerAnswer answer, CaseReference references) : IReplyTarget
+public sealed partial class RelayReplyTarget(RelayCopyStore relayCopies, CaseworkerAnswer answer, CaseReference references) : IReplyTarget
 {
     public async Task<bool> TryHandleAsync(Turn turn, int repliedToMessageId, string text, CancellationToken cancellationToken)
     {
-        var copy = await RelayCopyStore.FindByMessageAsync(turn.Db, turn.Chat, repliedToMessageId, turn.Now, cancellationToken)
+        var copy = await relayCopies.FindByMessageAsync(turn.Db, turn.Chat, repliedToMessageId, turn.Now, cancellationToken)
             ?? await FindUnrecordedAsync(turn, repliedToMessageId, cancellationToken);
         if (copy is null)
         {
@@ -51,7 +51,7 @@ public sealed partial class RelayReplyTarget(CaseworkerAnswer answer, CaseRefere
             return null;
         }
 
-        var copies = await RelayCopyStore.UnrecordedAsync(turn.Db, turn.Chat, turn.Now, cancellationToken);
+        var copies = await relayCopies.UnrecordedAsync(turn.Db, turn.Chat, turn.Now, cancellationToken);
         return copies.LastOrDefault(c => string.Equals(references.Of(c.CaseId), match.Value, StringComparison.Ordinal));
     }
 

@@ -8,7 +8,7 @@ namespace FamilyLinkBot.Caseworkers;
 /// /status TOKEN STATUS [note] (caseworkers): records the new status with its note (encrypted) in the case's
 /// history, notifies the family in its own language through the outbox, and follows the case.
 /// </summary>
-public sealed class StatusCommand(CaseLookup lookup, CaseStore cases, CaseReference references, FamilyNotifier notifier) : IBotCommand
+public sealed class StatusCommand(CaseLookup lookup, CaseStore cases, CaseworkerStore caseworkers, CaseReference references, FamilyNotifier notifier) : IBotCommand
 {
     public const int NoteLimit = 500;
 
@@ -46,7 +46,7 @@ public sealed class StatusCommand(CaseLookup lookup, CaseStore cases, CaseRefere
         var family = found.Family;
         var noteOrNull = note.Length > 0 ? note : null;
         await cases.SetStatusAsync(turn.Db, family.Key, found.Case.Id, status.Value, noteOrNull, turn.Now, cancellationToken);
-        await CaseworkerStore.FollowAsync(turn.Db, found.Case.Id, turn.Chat.Id, turn.Now, cancellationToken);
+        await caseworkers.FollowAsync(turn.Db, found.Case.Id, turn.Chat.Id, turn.Now, cancellationToken);
 
         var updated = found.Case with { Status = status.Value, UpdatedAt = turn.Now };
         var language = FamilyNotifier.LanguageOf(family);

@@ -14,6 +14,7 @@ public sealed class DisappearingSweeper(
     Database database,
     ChatStore chats,
     ProcessedUpdateStore processedUpdates,
+    Caseworkers.RelayCopyStore relayCopies,
     MessageDeleter deleter,
     TimeProvider time,
     IOptions<PrivacyOptions> options,
@@ -47,7 +48,7 @@ public sealed class DisappearingSweeper(
         await using (var db = await database.BeginAsync(cancellationToken))
         {
             await TrackedMessageStore.PurgeUndeletableAsync(db, now, cancellationToken);
-            await Caseworkers.RelayCopyStore.PurgeExpiredAsync(db, now, cancellationToken);
+            await relayCopies.PurgeExpiredAsync(db, now, cancellationToken);
             await processedUpdates.PruneAsync(db, now, cancellationToken);
             due = await TrackedMessageStore.DueAsync(db, now, BatchLimit, cancellationToken);
             foreach (var chatRef in due.Keys)
