@@ -8,7 +8,7 @@ namespace FamilyLinkBot.Caseworkers;
 /// a relayed copy goes to its family if this chat may still answer the case; otherwise it is answered and goes nowhere.
 /// A caseworker's reply to any other message, outside a flow, is answered too, so no one believes it was passed on.
 /// </summary>
-public sealed partial class RelayReplyTarget(RelayCopyStore relayCopies, CaseworkerAnswer answer, CaseReference references) : IReplyTarget
+public sealed partial class RelayReplyTarget(RelayCopyStore relayCopies, Privacy.TrackedMessageStore trackedMessages, CaseworkerAnswer answer, CaseReference references) : IReplyTarget
 {
     public async Task<bool> TryHandleAsync(Turn turn, int repliedToMessageId, string text, CancellationToken cancellationToken)
     {
@@ -46,7 +46,7 @@ public sealed partial class RelayReplyTarget(RelayCopyStore relayCopies, Casewor
     private async Task<RelayCopy?> FindUnrecordedAsync(Turn turn, int repliedToMessageId, CancellationToken cancellationToken)
     {
         if (turn.RepliedToText is not { } quoted || Reference().Match(quoted) is not { Success: true } match
-            || await Privacy.TrackedMessageStore.IsTrackedAsync(turn.Db, turn.Chat.Id, repliedToMessageId, cancellationToken))
+            || await trackedMessages.IsTrackedAsync(turn.Db, turn.Chat.Id, repliedToMessageId, cancellationToken))
         {
             return null;
         }

@@ -33,6 +33,7 @@ public sealed class OutboxDispatcher : BackgroundService
 
     private readonly Database _database;
     private readonly ChatStore _chats;
+    private readonly TrackedMessageStore _trackedMessages;
     private readonly Outbox _outbox;
     private readonly OutboxStore _store;
     private readonly BroadcastStore _broadcasts;
@@ -56,6 +57,7 @@ public sealed class OutboxDispatcher : BackgroundService
     public OutboxDispatcher(
         Database database,
         ChatStore chats,
+        TrackedMessageStore trackedMessages,
         Outbox outbox,
         OutboxStore store,
         BroadcastStore broadcasts,
@@ -70,6 +72,7 @@ public sealed class OutboxDispatcher : BackgroundService
     {
         _database = database;
         _chats = chats;
+        _trackedMessages = trackedMessages;
         _outbox = outbox;
         _store = store;
         _broadcasts = broadcasts;
@@ -358,7 +361,7 @@ public sealed class OutboxDispatcher : BackgroundService
     /// <summary>docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications: every push the family did not ask for begins with its security phrase, when set.</summary>
     internal static OutgoingMessage WithPhrase(Lane lane, ChatRecord chat, OutgoingMessage message)
     {
-        if (lane == Lane.Interactive || message.ThirdPartyText || PrivacySettings.Phrase(chat) is not { } phrase)
+        if (lane == Lane.Interactive || message.ThirdPartyText || ChatStore.Phrase(chat) is not { } phrase)
         {
             return message;
         }
@@ -432,7 +435,7 @@ public sealed class OutboxDispatcher : BackgroundService
                 if (outcome.MessageId is { } messageId && (!outcome.Edited || outcome.DisappearAfterSeconds is not null))
                 {
                     // Sent after a /panic that could not see it: tracked as due now, in case the deletion at once fails.
-                    await TrackedMessageStore.TrackAsync(db, chatRef, messageId, now, panicked ? 0 : outcome.DisappearAfterSeconds, CancellationToken.None);
+                    await _trackedMessages.TrackAsync(db, chatRef, messageId, now, panicked ? 0 : outcome.DisappearAfterSeconds, CancellationToken.None);
                 }
 
                 if (outcome.MessageId is { } sentId && !outcome.Edited)

@@ -13,6 +13,7 @@ namespace FamilyLinkBot.Privacy;
 public sealed class DisappearingSweeper(
     Database database,
     ChatStore chats,
+    TrackedMessageStore trackedMessages,
     ProcessedUpdateStore processedUpdates,
     Caseworkers.RelayCopyStore relayCopies,
     MessageDeleter deleter,
@@ -47,10 +48,10 @@ public sealed class DisappearingSweeper(
         var targets = new Dictionary<string, long>(StringComparer.Ordinal);
         await using (var db = await database.BeginAsync(cancellationToken))
         {
-            await TrackedMessageStore.PurgeUndeletableAsync(db, now, cancellationToken);
+            await trackedMessages.PurgeUndeletableAsync(db, now, cancellationToken);
             await relayCopies.PurgeExpiredAsync(db, now, cancellationToken);
             await processedUpdates.PruneAsync(db, now, cancellationToken);
-            due = await TrackedMessageStore.DueAsync(db, now, BatchLimit, cancellationToken);
+            due = await trackedMessages.DueAsync(db, now, BatchLimit, cancellationToken);
             foreach (var chatRef in due.Keys)
             {
                 using var chat = await chats.GetAsync(db, chatRef, cancellationToken);
@@ -72,7 +73,7 @@ public sealed class DisappearingSweeper(
             }
 
             await using var db = await database.BeginAsync(cancellationToken);
-            await TrackedMessageStore.RemoveAsync(db, chatRef, messageIds, cancellationToken);
+            await trackedMessages.RemoveAsync(db, chatRef, messageIds, cancellationToken);
             await db.CommitAsync(cancellationToken);
             deleted += messageIds.Count;
         }

@@ -6,8 +6,8 @@ using FamilyLinkBot.Resources;
 namespace FamilyLinkBot.Storage;
 
 /// <summary>
-/// The <c>chats</c> table. Encryption happens here, at the repository boundary: callers see Telegram ids,
-/// the table holds only a blind index and ciphertext bound to the row.
+/// The <c>chats</c> table, its privacy choices included (docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications). Encryption happens here, at the
+/// repository boundary: callers see Telegram ids and phrases, the table holds only a blind index and ciphertext bound to the row.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage(
     "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-storage-engines).")]
@@ -150,5 +150,39 @@ public sealed class ChatStore(KeyStore keys)
             .With("@active", active ? 1 : 0)
             .With("@id", chatRef);
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public static FieldContext PhraseField(string chatRef) => new("chats", "phrase", chatRef);
+
+    /// <summary>The family's security phrase, or null when none is set.</summary>
+    public static string? Phrase(ChatRecord chat) =>
+        chat.PhraseBlob is { } blob ? chat.Key.DecryptString(blob, PhraseField(chat.Id)) : null;
+
+    public async Task SetDisappearAfterAsync(UnitOfWork db, ChatRecord chat, TimeSpan? after, CancellationToken cancellationToken)
+    {
+        await using var command = db.Command("UPDATE chats SET disappear_seconds = @seconds WHERE id = @id;")
+            .With("@seconds", after is { } a ? (long)a.TotalSeconds : 0)
+            .With("@id", chat.Id);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        chat.DisappearAfter = after;
+    }
+
+    public async Task SetDiscreetAsync(UnitOfWork db, ChatRecord chat, bool discreet, CancellationToken cancellationToken)
+    {
+        await using var command = db.Command("UPDATE chats SET discreet = @discreet WHERE id = @id;")
+            .With("@discreet", discreet ? 1 : 0)
+            .With("@id", chat.Id);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        chat.Discreet = discreet;
+    }
+
+    public async Task SetPhraseAsync(UnitOfWork db, ChatRecord chat, string? phrase, CancellationToken cancellationToken)
+    {
+        var blob = phrase is null ? null : chat.Key.EncryptString(phrase, PhraseField(chat.Id));
+        await using var command = db.Command("UPDATE chats SET phrase = @phrase WHERE id = @id;")
+            .With("@phrase", blob)
+            .With("@id", chat.Id);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        chat.PhraseBlob = blob;
     }
 }

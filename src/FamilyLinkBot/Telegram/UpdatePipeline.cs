@@ -23,6 +23,7 @@ public sealed class UpdatePipeline(
     ChatStore chats,
     ProcessedUpdateStore processedUpdates,
     SessionStore sessions,
+    TrackedMessageStore trackedMessages,
     KeyStore keys,
     Router router,
     RoleResolver roles,
@@ -220,7 +221,7 @@ public sealed class UpdatePipeline(
 
         if (turn.IncomingMessageId is { } incoming && !turn.IncomingHandled)
         {
-            await TrackedMessageStore.TrackAsync(
+            await trackedMessages.TrackAsync(
                 turn.Db, turn.Chat.Id, incoming, now, turn.IncomingIsSensitive ? turn.SensitiveTtl : null, cancellationToken);
         }
 

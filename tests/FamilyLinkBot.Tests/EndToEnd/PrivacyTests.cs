@@ -174,7 +174,7 @@ public sealed class PrivacyTests : IAsyncLifetime
         await using (var db = await _bot.Service<Database>().BeginAsync())
         {
             var chatRef = await ScalarAsync<string>("SELECT id FROM chats;");
-            await TrackedMessageStore.TrackAsync(db, chatRef, 999_999, _time.GetUtcNow(), (int)TimeSpan.FromDays(30).TotalSeconds, CancellationToken.None);
+            await _bot.Service<TrackedMessageStore>().TrackAsync(db, chatRef, 999_999, _time.GetUtcNow(), (int)TimeSpan.FromDays(30).TotalSeconds, CancellationToken.None);
             await db.CommitAsync();
         }
 
