@@ -21,7 +21,7 @@ namespace FamilyLinkBot.Alerts;
 /// restart resumes where the last committed page ended: nobody is missed and nobody gets the alert twice.
 /// </summary>
 public sealed class AlertFanOut(
-    Database database, ChatStore chats, Outbox outbox, OutboxStore store, FamilyNotifier notifier, TimeProvider time,
+    Database database, ChatStore chats, AlertStore alerts, Outbox outbox, OutboxStore store, FamilyNotifier notifier, TimeProvider time,
     Monitoring.BotMetrics metrics, ILogger<AlertFanOut> logger)
     : BackgroundService
 {
@@ -101,7 +101,7 @@ public sealed class AlertFanOut(
     private async Task<(int Queued, bool More, long? AlertId)> DeliverPageAsync(CancellationToken cancellationToken)
     {
         await using var db = await database.BeginAsync(cancellationToken);
-        var alert = await AlertStore.OldestAsync(db, AlertState.Approved, cancellationToken);
+        var alert = await alerts.OldestAsync(db, AlertState.Approved, cancellationToken);
         if (alert is null)
         {
             return (0, false, null);
@@ -133,7 +133,7 @@ public sealed class AlertFanOut(
         }
 
         var more = candidates.Count == PageSize;
-        await AlertStore.AdvanceFanOutAsync(db, alert.Id, more ? candidates[^1].ChatRef : alert.FanOutAfter, queued, done: !more, cancellationToken);
+        await alerts.AdvanceFanOutAsync(db, alert.Id, more ? candidates[^1].ChatRef : alert.FanOutAfter, queued, done: !more, cancellationToken);
         await db.CommitAsync(cancellationToken);
         return (queued, more, alert.Id);
     }
@@ -183,6 +183,6 @@ public sealed class AlertFanOut(
     private async Task<int> RecipientsAsync(long alertId, CancellationToken cancellationToken)
     {
         await using var db = await database.BeginAsync(cancellationToken);
-        return (await AlertStore.GetAsync(db, alertId, cancellationToken))?.Recipients ?? 0;
+        return (await alerts.GetAsync(db, alertId, cancellationToken))?.Recipients ?? 0;
     }
 }

@@ -24,6 +24,9 @@ public sealed class FeedPoller : BackgroundService
     private const int MaxParallelFetches = 8;
 
     private readonly Database _database;
+    private readonly FeedStore _feeds;
+    private readonly SeenStoryStore _seenStories;
+    private readonly AlertStore _alerts;
     private readonly IHttpClientFactory _http;
     private readonly TimeProvider _time;
     private readonly NewsOptions _options;
@@ -40,11 +43,14 @@ public sealed class FeedPoller : BackgroundService
     private readonly Lock _startLock = new();
 
     public FeedPoller(
-        Database database, IHttpClientFactory http, TimeProvider time, IOptions<NewsOptions> options, NewsMatcher matcher,
+        Database database, FeedStore feeds, SeenStoryStore seenStories, AlertStore alerts, IHttpClientFactory http, TimeProvider time, IOptions<NewsOptions> options, NewsMatcher matcher,
         AdminNotifier admins, AlertFanOut fanOut, Outbox outbox, Monitoring.BotMetrics metrics, ILogger<FeedPoller> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _database = database;
+        _feeds = feeds;
+        _seenStories = seenStories;
+        _alerts = alerts;
         _http = http;
         _time = time;
         _options = options.Value;
@@ -75,7 +81,7 @@ public sealed class FeedPoller : BackgroundService
         IReadOnlyList<long> ids;
         await using (var db = await _database.BeginAsync(cancellationToken))
         {
-            ids = await FeedStore.IdsAsync(db, dueBy: null, cancellationToken);
+            ids = await _feeds.IdsAsync(db, dueBy: null, cancellationToken);
         }
 
         await Task.WhenAll(ids.Select(id => PollNowAsync(id, cancellationToken)));
@@ -110,7 +116,7 @@ public sealed class FeedPoller : BackgroundService
     {
         await using (var db = await _database.BeginAsync(cancellationToken))
         {
-            await FeedStore.SyncConfiguredAsync(db, _options.Feeds, cancellationToken);
+            await _feeds.SyncConfiguredAsync(db, _options.Feeds, cancellationToken);
             await db.CommitAsync(cancellationToken);
         }
 
@@ -129,18 +135,18 @@ public sealed class FeedPoller : BackgroundService
                 {
                     var now = _time.GetUtcNow();
                     await using var db = await _database.BeginAsync(stoppingToken);
-                    foreach (var id in await FeedStore.IdsAsync(db, now, stoppingToken))
+                    foreach (var id in await _feeds.IdsAsync(db, now, stoppingToken))
                     {
                         _ = Start(id, dueOnly: true, stoppingToken);
                     }
 
                     if (now - lastPrune > TimeSpan.FromDays(1))
                     {
-                        await SeenStoryStore.PruneAsync(db, now, stoppingToken);
+                        await _seenStories.PruneAsync(db, now, stoppingToken);
                         lastPrune = now;
                     }
 
-                    var next = await FeedStore.NextDueAsync(db, stoppingToken);
+                    var next = await _feeds.NextDueAsync(db, stoppingToken);
                     await db.CommitAsync(stoppingToken);
                     wait = next is { } due ? Clamp(due - now) : _options.PollInterval;
                 }
@@ -199,7 +205,7 @@ public sealed class FeedPoller : BackgroundService
                 FeedRecord? feed;
                 await using (var db = await _database.BeginAsync(cancellationToken))
                 {
-                    feed = await FeedStore.GetAsync(db, feedId, cancellationToken);
+                    feed = await _feeds.GetAsync(db, feedId, cancellationToken);
                 }
 
                 if (feed is null || (dueOnly && feed.NextPollAt > _time.GetUtcNow()))
@@ -234,7 +240,7 @@ public sealed class FeedPoller : BackgroundService
         await using (var db = await _database.BeginAsync(cancellationToken))
         {
             // The feed may have been removed while it was being fetched.
-            if (await FeedStore.GetAsync(db, feed.Id, cancellationToken) is null)
+            if (await _feeds.GetAsync(db, feed.Id, cancellationToken) is null)
             {
                 return;
             }
@@ -260,7 +266,7 @@ public sealed class FeedPoller : BackgroundService
                     throw new InvalidOperationException("Unknown fetch status.");
             }
 
-            await FeedStore.RecordPollAsync(db, feed.Id, result.Status == FeedFetchStatus.Ok, result.Validators, decision, now, summary, cancellationToken);
+            await _feeds.RecordPollAsync(db, feed.Id, result.Status == FeedFetchStatus.Ok, result.Validators, decision, now, summary, cancellationToken);
 
             var notified = 0;
             if (decision.ShouldAlertAdmins)
@@ -275,7 +281,7 @@ public sealed class FeedPoller : BackgroundService
 
             if (alerts > 0 && _options.RequireApproval)
             {
-                var waiting = await AlertStore.CountAsync(db, AlertState.Pending, cancellationToken);
+                var waiting = await _alerts.CountAsync(db, AlertState.Pending, cancellationToken);
                 notified += await _admins.NotifyAsync(db, l => Texts.Shared.Format(l, "review.waiting", ("count", alerts), ("waiting", waiting)), now, cancellationToken);
             }
 
@@ -323,7 +329,7 @@ public sealed class FeedPoller : BackgroundService
                 continue; // nothing to recognize it by next time: alerting would repeat it on every fetch
             }
 
-            if (!await SeenStoryStore.RecordAsync(db, keys, now, cancellationToken) || !feed.Primed)
+            if (!await _seenStories.RecordAsync(db, keys, now, cancellationToken) || !feed.Primed)
             {
                 continue;
             }
@@ -340,7 +346,7 @@ public sealed class FeedPoller : BackgroundService
                 continue;
             }
 
-            await AlertStore.InsertAsync(db, feed.Id, feed.Name, item, match, state, now, cancellationToken);
+            await _alerts.InsertAsync(db, feed.Id, feed.Name, item, match, state, now, cancellationToken);
             alerts++;
         }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using FamilyLinkBot.Storage;
 
 namespace FamilyLinkBot.Alerts;
@@ -8,13 +9,22 @@ namespace FamilyLinkBot.Alerts;
 /// </summary>
 public sealed record SubscriptionChoices(IReadOnlySet<string> Topics, IReadOnlySet<string> Regions, bool CaseRegions);
 
-/// <summary>The <c>subscriptions</c> table and the <c>chats.case_alerts</c> flag, for one chat at a time.</summary>
-public static class SubscriptionStore
+/// <summary>
+/// The <c>subscriptions</c> table: one chat's choices (with its <c>case_alerts</c> flag, kept on the chat row by
+/// <see cref="ChatStore"/>), and read-only queries for other features: counts for /stats and keyset-paged audiences.
+/// Only active chats count. Pages are ordered by chat row id; pass the last id of a page as <c>afterChatRef</c>
+/// ("" for the first page), so an audience of any size streams without being held in memory.
+/// Region audiences here are explicit region subscribers; families matched by their (encrypted) case regions are
+/// found by <see cref="AlertFanOut"/>, which decrypts them one family at a time.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage(
+    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-storage-engines).")]
+public sealed class SubscriptionStore(ChatStore chats)
 {
     public const string Topic = "topic";
     public const string Region = "region";
 
-    public static async Task<SubscriptionChoices> GetAsync(UnitOfWork db, string chatRef, CancellationToken cancellationToken)
+    public async Task<SubscriptionChoices> GetAsync(UnitOfWork db, string chatRef, CancellationToken cancellationToken)
     {
         var topics = new HashSet<string>(StringComparer.Ordinal);
         var regions = new HashSet<string>(StringComparer.Ordinal);
@@ -27,13 +37,12 @@ public static class SubscriptionStore
             }
         }
 
-        await using var flag = db.Command("SELECT case_alerts FROM chats WHERE id = @chat;").With("@chat", chatRef);
-        var caseAlerts = await flag.ExecuteScalarAsync(cancellationToken) is long value && value != 0;
+        var caseAlerts = await chats.CaseAlertsAsync(db, chatRef, cancellationToken);
         return new SubscriptionChoices(topics, regions, caseAlerts);
     }
 
     /// <summary>Turns one topic or region on if it was off and off if it was on; returns whether it is now on.</summary>
-    public static async Task<bool> ToggleAsync(UnitOfWork db, string chatRef, string kind, string value, CancellationToken cancellationToken)
+    public async Task<bool> ToggleAsync(UnitOfWork db, string chatRef, string kind, string value, CancellationToken cancellationToken)
     {
         var known = kind == Topic ? MatchingRules.TopicIds : MatchingRules.RegionIds;
         if (kind is not (Topic or Region) || !known.Contains(value))
@@ -54,17 +63,61 @@ public static class SubscriptionStore
         return true;
     }
 
-    public static async Task SetCaseRegionsAsync(UnitOfWork db, string chatRef, bool on, CancellationToken cancellationToken)
-    {
-        await using var command = db.Command("UPDATE chats SET case_alerts = @on WHERE id = @chat;").With("@on", on ? 1 : 0).With("@chat", chatRef);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task SetCaseRegionsAsync(UnitOfWork db, string chatRef, bool on, CancellationToken cancellationToken) =>
+        chats.SetCaseAlertsAsync(db, chatRef, on, cancellationToken);
 
     /// <summary>/unsubscribe: every topic and region off, and case-region alerts off.</summary>
-    public static async Task ClearAsync(UnitOfWork db, string chatRef, CancellationToken cancellationToken)
+    public async Task ClearAsync(UnitOfWork db, string chatRef, CancellationToken cancellationToken)
     {
         await using var delete = db.Command("DELETE FROM subscriptions WHERE chat_ref = @chat;").With("@chat", chatRef);
         await delete.ExecuteNonQueryAsync(cancellationToken);
         await SetCaseRegionsAsync(db, chatRef, false, cancellationToken);
+    }
+
+    /// <summary>Active subscribers per topic id, every topic present (0 when none).</summary>
+    public async Task<IReadOnlyDictionary<string, int>> CountByTopicAsync(UnitOfWork db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var counts = MatchingRules.TopicIds.ToDictionary(t => t, _ => 0, StringComparer.Ordinal);
+        await using var command = db.Command(
+            "SELECT s.value, COUNT(*) FROM subscriptions s JOIN chats c ON c.id = s.chat_ref " +
+            "WHERE s.kind = 'topic' AND c.active = 1 GROUP BY s.value;");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (counts.ContainsKey(reader.GetString(0)))
+            {
+                counts[reader.GetString(0)] = Convert.ToInt32(reader.GetInt64(1), CultureInfo.InvariantCulture);
+            }
+        }
+
+        return counts;
+    }
+
+    public Task<IReadOnlyList<string>> ChatRefsForTopicPageAsync(
+        UnitOfWork db, string topic, string afterChatRef, int pageSize, CancellationToken cancellationToken) =>
+        PageAsync(db, Topic, topic, afterChatRef, pageSize, cancellationToken);
+
+    public Task<IReadOnlyList<string>> ChatRefsForRegionPageAsync(
+        UnitOfWork db, string region, string afterChatRef, int pageSize, CancellationToken cancellationToken) =>
+        PageAsync(db, Region, region, afterChatRef, pageSize, cancellationToken);
+
+    private async Task<IReadOnlyList<string>> PageAsync(
+        UnitOfWork db, string kind, string value, string afterChatRef, int pageSize, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        await using var command = db.Command(
+                "SELECT s.chat_ref FROM subscriptions s JOIN chats c ON c.id = s.chat_ref " +
+                "WHERE s.kind = @kind AND s.value = @value AND s.chat_ref > @after AND c.active = 1 ORDER BY s.chat_ref LIMIT @limit;")
+            .With("@kind", kind).With("@value", value).With("@after", afterChatRef ?? "").With("@limit", pageSize);
+        var refs = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            refs.Add(reader.GetString(0));
+        }
+
+        return refs;
     }
 }

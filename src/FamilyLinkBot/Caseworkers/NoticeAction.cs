@@ -10,7 +10,7 @@ namespace FamilyLinkBot.Caseworkers;
 /// family's own menu, and checked again against the family's own cases; the details come protected and tracked.
 /// "notice:alert:&lt;alertId&gt;" edits the neutral line in place into the news alert (it was sent protected for this).
 /// </summary>
-public sealed class NoticeAction(CaseStore cases, RelayMessageStore relayMessages) : IMenuAction
+public sealed class NoticeAction(CaseStore cases, RelayMessageStore relayMessages, AlertStore alerts) : IMenuAction
 {
     public string Prefix => "notice";
 
@@ -46,11 +46,11 @@ public sealed class NoticeAction(CaseStore cases, RelayMessageStore relayMessage
         turn.Reply(details, sensitive: true);
     }
 
-    private static async Task ShowAlertAsync(Turn turn, string idText, CancellationToken cancellationToken)
+    private async Task ShowAlertAsync(Turn turn, string idText, CancellationToken cancellationToken)
     {
         // Only an alert that was approved for sending can be shown; the menu option was written by the fan-out.
         if (long.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            && await AlertStore.GetAsync(turn.Db, id, cancellationToken) is { State: AlertState.Approved or AlertState.Sent } alert)
+            && await alerts.GetAsync(turn.Db, id, cancellationToken) is { State: AlertState.Approved or AlertState.Sent } alert)
         {
             turn.EditPressed(AlertText.Render(turn.Language, alert), sensitive: true);
             return;

@@ -185,4 +185,17 @@ public sealed class ChatStore(KeyStore keys)
         await command.ExecuteNonQueryAsync(cancellationToken);
         chat.PhraseBlob = blob;
     }
+
+    /// <summary>Whether the chat wants alerts about its own open cases' regions (docs/DESIGN.md#7-news-alerts).</summary>
+    public async Task<bool> CaseAlertsAsync(UnitOfWork db, string chatRef, CancellationToken cancellationToken)
+    {
+        await using var flag = db.Command("SELECT case_alerts FROM chats WHERE id = @chat;").With("@chat", chatRef);
+        return await flag.ExecuteScalarAsync(cancellationToken) is long value && value != 0;
+    }
+
+    public async Task SetCaseAlertsAsync(UnitOfWork db, string chatRef, bool on, CancellationToken cancellationToken)
+    {
+        await using var command = db.Command("UPDATE chats SET case_alerts = @on WHERE id = @chat;").With("@on", on ? 1 : 0).With("@chat", chatRef);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 }
