@@ -124,9 +124,10 @@ public static class BroadcastRun
         {
             using var adminChat = await chats.CreateAsync(db, adminUser.ChatId, DateTimeOffset.UtcNow, CancellationToken.None);
             await chats.SetLanguageAsync(db, adminChat, Language.Ko, CancellationToken.None);
-            var id = await host.Services.GetRequiredService<BroadcastStore>().CreateAsync(db, Announcement, Audience.All, adminChat.Id, DateTimeOffset.UtcNow, CancellationToken.None);
+            var broadcasts = host.Services.GetRequiredService<BroadcastStore>();
+            var id = await broadcasts.CreateAsync(db, Announcement, Audience.All, adminChat.Id, DateTimeOffset.UtcNow, CancellationToken.None);
             var item = await host.Services.GetRequiredService<OutboxStore>().EnqueueAsync(db, adminChat, Lane.Interactive, new Conversations.OutgoingMessage { Text = "Broadcast started" }, DateTimeOffset.UtcNow, CancellationToken.None);
-            await BroadcastStore.SetProgressItemAsync(db, id, "progress_item", item, CancellationToken.None);
+            await broadcasts.SetProgressItemAsync(db, id, "progress_item", item, CancellationToken.None);
             await db.CommitAsync();
         }
 

@@ -2,6 +2,7 @@ using FamilyLinkBot.Delivery;
 using FamilyLinkBot.Resources;
 using FamilyLinkBot.Storage;
 using FamilyLinkBot.Testing;
+using FamilyLinkBot.Tests.Support;
 
 namespace FamilyLinkBot.Tests.Delivery;
 
@@ -35,10 +36,10 @@ internal static class Recipients
         return id;
     }
 
-    public static async Task<BroadcastInfo> InfoAsync(Database database, long id)
+    public static async Task<BroadcastInfo> InfoAsync(TestBot bot, long id)
     {
-        await using var db = await database.BeginAsync();
-        return (await BroadcastStore.GetAsync(db, id, CancellationToken.None))!;
+        await using var db = await bot.Service<Database>().BeginAsync();
+        return (await bot.Service<BroadcastStore>().GetAsync(db, id, CancellationToken.None))!;
     }
 
     public static int Received(BotApiEmulator emulator, EmulatedUser user, string marker) =>
