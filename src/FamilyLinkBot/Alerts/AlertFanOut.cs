@@ -21,7 +21,7 @@ namespace FamilyLinkBot.Alerts;
 /// restart resumes where the last committed page ended: nobody is missed and nobody gets the alert twice.
 /// </summary>
 public sealed class AlertFanOut(
-    Database database, ChatStore chats, AlertStore alerts, Outbox outbox, OutboxStore store, FamilyNotifier notifier, TimeProvider time,
+    Database database, ChatStore chats, AlertStore alerts, Outbox outbox, OutboxStore store, FamilyNotifier notifier, Texts texts, TimeProvider time,
     Monitoring.BotMetrics metrics, ILogger<AlertFanOut> logger)
     : BackgroundService
 {
@@ -125,7 +125,7 @@ public sealed class AlertFanOut(
             }
             else
             {
-                var text = AlertText.Render(chat.Language ?? Language.Ko, alert);
+                var text = AlertText.Render(texts, chat.Language ?? Language.Ko, alert);
                 await store.EnqueueAsync(db, chat, Lane.Bulk, new OutgoingMessage { Text = text, ThirdPartyText = true }, now, cancellationToken);
             }
 

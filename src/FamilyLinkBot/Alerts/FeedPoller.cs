@@ -32,6 +32,7 @@ public sealed class FeedPoller : BackgroundService
     private readonly NewsOptions _options;
     private readonly NewsMatcher _matcher;
     private readonly AdminNotifier _admins;
+    private readonly Texts _texts;
     private readonly AlertFanOut _fanOut;
     private readonly Outbox _outbox;
     private readonly Monitoring.BotMetrics _metrics;
@@ -44,7 +45,7 @@ public sealed class FeedPoller : BackgroundService
 
     public FeedPoller(
         Database database, FeedStore feeds, SeenStoryStore seenStories, AlertStore alerts, IHttpClientFactory http, TimeProvider time, IOptions<NewsOptions> options, NewsMatcher matcher,
-        AdminNotifier admins, AlertFanOut fanOut, Outbox outbox, Monitoring.BotMetrics metrics, ILogger<FeedPoller> logger)
+        AdminNotifier admins, Texts texts, AlertFanOut fanOut, Outbox outbox, Monitoring.BotMetrics metrics, ILogger<FeedPoller> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _database = database;
@@ -56,6 +57,7 @@ public sealed class FeedPoller : BackgroundService
         _options = options.Value;
         _matcher = matcher;
         _admins = admins;
+        _texts = texts;
         _fanOut = fanOut;
         _outbox = outbox;
         _metrics = metrics;
@@ -271,18 +273,18 @@ public sealed class FeedPoller : BackgroundService
             var notified = 0;
             if (decision.ShouldAlertAdmins)
             {
-                notified += await _admins.NotifyAsync(db, l => Texts.Shared.Format(l, "feeds.down", ("name", feed.Name), ("error", result.Error)), now, cancellationToken);
+                notified += await _admins.NotifyAsync(db, l => _texts.Format(l, "feeds.down", ("name", feed.Name), ("error", result.Error)), now, cancellationToken);
             }
 
             if (decision.JustRecovered)
             {
-                notified += await _admins.NotifyAsync(db, l => Texts.Shared.Format(l, "feeds.recovered", ("name", feed.Name)), now, cancellationToken);
+                notified += await _admins.NotifyAsync(db, l => _texts.Format(l, "feeds.recovered", ("name", feed.Name)), now, cancellationToken);
             }
 
             if (alerts > 0 && _options.RequireApproval)
             {
                 var waiting = await _alerts.CountAsync(db, AlertState.Pending, cancellationToken);
-                notified += await _admins.NotifyAsync(db, l => Texts.Shared.Format(l, "review.waiting", ("count", alerts), ("waiting", waiting)), now, cancellationToken);
+                notified += await _admins.NotifyAsync(db, l => _texts.Format(l, "review.waiting", ("count", alerts), ("waiting", waiting)), now, cancellationToken);
             }
 
             await db.CommitAsync(cancellationToken);

@@ -74,11 +74,11 @@ public sealed class ReviewCommand(AlertStore alerts, AlertFanOut fanOut) : IBotC
         var text = turn.F(
             "review.item",
             ("waiting", waiting),
-            ("topic", AlertText.TopicLabels(turn.Language, alert.Topics)),
+            ("topic", AlertText.TopicLabels(turn.Texts, turn.Language, alert.Topics)),
             ("title", AlertText.Title(alert)),
             ("source", alert.Source),
             ("link", AlertText.Link(alert)),
-            ("regions", alert.Regions.Count == 0 ? turn.T("review.no_regions") : AlertText.RegionLabels(turn.Language, alert.Regions)));
+            ("regions", alert.Regions.Count == 0 ? turn.T("review.no_regions") : AlertText.RegionLabels(turn.Texts, turn.Language, alert.Regions)));
         var id = alert.Id.ToString(CultureInfo.InvariantCulture);
         turn.Reply(text, [[new MenuOption("review:ok:" + id, "button.approve"), new MenuOption("review:no:" + id, "button.reject")]], editPressed: editPressed);
     }

@@ -10,7 +10,7 @@ namespace FamilyLinkBot.Caseworkers;
 /// chose so), and the caseworker follows the case from then on.
 /// </summary>
 public sealed class CaseworkerAnswer(
-    CaseLookup lookup, Cases.CaseStore cases, CaseworkerStore caseworkers, RelayMessageStore relayMessages, CaseReference references, FamilyNotifier notifier)
+    CaseLookup lookup, Cases.CaseStore cases, CaseworkerStore caseworkers, RelayMessageStore relayMessages, CaseReference references, FamilyNotifier notifier, Texts texts)
 {
     /// <summary>The limit as written in the strings' <c>{limit}</c>.</summary>
     public static string LimitText => RelayMessageStore.Limit.ToString("N0", CultureInfo.InvariantCulture);
@@ -62,7 +62,7 @@ public sealed class CaseworkerAnswer(
         var family = found.Family;
         var id = await relayMessages.AddAsync(turn.Db, family.Key, found.Case.Id, RelayDirection.FromCaseworker, message, turn.Now, cancellationToken);
         await caseworkers.FollowAsync(turn.Db, found.Case.Id, turn.Chat.Id, turn.Now, cancellationToken);
-        var details = FamilyNotifier.ReplyDetails(Texts.Shared, FamilyNotifier.LanguageOf(family), found.Case, message);
+        var details = FamilyNotifier.ReplyDetails(texts, FamilyNotifier.LanguageOf(family), found.Case, message);
         await notifier.PushAsync(turn.Db, family, details, FamilyNotifier.ShowReply + id.ToString(CultureInfo.InvariantCulture), turn.Now, cancellationToken);
         turn.Reply(turn.F("cw.reply.done", ("ref", references.Of(found.Case.Id))));
         return true;

@@ -13,7 +13,7 @@ namespace FamilyLinkBot.Caseworkers;
 /// message. Without discreet notifications the details come at once, protected and tracked with the family's timer.
 /// Nothing about the caseworker is ever included.
 /// </summary>
-public sealed class FamilyNotifier(OutboxStore outbox, SessionStore sessions)
+public sealed class FamilyNotifier(OutboxStore outbox, SessionStore sessions, Texts texts)
 {
     public const string ShowStatus = "notice:status:";
     public const string ShowReply = "notice:reply:";
@@ -62,7 +62,6 @@ public sealed class FamilyNotifier(OutboxStore outbox, SessionStore sessions)
     public async Task PushDiscreetAsync(
         UnitOfWork db, ChatRecord family, string showAction, string neutralKey, Lane lane, bool protect, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var texts = Texts.Shared;
         var language = LanguageOf(family);
         var session = await sessions.LoadAsync(db, family, cancellationToken);
         // Keyed by the notice, beside the live menu: a step in progress keeps its buttons, and the hundredth notice's

@@ -52,7 +52,7 @@ public sealed class NoticeAction(CaseStore cases, RelayMessageStore relayMessage
         if (long.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
             && await alerts.GetAsync(turn.Db, id, cancellationToken) is { State: AlertState.Approved or AlertState.Sent } alert)
         {
-            turn.EditPressed(AlertText.Render(turn.Language, alert), sensitive: true);
+            turn.EditPressed(AlertText.Render(turn.Texts, turn.Language, alert), sensitive: true);
             return;
         }
 

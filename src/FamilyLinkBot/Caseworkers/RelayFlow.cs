@@ -22,7 +22,8 @@ public sealed class RelayFlow(
     RelayMessageStore relayMessages,
     RelayCopyStore relayCopies,
     CaseReference references,
-    OutboxStore outbox) : IFlow
+    OutboxStore outbox,
+    Texts texts) : IFlow
 {
     public const string FlowName = "relay";
     private const string Text = "text";
@@ -123,8 +124,8 @@ public sealed class RelayFlow(
         var buttonId = CallbackData.NewMenuId();
         var copy = new OutgoingMessage
         {
-            Text = Texts.Shared.Format(language, "cw.relay.from_family", ("ref", reference), ("text", message)),
-            Keyboard = [[new OutgoingButton(Texts.Shared.Get(language, "cw.button.reply"), CallbackData.For(buttonId, 0))]],
+            Text = texts.Format(language, "cw.relay.from_family", ("ref", reference), ("text", message)),
+            Keyboard = [[new OutgoingButton(texts.Get(language, "cw.button.reply"), CallbackData.For(buttonId, 0))]],
             Protect = true,
             // The family's timer, not the caseworker's: their words must not outlive it on another phone (docs/DESIGN.md#44-relay).
             DisappearAfterSeconds = turn.SensitiveTtl,

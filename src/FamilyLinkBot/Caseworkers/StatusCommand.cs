@@ -8,7 +8,7 @@ namespace FamilyLinkBot.Caseworkers;
 /// /status TOKEN STATUS [note] (caseworkers): records the new status with its note (encrypted) in the case's
 /// history, notifies the family in its own language through the outbox, and follows the case.
 /// </summary>
-public sealed class StatusCommand(CaseLookup lookup, CaseStore cases, CaseworkerStore caseworkers, CaseReference references, FamilyNotifier notifier) : IBotCommand
+public sealed class StatusCommand(CaseLookup lookup, CaseStore cases, CaseworkerStore caseworkers, CaseReference references, FamilyNotifier notifier, Texts texts) : IBotCommand
 {
     public const int NoteLimit = 500;
 
@@ -50,7 +50,7 @@ public sealed class StatusCommand(CaseLookup lookup, CaseStore cases, Caseworker
 
         var updated = found.Case with { Status = status.Value, UpdatedAt = turn.Now };
         var language = FamilyNotifier.LanguageOf(family);
-        var details = FamilyNotifier.StatusDetails(Texts.Shared, language, updated, noteOrNull);
+        var details = FamilyNotifier.StatusDetails(texts, language, updated, noteOrNull);
         await notifier.PushAsync(turn.Db, family, details, FamilyNotifier.ShowStatus + found.Case.Id, turn.Now, cancellationToken);
         turn.Reply(turn.F("cw.status.done", ("ref", references.Of(found.Case.Id)), ("status", CaseText.Status(turn, status.Value))));
     }

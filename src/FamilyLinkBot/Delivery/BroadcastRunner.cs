@@ -17,6 +17,7 @@ public sealed class BroadcastRunner(
     ChatStore chats,
     Outbox outbox,
     OutboxStore outboxStore,
+    Texts texts,
     TimeProvider time,
     ILogger<BroadcastRunner> logger) : BackgroundService
 {
@@ -138,7 +139,7 @@ public sealed class BroadcastRunner(
             }
 
             var counts = await store.CountsAsync(db, broadcast, cancellationToken);
-            var text = BroadcastText.Progress(Texts.Shared, admin.Language ?? Language.Ko, broadcast, counts);
+            var text = BroadcastText.Progress(texts, admin.Language ?? Language.Ko, broadcast, counts);
             var edit = await outboxStore.EnqueueAsync(
                 db, admin, Lane.Interactive, new OutgoingMessage { Text = text, EditMessageId = messageId }, now, cancellationToken);
             await store.SetProgressItemAsync(db, broadcast.Id, "last_edit_item", edit, cancellationToken);

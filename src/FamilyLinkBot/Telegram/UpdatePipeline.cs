@@ -31,12 +31,13 @@ public sealed class UpdatePipeline(
     OutboxStore outboxStore,
     ITelegramBotClient bot,
     ISendRateLimiter limiter,
+    Texts texts,
     TimeProvider time,
     IOptions<ConversationOptions> conversationOptions,
     Monitoring.BotMetrics metrics,
     ILogger<UpdatePipeline> logger)
 {
-    private readonly Texts _texts = Texts.Shared;
+    private readonly Texts _texts = texts;
 
     /// <summary>Handles one update (webhook mode); never throws for anything the update contains.</summary>
     public Task ProcessAsync(Update update, CancellationToken cancellationToken) => ProcessBatchAsync([update], cancellationToken);
