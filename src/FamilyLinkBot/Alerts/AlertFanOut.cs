@@ -140,13 +140,13 @@ public sealed class AlertFanOut(
 
     private static async Task<List<(string ChatRef, bool Subscribed)>> CandidatesAsync(UnitOfWork db, NewsAlert alert, CancellationToken cancellationToken)
     {
-        const string subscribed =
+        var subscribed =
             "EXISTS (SELECT 1 FROM subscriptions s WHERE s.chat_ref = c.id AND (" +
-            "(s.kind = 'topic' AND s.value IN (SELECT value FROM json_each(@topics))) OR " +
-            "(s.kind = 'region' AND s.value IN (SELECT value FROM json_each(@regions)))))";
+            $"(s.kind = 'topic' AND s.value IN ({db.Dialect.JsonArrayValues("@topics")})) OR " +
+            $"(s.kind = 'region' AND s.value IN ({db.Dialect.JsonArrayValues("@regions")}))))";
         await using var command = db.Command(
-                $"SELECT c.id, {subscribed} FROM chats c WHERE c.id > @after AND c.active = 1 AND ({subscribed} OR " +
-                "(@hasRegions AND c.case_alerts = 1 AND EXISTS (SELECT 1 FROM cases k WHERE k.chat_ref = c.id AND k.closed_at IS NULL))) " +
+                $"SELECT c.id, CASE WHEN {subscribed} THEN 1 ELSE 0 END FROM chats c WHERE c.id > @after AND c.active = 1 AND ({subscribed} OR " +
+                "(@hasRegions = 1 AND c.case_alerts = 1 AND EXISTS (SELECT 1 FROM cases k WHERE k.chat_ref = c.id AND k.closed_at IS NULL))) " +
                 "ORDER BY c.id LIMIT @limit;")
             .With("@after", alert.FanOutAfter)
             .With("@topics", JsonSerializer.Serialize(alert.Topics))

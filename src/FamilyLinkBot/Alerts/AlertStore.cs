@@ -64,7 +64,7 @@ public sealed class AlertStore
     public async Task AdvanceFanOutAsync(UnitOfWork db, long id, string after, int added, bool done, CancellationToken cancellationToken)
     {
         await using var command = db.Command(
-                "UPDATE alerts SET fanout_after = @after, recipients = recipients + @added, state = CASE WHEN @done THEN 'sent' ELSE state END WHERE id = @id;")
+                "UPDATE alerts SET fanout_after = @after, recipients = recipients + @added, state = CASE WHEN @done = 1 THEN 'sent' ELSE state END WHERE id = @id;")
             .With("@after", after)
             .With("@added", added)
             .With("@done", done ? 1 : 0)

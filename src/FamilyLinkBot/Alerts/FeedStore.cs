@@ -37,7 +37,7 @@ public sealed class FeedStore
 
         var urls = System.Text.Json.JsonSerializer.Serialize(configured.Select(f => f.Url.Trim()).ToList());
         await using var drop = db.Command(
-                "DELETE FROM feeds WHERE source = 'config' AND removed = 0 AND url NOT IN (SELECT value FROM json_each(@urls));")
+                $"DELETE FROM feeds WHERE source = 'config' AND removed = 0 AND url NOT IN ({db.Dialect.JsonArrayValues("@urls")});")
             .With("@urls", urls);
         await drop.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -104,7 +104,7 @@ public sealed class FeedStore
     public async Task<IReadOnlyList<long>> IdsAsync(UnitOfWork db, DateTimeOffset? dueBy, CancellationToken cancellationToken)
     {
         await using var command = db.Command(
-                "SELECT id FROM feeds WHERE removed = 0 AND (@due IS NULL OR next_poll_at <= @due) ORDER BY next_poll_at, id;")
+                "SELECT id FROM feeds WHERE removed = 0 AND (CAST(@due AS BIGINT) IS NULL OR next_poll_at <= @due) ORDER BY next_poll_at, id;")
             .With("@due", dueBy?.ToUnixTimeMilliseconds());
         var ids = new List<long>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -21,8 +21,6 @@ public sealed class CaseStore(KeyStore keys)
 
     public byte[] TokenHash(CaseToken token) => keys.Index.TokenHash(TokenPurpose, token.Normalized);
 
-    private static readonly UniqueIndex NumberIndex = new("cases_chat_number", "cases", "chat_ref", "number");
-
     public static FieldContext Field(string caseId, string column) => new("cases", column, caseId);
 
     public static FieldContext NoteField(long historyId) =>
@@ -40,37 +38,40 @@ public sealed class CaseStore(KeyStore keys)
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var token = CaseToken.NewToken(form);
         var key = family.Key;
-        int number;
-        // The number is taken in the statement that inserts, under the unique index (chat_ref, number): an engine that
-        // lets two writers in at once makes one of them fail and try again, never gives two cases one number.
-        for (var attempt = 1; ; attempt++)
+        // The number is taken in the statement that inserts, under the unique index (chat_ref, number): when another
+        // writer took it first (an engine that lets two writers in at once), nothing is inserted and the next is tried;
+        // two cases never share a number. ON CONFLICT rather than catching the error: on PostgreSQL a failed statement
+        // spoils the whole transaction.
+        int? number = null;
+        for (var attempt = 1; number is null; attempt++)
         {
-            try
+            if (attempt > 5)
             {
-                await using var insert = db.Command(
-                        """
-                        INSERT INTO cases (id, chat_ref, number, token_hash, token_form, relation, alias, region, place_detail, since, status, created_at, updated_at)
-                        SELECT @id, @chat, COALESCE(MAX(number), 0) + 1, @token, @form, @relation, @alias, @region, @detail, @since, @status, @now, @now
-                        FROM cases WHERE chat_ref = @chat
-                        RETURNING number;
-                        """)
-                    .With("@id", id)
-                    .With("@chat", family.Id)
-                    .With("@token", TokenHash(token))
-                    .With("@form", form.Code())
-                    .With("@relation", key.EncryptString(details.Relation, Field(id, "relation")))
-                    .With("@alias", details.Alias is null ? null : key.EncryptString(details.Alias, Field(id, "alias")))
-                    .With("@region", key.EncryptString(details.Region, Field(id, "region")))
-                    .With("@detail", details.PlaceDetail is null ? null : key.EncryptString(details.PlaceDetail, Field(id, "place_detail")))
-                    .With("@since", details.Since is null ? null : key.EncryptString(details.Since, Field(id, "since")))
-                    .With("@status", CaseStatus.Reported.Code())
-                    .With("@now", now.ToUnixTimeSeconds());
-                number = Convert.ToInt32(await insert.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-                break;
+                throw new InvalidOperationException("No free case number after five tries.");
             }
-            catch (DbException ex) when (attempt < 3 && db.Dialect.IsUniqueViolation(ex, NumberIndex))
+
+            await using var insert = db.Command(
+                    """
+                    INSERT INTO cases (id, chat_ref, number, token_hash, token_form, relation, alias, region, place_detail, since, status, created_at, updated_at)
+                    SELECT @id, @chat, COALESCE(MAX(number), 0) + 1, @token, @form, @relation, @alias, @region, @detail, @since, @status, @now, @now
+                    FROM cases WHERE chat_ref = @chat
+                    ON CONFLICT (chat_ref, number) DO NOTHING
+                    RETURNING number;
+                    """)
+                .With("@id", id)
+                .With("@chat", family.Id)
+                .With("@token", TokenHash(token))
+                .With("@form", form.Code())
+                .With("@relation", key.EncryptString(details.Relation, Field(id, "relation")))
+                .With("@alias", details.Alias is null ? null : key.EncryptString(details.Alias, Field(id, "alias")))
+                .With("@region", key.EncryptString(details.Region, Field(id, "region")))
+                .With("@detail", details.PlaceDetail is null ? null : key.EncryptString(details.PlaceDetail, Field(id, "place_detail")))
+                .With("@since", details.Since is null ? null : key.EncryptString(details.Since, Field(id, "since")))
+                .With("@status", CaseStatus.Reported.Code())
+                .With("@now", now.ToUnixTimeSeconds());
+            if (await insert.ExecuteScalarAsync(cancellationToken) is { } taken and not DBNull)
             {
-                // Another writer took the number; take the next.
+                number = Convert.ToInt32(taken, CultureInfo.InvariantCulture);
             }
         }
 
@@ -79,7 +80,7 @@ public sealed class CaseStore(KeyStore keys)
         {
             Id = id,
             ChatRef = family.Id,
-            Number = number,
+            Number = number.Value,
             Details = details,
             Status = CaseStatus.Reported,
             CreatedAt = now,

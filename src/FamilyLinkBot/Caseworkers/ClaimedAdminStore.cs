@@ -18,7 +18,7 @@ public sealed class ClaimedAdminStore(MetaStore meta)
     public async Task<string?> GetAsync(UnitOfWork db, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        await using var command = db.Command("SELECT m.value FROM meta m JOIN chats c ON c.id = CAST(m.value AS TEXT) WHERE m.key = @key;")
+        await using var command = db.Command($"SELECT m.value FROM meta m JOIN chats c ON c.id = {db.Dialect.BlobAsText("m.value")} WHERE m.key = @key;")
             .With("@key", MetaKey);
         return await command.ExecuteScalarAsync(cancellationToken) is byte[] value ? Encoding.UTF8.GetString(value) : null;
     }

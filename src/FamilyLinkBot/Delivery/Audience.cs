@@ -65,7 +65,7 @@ public sealed class AllAudienceQuery : IAudienceQuery
 {
     public AudienceKind Kind => AudienceKind.All;
 
-    public string Condition => "1";
+    public string Condition => "1 = 1";
 }
 
 public sealed class LanguageAudienceQuery : IAudienceQuery
@@ -80,5 +80,5 @@ public sealed class EmptyAudienceQuery(AudienceKind kind) : IAudienceQuery
 {
     public AudienceKind Kind => kind;
 
-    public string Condition => "0";
+    public string Condition => "1 = 0";
 }

@@ -69,7 +69,7 @@ public sealed class BroadcastStore(SystemKey systemKey, OutboxStore outbox, IEnu
         var condition = _conditions[broadcast.Audience.Kind];
         var page = $"SELECT c.id FROM chats AS c WHERE c.active = 1 AND c.id > @cursor AND ({condition}) ORDER BY c.id LIMIT @limit";
         string? last;
-        await using (var max = db.Command($"SELECT MAX(id) FROM ({page});")
+        await using (var max = db.Command($"SELECT MAX(id) FROM ({page}) AS page;")
             .With("@cursor", broadcast.Cursor).With("@value", broadcast.Audience.Value).With("@limit", pageSize))
         {
             last = await max.ExecuteScalarAsync(cancellationToken) as string;
@@ -185,10 +185,10 @@ public sealed class BroadcastStore(SystemKey systemKey, OutboxStore outbox, IEnu
     {
         var conditions = new Dictionary<AudienceKind, string>
         {
-            [AudienceKind.All] = "1",
+            [AudienceKind.All] = "1 = 1",
             [AudienceKind.Language] = "c.language = @value",
-            [AudienceKind.Topic] = "0",
-            [AudienceKind.Region] = "0",
+            [AudienceKind.Topic] = "1 = 0",
+            [AudienceKind.Region] = "1 = 0",
         };
         foreach (var query in queries)
         {

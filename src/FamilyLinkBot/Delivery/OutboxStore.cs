@@ -75,7 +75,7 @@ public sealed class OutboxStore
         await using var insert = db.Command(
                 $"""
                 INSERT INTO outbox (chat_ref, lane, payload, not_before, created_at, broadcast_id)
-                SELECT id, @lane, {db.Dialect.EmptyBlob}, @now, @now, @broadcast FROM ({recipients});
+                SELECT id, @lane, {db.Dialect.EmptyBlob}, @now, @now, @broadcast FROM ({recipients}) AS recipients;
                 """)
             .With("@lane", (int)Lane.Bulk).With("@now", now.ToUnixTimeMilliseconds()).With("@broadcast", broadcastId);
         foreach (var (name, value) in parameters)
@@ -186,6 +186,9 @@ public sealed class OutboxStore
     /// </summary>
     internal async Task<bool> SettleSentAsync(UnitOfWork db, long itemId, string chatRef, int? messageId, CancellationToken cancellationToken)
     {
+        // The chat's own lock: a /panic being applied elsewhere either committed its mark before this looks, or waits
+        // until this is recorded and then sees the message among those it deletes.
+        await db.Dialect.LockChatAsync(db, chatRef, cancellationToken);
         await SettleAsync(db, "id = @id", ("@id", itemId), OutboxState.Sent, null, messageId, cancellationToken);
         await using var panicked = db.Command("SELECT EXISTS (SELECT 1 FROM outbox_panics WHERE chat_ref = @chat AND last_item >= @id);")
             .With("@chat", chatRef)
@@ -214,7 +217,7 @@ public sealed class OutboxStore
                     $"""
                     INSERT INTO delivery_counts (hour, state, count)
                     SELECT created_at / {Hour}, @state, COUNT(*) FROM outbox WHERE {where} AND state = {Pending} GROUP BY created_at / {Hour}
-                    ON CONFLICT (hour, state) DO UPDATE SET count = count + excluded.count;
+                    ON CONFLICT (hour, state) DO UPDATE SET count = delivery_counts.count + excluded.count;
                     """)
                 .With(parameter.Name, parameter.Value)
                 .With("@state", (int)state);

@@ -15,7 +15,7 @@ public sealed class FamilyEraser
     {
         string[] statements =
         [
-            "UPDATE chats SET data_key = zeroblob(length(data_key)), chat_id = zeroblob(length(chat_id)), phrase = NULL WHERE id = @chat;",
+            $"UPDATE chats SET data_key = {db.Dialect.ZeroesLike("data_key")}, chat_id = {db.Dialect.ZeroesLike("chat_id")}, phrase = NULL WHERE id = @chat;",
             "DELETE FROM relay_messages WHERE case_ref IN (SELECT id FROM cases WHERE chat_ref = @chat);",
             "DELETE FROM case_follows WHERE case_ref IN (SELECT id FROM cases WHERE chat_ref = @chat) OR caseworker_ref = @chat;",
             "DELETE FROM caseworkers WHERE chat_ref = @chat;",

@@ -15,6 +15,9 @@ public sealed class ChatStore(KeyStore keys)
 {
     public static FieldContext ChatIdField(string chatRef) => new("chats", "chat_id", chatRef);
 
+    /// <summary>The chat's blind index (the key of its row, and of its lock on engines that share the database).</summary>
+    public byte[] IndexOf(long telegramChatId) => keys.Index.ChatIndex(telegramChatId);
+
     public async Task<ChatRecord?> FindAsync(UnitOfWork db, long telegramChatId, CancellationToken cancellationToken)
     {
         var index = keys.Index.ChatIndex(telegramChatId);

@@ -39,7 +39,11 @@ public sealed class Database : IDisposable
     public string FilePath => (Dialect as SqliteDialect)?.FilePath
         ?? throw new InvalidOperationException("The database is not an SQLite file.");
 
-    public void Dispose() => _writer?.Dispose();
+    public void Dispose()
+    {
+        _writer?.Dispose();
+        Dialect.Dispose();
+    }
 
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
     {

@@ -100,14 +100,52 @@ public sealed class PostgreSqlDialect : SqlDialect
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public override bool IsUniqueViolation(Exception exception, UniqueIndex index) =>
-        exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg && pg.ConstraintName == index.Name;
-
     public override string EmptyBlob => "'\\x'::bytea";
+
+    public override string JsonArrayValues(string parameter) => $"SELECT jsonb_array_elements_text(CAST({parameter} AS jsonb))";
+
+    // The lock key is a 64-bit hash of the hex of the chat's blind index (already stored, so it reveals nothing more);
+    // a collision only makes two chats wait for each other. Both methods below must compute it the same way.
+    public override async Task LockChatsAsync(UnitOfWork db, IEnumerable<byte[]> chatIndexes, CancellationToken cancellationToken)
+    {
+        // Sorted and distinct, so two batches that share chats take their locks in the same order.
+        var keys = chatIndexes.Select(Convert.ToHexStringLower).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        if (keys.Length == 0)
+        {
+            return;
+        }
+
+        await using var command = db.Command(
+                "SELECT pg_advisory_xact_lock(hashtextextended(k, 7)) FROM unnest(@keys) WITH ORDINALITY AS t(k, n) ORDER BY n;")
+            .With("@keys", keys);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public override async Task LockChatAsync(UnitOfWork db, string chatRef, CancellationToken cancellationToken)
+    {
+        await using var command = db.Command(
+                "SELECT pg_advisory_xact_lock(hashtextextended(encode(chat_index, 'hex'), 7)) FROM chats WHERE id = @chat;")
+            .With("@chat", chatRef);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public override string ZeroesLike(string blob) => $"decode(repeat('00', length({blob})), 'hex')";
+
+    public override string BlobAsText(string blob) => $"convert_from({blob}, 'UTF8')";
 
     public override string Greatest(string left, string right) => $"GREATEST({left}, {right})";
 
-    public override void ClearPools() => NpgsqlConnection.ClearAllPools();
+    public override void ClearPools() => NpgsqlConnection.ClearPool(_dataSource.CreateConnection());
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _dataSource.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
 
     public override async Task<DbConnection?> OpenExistingForCheckAsync(CancellationToken cancellationToken)
     {

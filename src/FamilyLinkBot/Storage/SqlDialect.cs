@@ -5,12 +5,23 @@ namespace FamilyLinkBot.Storage;
 /// <summary>
 /// What differs between the database engines the bot runs on, in one small class per engine
 /// (docs/DESIGN.md#12-storage-engines): how a connection is made and prepared, how a writing transaction begins, where
-/// the schema version is kept, which migrations apply, how a unique-key clash is recognised, and the few SQL spellings
+/// the schema version is kept, which migrations apply, and the few SQL spellings
 /// that are not common to both. Repositories speak <see cref="DbConnection"/> and <see cref="DbCommand"/> with
 /// <c>@name</c> parameters, and ask this class for anything else.
 /// </summary>
-public abstract class SqlDialect
+public abstract class SqlDialect : IDisposable
 {
+    /// <summary>Releases the engine's connection pool, if it keeps one of its own.</summary>
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+    }
+
     /// <summary>The engine's name, for messages: "SQLite" or "PostgreSQL".</summary>
     public abstract string Engine { get; }
 
@@ -58,11 +69,27 @@ public abstract class SqlDialect
     /// <summary>Takes whatever lock keeps two processes from migrating the same database at once, inside <paramref name="transaction"/>.</summary>
     public virtual Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Whether <paramref name="exception"/> is a clash on the unique index <paramref name="index"/>.</summary>
-    public abstract bool IsUniqueViolation(Exception exception, UniqueIndex index);
+    /// <summary>
+    /// Takes the per-chat locks of these chats (by blind index), in one fixed order, until the transaction ends: the
+    /// updates of one chat, and the recording of what was sent to it, then never interleave, whichever process runs
+    /// them (docs/DESIGN.md#12-scale-out). SQLite's single writer gives this already.
+    /// </summary>
+    public virtual Task LockChatsAsync(UnitOfWork db, IEnumerable<byte[]> chatIndexes, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The same per-chat lock as <see cref="LockChatsAsync"/>, for a chat known by its row id.</summary>
+    public virtual Task LockChatAsync(UnitOfWork db, string chatRef, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>A zero-length blob literal (a placeholder for a payload written once its row id is known).</summary>
     public abstract string EmptyBlob { get; }
+
+    /// <summary>A sub-query yielding the text values of the JSON array in parameter <paramref name="parameter"/>.</summary>
+    public abstract string JsonArrayValues(string parameter);
+
+    /// <summary>A blob of zero bytes as long as the blob expression <paramref name="blob"/> (to overwrite a key before deleting its row).</summary>
+    public abstract string ZeroesLike(string blob);
+
+    /// <summary>The text a blob expression holds as UTF-8.</summary>
+    public abstract string BlobAsText(string blob);
 
     /// <summary>The larger of two SQL expressions.</summary>
     public abstract string Greatest(string left, string right);
@@ -89,6 +116,3 @@ public abstract class SqlDialect
     /// <summary>The error of this engine as one line without data: its code, never its message (which may quote values).</summary>
     public abstract string? DescribeError(Exception exception);
 }
-
-/// <summary>A unique index, by the name the migrations give it and the columns it covers.</summary>
-public sealed record UniqueIndex(string Name, string Table, params string[] Columns);

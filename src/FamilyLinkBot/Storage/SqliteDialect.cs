@@ -108,12 +108,13 @@ public sealed class SqliteDialect : SqlDialect
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public override bool IsUniqueViolation(Exception exception, UniqueIndex index) =>
-        // SQLITE_CONSTRAINT_UNIQUE; SQLite names the columns, not the index.
-        exception is SqliteException { SqliteExtendedErrorCode: 2067 } sqlite
-        && sqlite.Message.Contains(string.Join(", ", index.Columns.Select(c => index.Table + "." + c)), StringComparison.Ordinal);
-
     public override string EmptyBlob => "x''";
+
+    public override string JsonArrayValues(string parameter) => $"SELECT value FROM json_each({parameter})";
+
+    public override string ZeroesLike(string blob) => $"zeroblob(length({blob}))";
+
+    public override string BlobAsText(string blob) => $"CAST({blob} AS TEXT)";
 
     public override string Greatest(string left, string right) => $"max({left}, {right})";
 

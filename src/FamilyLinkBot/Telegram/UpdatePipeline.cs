@@ -80,6 +80,9 @@ public sealed class UpdatePipeline(
         var turns = new List<(Update Update, Turn? Turn)>(updates.Count);
         await using (var db = await database.BeginAsync(cancellationToken))
         {
+            // Every chat of the batch, locked up front in one order: its updates apply in update-id order and once,
+            // whichever instance received them (docs/DESIGN.md#12-scale-out).
+            await db.Dialect.LockChatsAsync(db, updates.Select(u => chats.IndexOf(ChatOf(u)!.Id)), cancellationToken);
             for (var i = 0; i < updates.Count; i++)
             {
                 var update = updates[i];

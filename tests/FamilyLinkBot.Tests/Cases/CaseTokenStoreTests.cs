@@ -17,7 +17,7 @@ public sealed class CaseTokenStoreTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _database = new Database($"Data Source={_folder.File("bot.db")}");
+        _database = TestStore.DatabaseFor(_folder.Path);
         await new Migrator(_database).MigrateAsync();
         _keys = new KeyStore(_database, new MetaStore(), Options.Create(new CryptoOptions { MasterKeyPath = _folder.File("master.key") }), NullLogger<KeyStore>.Instance);
         await _keys.InitializeAsync(CancellationToken.None);
@@ -27,7 +27,8 @@ public sealed class CaseTokenStoreTests : IAsyncLifetime
     public Task DisposeAsync()
     {
         _keys.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _database.Dialect.ClearPools();
+        _database.Dispose();
         _folder.Dispose();
         return Task.CompletedTask;
     }

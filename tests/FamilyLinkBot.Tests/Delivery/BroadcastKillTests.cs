@@ -142,7 +142,11 @@ public sealed class BroadcastKillTests : IAsyncLifetime
         start.Environment["Telegram__BotToken"] = _emulator.Token;
         start.Environment["Telegram__ApiBaseUrl"] = _emulator.BaseUrl;
         start.Environment["Telegram__PollingTimeoutSeconds"] = "1";
-        start.Environment["Storage__ConnectionString"] = "Data Source=" + Path.Combine(_folder.Path, "bot.db");
+        foreach (var (key, value) in TestStore.Settings(_folder.Path))
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
         start.Environment["Crypto__MasterKeyPath"] = Path.Combine(_folder.Path, "master.key");
         start.Environment["Admins__UserIds__0"] = admin.Id.ToString(CultureInfo.InvariantCulture);
         start.Environment["Delivery__AllowPaidBroadcast"] = "true";

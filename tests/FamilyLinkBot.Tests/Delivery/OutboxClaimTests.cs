@@ -62,8 +62,10 @@ public sealed class OutboxClaimTests : EmulatedBotTest
         await using var db = await Bot.Service<Database>().BeginAsync();
         await using var duplicate = db.Command(
             "INSERT INTO cases (id, chat_ref, number, token_hash, relation, region, status, created_at, updated_at) " +
-            "SELECT 'copy', chat_ref, number, x'00', relation, region, status, created_at, updated_at FROM cases LIMIT 1;");
-        var error = await Assert.ThrowsAsync<SqliteException>(() => duplicate.ExecuteNonQueryAsync());
-        Assert.Contains("cases.number", error.Message, StringComparison.Ordinal);
+            "SELECT 'copy', chat_ref, number, @hash, relation, region, status, created_at, updated_at FROM cases LIMIT 1;")
+            .With("@hash", new byte[] { 0 });
+        var error = await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => duplicate.ExecuteNonQueryAsync());
+        // SQLite names the columns, PostgreSQL the index.
+        Assert.True(error.Message.Contains("cases.number", StringComparison.Ordinal) || error.Message.Contains("cases_chat_number", StringComparison.Ordinal));
     }
 }

@@ -28,7 +28,7 @@ public sealed class DeliveryMetadataTests : EmulatedBotTest
         await ExecAsync(
             "INSERT INTO subscriptions (chat_ref, kind, value) SELECT id, 'region', 'jilin' FROM chats WHERE id NOT IN (SELECT chat_ref FROM cases) LIMIT 1;");
         await ExecAsync(
-            $"INSERT INTO alerts (title, source, topics, regions, state, created_at, decided_at) VALUES ('{Title}', 'Test feed', '[]', '[\"jilin\"]', 'approved', unixepoch(), unixepoch());");
+            $"INSERT INTO alerts (title, source, topics, regions, state, created_at, decided_at) VALUES ('{Title}', 'Test feed', '[]', '[\"jilin\"]', 'approved', {DateTimeOffset.UtcNow.ToUnixTimeSeconds()}, {DateTimeOffset.UtcNow.ToUnixTimeSeconds()});");
 
         // An earlier broadcast, sent without an admin chat (no progress message): its row must not keep others alive.
         await using (var db = await Bot.Service<Database>().BeginAsync())
@@ -47,11 +47,11 @@ public sealed class DeliveryMetadataTests : EmulatedBotTest
 
         // The attacker's query, on the file alone: who got a region alert (a Bulk row of no broadcast) without a
         // subscription to that region? Each such chat has an open case there.
-        const string inference = """
+        var inference = $"""
             SELECT DISTINCT o.chat_ref FROM outbox o, alerts a
             WHERE o.lane = 2 AND o.broadcast_id IS NULL AND o.chat_ref IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.chat_ref = o.chat_ref AND s.kind = 'region'
-                              AND s.value IN (SELECT value FROM json_each(a.regions)));
+                              AND s.value IN ({Bot.Service<Database>().Dialect.JsonArrayValues("a.regions")}));
             """;
         Assert.Empty(await QueryAsync(inference));
         // Nor anything else that ties a chat to a settled delivery.
@@ -80,8 +80,7 @@ public sealed class DeliveryMetadataTests : EmulatedBotTest
     /// <summary>Runs a query on the database file with no key at hand, as someone with a copy of it would.</summary>
     private async Task<List<string>> QueryAsync(string sql)
     {
-        await using var connection = new SqliteConnection($"Data Source={Bot.DatabasePath};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync();
+        await using var connection = await TestStore.OpenAsync(Bot.DatabasePath);
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         var rows = new List<string>();

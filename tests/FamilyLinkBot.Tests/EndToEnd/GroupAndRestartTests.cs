@@ -72,8 +72,7 @@ public sealed class GroupAndRestartTests : IAsyncLifetime
 
     internal static async Task<long> CountAsync(string databasePath, string table)
     {
-        await using var connection = new SqliteConnection($"Data Source={databasePath};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync();
+        await using var connection = await TestStore.OpenAsync(databasePath);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT COUNT(*) FROM {table};";
         return (long)(await command.ExecuteScalarAsync())!;

@@ -29,6 +29,7 @@ public sealed class HardeningTests : IAsyncLifetime
     }
 
     [Fact]
+    [Trait("Store", TestStore.SqliteOnly)] // the SQLite file's modes
     public async Task AFreshDataFolderIsOwnerOnlyWithItsDatabaseWalAndShm()
     {
         var data = Path.Combine(_folder.Path, "data");
@@ -122,6 +123,7 @@ public sealed class HardeningTests : IAsyncLifetime
         Assert.Contains(_emulator.Requests, r => r.Method == "getUpdates" && r.StatusCode == 0);
     }
     [Fact]
+    [Trait("Store", TestStore.SqliteOnly)] // SQLite's WAL checkpoint
     public async Task ACheckpointBlockedByAReaderSaysSoAndSucceedsOnceTheReaderIsGone()
     {
         using var database = new Database(new SqliteDialect($"Data Source={_folder.File("bot.db")}") { CheckpointAttempts = 2 });

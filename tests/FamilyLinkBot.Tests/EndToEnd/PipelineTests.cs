@@ -124,8 +124,7 @@ public sealed class PipelineTests : IAsyncLifetime
 
     private static async Task<string> ChatRefAsync(TestBot bot)
     {
-        await using var connection = new SqliteConnection($"Data Source={bot.DatabasePath};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync();
+        await using var connection = await TestStore.OpenAsync(bot.DatabasePath);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT id FROM chats;";
         return (string)(await command.ExecuteScalarAsync())!;

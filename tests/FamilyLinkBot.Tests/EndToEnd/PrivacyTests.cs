@@ -73,16 +73,16 @@ public sealed class PrivacyTests : IAsyncLifetime
     }
 
     [Fact]
+    [Trait("Store", TestStore.SqliteOnly)] // SQLite's WAL checkpoint
     public async Task ForgetWhileAReaderBlocksTheCheckpointWarnsWithoutIds()
     {
         var family = await CaseFlowTests.OnboardAsync(_emulator);
         await CaseFlowTests.RegisterAsync(family, "Mi-rae");
 
         // Another process's open read transaction: its snapshot predates the erasure, so TRUNCATE cannot finish.
-        await using (var reader = new SqliteConnection($"Data Source={_bot.DatabasePath};Mode=ReadOnly;Pooling=False"))
+        await using (var reader = await TestStore.OpenAsync(_bot.DatabasePath))
         {
-            await reader.OpenAsync();
-            await using var transaction = reader.BeginTransaction(deferred: true);
+            await using var transaction = ((Microsoft.Data.Sqlite.SqliteConnection)reader).BeginTransaction(deferred: true);
             await using (var read = reader.CreateCommand())
             {
                 read.Transaction = transaction;
@@ -235,8 +235,7 @@ public sealed class PrivacyTests : IAsyncLifetime
 
     private async Task<T> ScalarAsync<T>(string sql)
     {
-        await using var connection = new SqliteConnection($"Data Source={_bot.DatabasePath};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync();
+        await using var connection = await TestStore.OpenAsync(_bot.DatabasePath);
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         return (T)(await command.ExecuteScalarAsync())!;

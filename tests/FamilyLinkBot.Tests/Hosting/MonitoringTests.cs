@@ -138,15 +138,15 @@ public sealed class MonitoringTests : IAsyncLifetime
 
         // A message due long ago that is still pending: claimed by another process that never finished it, so this
         // one's dispatcher leaves it alone (sent rows are deleted at once, so the test queues its own).
-        await using (var connection = new SqliteConnection($"Data Source={bot.DatabasePath}"))
+        await using (var connection = await TestStore.OpenAsync(bot.DatabasePath))
         {
-            await connection.OpenAsync();
             await using var command = connection.CreateCommand();
             command.CommandText =
                 """
                 INSERT INTO outbox (chat_ref, lane, payload, not_before, created_at, claimed_by, claimed_until)
-                SELECT id, 1, x'', 1000, 1000, 'elsewhere:0', 253402300799000 FROM chats LIMIT 1;
+                SELECT id, 1, @empty, 1000, 1000, 'elsewhere:0', 253402300799000 FROM chats LIMIT 1;
                 """;
+            FamilyLinkBot.Storage.DbCommandExtensions.With(command, "@empty", Array.Empty<byte>());
             Assert.Equal(1, await command.ExecuteNonQueryAsync());
         }
 
@@ -161,8 +161,7 @@ public sealed class MonitoringTests : IAsyncLifetime
     private static async Task<List<string>> PseudonymsAsync(string databasePath)
     {
         var list = new List<string>();
-        await using var connection = new SqliteConnection($"Data Source={databasePath};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync();
+        await using var connection = await TestStore.OpenAsync(databasePath);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT chat_index FROM chats;";
         await using var reader = await command.ExecuteReaderAsync();

@@ -7,8 +7,7 @@ namespace FamilyLinkBot.Tests.Support;
 /// <summary>Looks for secrets in files byte by byte, the way someone with a seized disk would.</summary>
 public static class FileScan
 {
-    public static IEnumerable<string> DatabaseFiles(string databasePath) =>
-        new[] { databasePath, databasePath + "-wal", databasePath + "-shm", databasePath + "-journal" }.Where(File.Exists);
+    public static IEnumerable<string> DatabaseFiles(string databasePath) => TestStore.Files(databasePath);
 
     /// <summary>A Telegram id as text (decimal, hex) and as 8-byte and 4-byte integers in both byte orders.</summary>
     public static IEnumerable<(string What, byte[] Bytes)> ChatIdForms(IEnumerable<long> ids)

@@ -18,6 +18,8 @@ public sealed class LogSink : ILoggerProvider
     {
     }
 
+    private static readonly string? DebugFile = Environment.GetEnvironmentVariable("FLB_TEST_LOG_FILE");
+
     private sealed class SinkLogger(LogSink sink, string category) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
@@ -39,6 +41,14 @@ public sealed class LogSink : ILoggerProvider
             }
 
             sink._lines.Enqueue(line);
+            if (logLevel >= LogLevel.Warning && DebugFile is { Length: > 0 } file)
+            {
+                // A developer's aid while porting to another engine: FLB_TEST_LOG_FILE collects warnings and errors.
+                lock (DebugFile)
+                {
+                    File.AppendAllText(file, line + Environment.NewLine);
+                }
+            }
         }
     }
 }

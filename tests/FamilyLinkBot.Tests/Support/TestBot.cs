@@ -52,10 +52,14 @@ public sealed class TestBot : IAsyncDisposable
             ["Telegram:BotToken"] = emulator.Token,
             ["Telegram:ApiBaseUrl"] = emulator.BaseUrl,
             ["Telegram:PollingTimeoutSeconds"] = "1",
-            ["Storage:ConnectionString"] = $"Data Source={Path.Combine(dataFolder, "bot.db")}",
             ["Crypto:MasterKeyPath"] = Path.Combine(dataFolder, "master.key"),
             ["News:AllowPrivateAddresses"] = "true", // the tests' feeds are served on 127.0.0.1
         };
+        foreach (var (key, value) in TestStore.Settings(dataFolder))
+        {
+            config[key] = value;
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             config[key] = value;
@@ -102,6 +106,7 @@ public sealed class TestBot : IAsyncDisposable
         }
 
         _disposed = true;
+        var dialect = Service<FamilyLinkBot.Storage.Database>().Dialect;
         try
         {
             await Host.StopAsync(TimeSpan.FromSeconds(10));
@@ -109,7 +114,7 @@ public sealed class TestBot : IAsyncDisposable
         finally
         {
             Host.Dispose();
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            dialect.ClearPools();
         }
 
         var key = File.Exists(_keyPath) ? (await File.ReadAllTextAsync(_keyPath)).Trim() : null;
