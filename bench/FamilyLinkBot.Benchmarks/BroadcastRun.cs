@@ -102,7 +102,7 @@ public static class BroadcastRun
         await host.Services.GetRequiredService<Migrator>().MigrateAsync(CancellationToken.None);
         await host.Services.GetRequiredService<KeyStore>().InitializeAsync(CancellationToken.None);
         var database = host.Services.GetRequiredService<Database>();
-        var chats = host.Services.GetRequiredService<ChatRepository>();
+        var chats = host.Services.GetRequiredService<ChatStore>();
         var users = new List<long>(count);
         for (var done = 0; done < count;)
         {
@@ -111,7 +111,7 @@ public static class BroadcastRun
             {
                 var user = emulator.CreateUser(languageCode: "ko");
                 using var chat = await chats.CreateAsync(db, user.ChatId, DateTimeOffset.UtcNow, CancellationToken.None);
-                await ChatRepository.SetLanguageAsync(db, chat, Language.Ko, CancellationToken.None);
+                await chats.SetLanguageAsync(db, chat, Language.Ko, CancellationToken.None);
                 users.Add(user.ChatId);
             }
 
@@ -123,10 +123,11 @@ public static class BroadcastRun
         await using (var db = await database.BeginAsync())
         {
             using var adminChat = await chats.CreateAsync(db, adminUser.ChatId, DateTimeOffset.UtcNow, CancellationToken.None);
-            await ChatRepository.SetLanguageAsync(db, adminChat, Language.Ko, CancellationToken.None);
-            var id = await host.Services.GetRequiredService<BroadcastStore>().CreateAsync(db, Announcement, Audience.All, adminChat.Id, DateTimeOffset.UtcNow, CancellationToken.None);
+            await chats.SetLanguageAsync(db, adminChat, Language.Ko, CancellationToken.None);
+            var broadcasts = host.Services.GetRequiredService<BroadcastStore>();
+            var id = await broadcasts.CreateAsync(db, Announcement, Audience.All, adminChat.Id, DateTimeOffset.UtcNow, CancellationToken.None);
             var item = await host.Services.GetRequiredService<OutboxStore>().EnqueueAsync(db, adminChat, Lane.Interactive, new Conversations.OutgoingMessage { Text = "Broadcast started" }, DateTimeOffset.UtcNow, CancellationToken.None);
-            await BroadcastStore.SetProgressItemAsync(db, id, "progress_item", item, CancellationToken.None);
+            await broadcasts.SetProgressItemAsync(db, id, "progress_item", item, CancellationToken.None);
             await db.CommitAsync();
         }
 

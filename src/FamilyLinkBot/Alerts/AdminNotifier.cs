@@ -12,7 +12,7 @@ namespace FamilyLinkBot.Alerts;
 /// language, through the outbox. An admin's private chat id is their user id; an admin who never wrote to the bot has
 /// no chat row and is skipped.
 /// </summary>
-public sealed class AdminNotifier(ChatRepository chats, OutboxStore outbox, IOptions<AdminOptions> admins)
+public sealed class AdminNotifier(ChatStore chats, OutboxStore outbox, IOptions<AdminOptions> admins)
 {
     /// <summary>Enqueues the message in the caller's transaction; returns how many admins it was queued for.</summary>
     public async Task<int> NotifyAsync(UnitOfWork db, Func<Language, string> render, DateTimeOffset now, CancellationToken cancellationToken)

@@ -21,7 +21,7 @@ namespace FamilyLinkBot.Alerts;
 /// restart resumes where the last committed page ended: nobody is missed and nobody gets the alert twice.
 /// </summary>
 public sealed class AlertFanOut(
-    Database database, ChatRepository chats, Outbox outbox, OutboxStore store, TimeProvider time,
+    Database database, ChatStore chats, AlertStore alerts, Outbox outbox, OutboxStore store, FamilyNotifier notifier, Texts texts, TimeProvider time,
     Monitoring.BotMetrics metrics, ILogger<AlertFanOut> logger)
     : BackgroundService
 {
@@ -101,7 +101,7 @@ public sealed class AlertFanOut(
     private async Task<(int Queued, bool More, long? AlertId)> DeliverPageAsync(CancellationToken cancellationToken)
     {
         await using var db = await database.BeginAsync(cancellationToken);
-        var alert = await AlertStore.OldestAsync(db, AlertState.Approved, cancellationToken);
+        var alert = await alerts.OldestAsync(db, AlertState.Approved, cancellationToken);
         if (alert is null)
         {
             return (0, false, null);
@@ -121,11 +121,11 @@ public sealed class AlertFanOut(
             if (chat.Discreet)
             {
                 // docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications: no headline, topic or word about North Korea on a lock screen; Show edits the details in.
-                await FamilyNotifier.PushDiscreetAsync(store, db, chat, FamilyNotifier.ShowAlert + alert.Id.ToString(CultureInfo.InvariantCulture), "notice.alert", Lane.Bulk, protect: true, now, cancellationToken);
+                await notifier.PushDiscreetAsync(db, chat, FamilyNotifier.ShowAlert + alert.Id.ToString(CultureInfo.InvariantCulture), "notice.alert", Lane.Bulk, protect: true, now, cancellationToken);
             }
             else
             {
-                var text = AlertText.Render(chat.Language ?? Language.Ko, alert);
+                var text = AlertText.Render(texts, chat.Language ?? Language.Ko, alert);
                 await store.EnqueueAsync(db, chat, Lane.Bulk, new OutgoingMessage { Text = text, ThirdPartyText = true }, now, cancellationToken);
             }
 
@@ -133,7 +133,7 @@ public sealed class AlertFanOut(
         }
 
         var more = candidates.Count == PageSize;
-        await AlertStore.AdvanceFanOutAsync(db, alert.Id, more ? candidates[^1].ChatRef : alert.FanOutAfter, queued, done: !more, cancellationToken);
+        await alerts.AdvanceFanOutAsync(db, alert.Id, more ? candidates[^1].ChatRef : alert.FanOutAfter, queued, done: !more, cancellationToken);
         await db.CommitAsync(cancellationToken);
         return (queued, more, alert.Id);
     }
@@ -170,7 +170,7 @@ public sealed class AlertFanOut(
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var region = chat.Key.DecryptString(reader.GetBlobOrNull(1)!, CaseRepository.Field(reader.GetString(0), "region"));
+            var region = chat.Key.DecryptString(reader.GetBlobOrNull(1)!, CaseStore.Field(reader.GetString(0), "region"));
             if (regions.Contains(region, StringComparer.Ordinal))
             {
                 return true;
@@ -183,6 +183,6 @@ public sealed class AlertFanOut(
     private async Task<int> RecipientsAsync(long alertId, CancellationToken cancellationToken)
     {
         await using var db = await database.BeginAsync(cancellationToken);
-        return (await AlertStore.GetAsync(db, alertId, cancellationToken))?.Recipients ?? 0;
+        return (await alerts.GetAsync(db, alertId, cancellationToken))?.Recipients ?? 0;
     }
 }

@@ -5,11 +5,13 @@ using System.Data.Common;
 namespace FamilyLinkBot.Alerts;
 
 /// <summary>The <c>alerts</c> table: pending (waiting in /review), approved (fan-out due or in progress), rejected, sent.</summary>
-public static class AlertStore
+[System.Diagnostics.CodeAnalysis.SuppressMessage(
+    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-storage-engines).")]
+public sealed class AlertStore
 {
     private const string Columns = "id, title, link, source, topics, regions, state, fanout_after, recipients";
 
-    public static async Task<long> InsertAsync(
+    public async Task<long> InsertAsync(
         UnitOfWork db, long feedId, string source, FeedItem item, NewsMatch match, AlertState state, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
@@ -28,7 +30,7 @@ public static class AlertStore
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    public static async Task<NewsAlert?> GetAsync(UnitOfWork db, long id, CancellationToken cancellationToken)
+    public async Task<NewsAlert?> GetAsync(UnitOfWork db, long id, CancellationToken cancellationToken)
     {
         await using var command = db.Command($"SELECT {Columns} FROM alerts WHERE id = @id;").With("@id", id);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -36,21 +38,21 @@ public static class AlertStore
     }
 
     /// <summary>The oldest alert in the given state, or null.</summary>
-    public static async Task<NewsAlert?> OldestAsync(UnitOfWork db, AlertState state, CancellationToken cancellationToken)
+    public async Task<NewsAlert?> OldestAsync(UnitOfWork db, AlertState state, CancellationToken cancellationToken)
     {
         await using var command = db.Command($"SELECT {Columns} FROM alerts WHERE state = @state ORDER BY id LIMIT 1;").With("@state", Code(state));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
 
-    public static async Task<int> CountAsync(UnitOfWork db, AlertState state, CancellationToken cancellationToken)
+    public async Task<int> CountAsync(UnitOfWork db, AlertState state, CancellationToken cancellationToken)
     {
         await using var command = db.Command("SELECT COUNT(*) FROM alerts WHERE state = @state;").With("@state", Code(state));
         return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Approves or rejects a pending alert; false when it is no longer pending (another admin decided).</summary>
-    public static async Task<bool> DecideAsync(UnitOfWork db, long id, bool approve, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<bool> DecideAsync(UnitOfWork db, long id, bool approve, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var command = db.Command("UPDATE alerts SET state = @state, decided_at = @now WHERE id = @id AND state = 'pending';")
             .With("@state", Code(approve ? AlertState.Approved : AlertState.Rejected))
@@ -59,7 +61,7 @@ public static class AlertStore
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    public static async Task AdvanceFanOutAsync(UnitOfWork db, long id, string after, int added, bool done, CancellationToken cancellationToken)
+    public async Task AdvanceFanOutAsync(UnitOfWork db, long id, string after, int added, bool done, CancellationToken cancellationToken)
     {
         await using var command = db.Command(
                 "UPDATE alerts SET fanout_after = @after, recipients = recipients + @added, state = CASE WHEN @done = 1 THEN 'sent' ELSE state END WHERE id = @id;")

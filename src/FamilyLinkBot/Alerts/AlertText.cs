@@ -9,22 +9,22 @@ public static class AlertText
     private const int MaxTitleChars = 600;
     private const int MaxLinkChars = 1_000;
 
-    public static string TopicLabels(Language language, IReadOnlyList<string> topics) =>
-        string.Join(" · ", topics.Select(t => Texts.Shared.Get(language, "topic." + t)));
+    public static string TopicLabels(Texts texts, Language language, IReadOnlyList<string> topics) =>
+        string.Join(" · ", topics.Select(t => texts.Get(language, "topic." + t)));
 
-    public static string RegionLabels(Language language, IReadOnlyList<string> regions) =>
-        string.Join(", ", regions.Select(r => Texts.Shared.Get(language, "region." + r)));
+    public static string RegionLabels(Texts texts, Language language, IReadOnlyList<string> regions) =>
+        string.Join(", ", regions.Select(r => texts.Get(language, "region." + r)));
 
     public static string Title(NewsAlert alert) => Cap(alert.Title, MaxTitleChars) ?? "";
 
     /// <summary>The link, or nothing when it is missing or too long to send.</summary>
     public static string Link(NewsAlert alert) => alert.Link is { Length: <= MaxLinkChars } link ? link : "";
 
-    public static string Render(Language language, NewsAlert alert) =>
-        Texts.Shared.Format(
+    public static string Render(Texts texts, Language language, NewsAlert alert) =>
+        texts.Format(
             language,
             "alert.message",
-            ("topic", TopicLabels(language, alert.Topics)),
+            ("topic", TopicLabels(texts, language, alert.Topics)),
             ("title", Title(alert)),
             ("source", Cap(alert.Source, 100)),
             ("link", Link(alert)));

@@ -44,6 +44,10 @@ public static class AlertsServiceCollectionExtensions
             })
             .RemoveAllLoggers();
 
+        builder.Services.AddSingleton<FeedStore>();
+        builder.Services.AddSingleton<SeenStoryStore>();
+        builder.Services.AddSingleton<AlertStore>();
+        builder.Services.AddSingleton<SubscriptionStore>();
         builder.Services.AddSingleton<AdminNotifier>();
         builder.Services.AddSingleton<AlertFanOut>();
         builder.Services.AddHostedService(s => s.GetRequiredService<AlertFanOut>());
@@ -52,7 +56,8 @@ public static class AlertsServiceCollectionExtensions
 
         builder.Services.AddSingleton<IBotCommand, SubscribeCommand>();
         builder.Services.AddSingleton<IBotCommand, UnsubscribeCommand>();
-        builder.Services.AddSingleton<IMenuAction, SubscribeActions>();
+        builder.Services.AddSingleton<SubscribeActions>();
+        builder.Services.AddSingleton<IMenuAction>(s => s.GetRequiredService<SubscribeActions>());
         builder.Services.AddSingleton<FeedsCommand>();
         builder.Services.AddSingleton<IBotCommand>(s => s.GetRequiredService<FeedsCommand>());
         builder.Services.AddSingleton<IMenuAction>(s => s.GetRequiredService<FeedsCommand>());

@@ -24,11 +24,15 @@ public sealed class FeedPoller : BackgroundService
     private const int MaxParallelFetches = 8;
 
     private readonly Database _database;
+    private readonly FeedStore _feeds;
+    private readonly SeenStoryStore _seenStories;
+    private readonly AlertStore _alerts;
     private readonly IHttpClientFactory _http;
     private readonly TimeProvider _time;
     private readonly NewsOptions _options;
     private readonly NewsMatcher _matcher;
     private readonly AdminNotifier _admins;
+    private readonly Texts _texts;
     private readonly AlertFanOut _fanOut;
     private readonly Outbox _outbox;
     private readonly Monitoring.BotMetrics _metrics;
@@ -40,16 +44,20 @@ public sealed class FeedPoller : BackgroundService
     private readonly Lock _startLock = new();
 
     public FeedPoller(
-        Database database, IHttpClientFactory http, TimeProvider time, IOptions<NewsOptions> options, NewsMatcher matcher,
-        AdminNotifier admins, AlertFanOut fanOut, Outbox outbox, Monitoring.BotMetrics metrics, ILogger<FeedPoller> logger)
+        Database database, FeedStore feeds, SeenStoryStore seenStories, AlertStore alerts, IHttpClientFactory http, TimeProvider time, IOptions<NewsOptions> options, NewsMatcher matcher,
+        AdminNotifier admins, Texts texts, AlertFanOut fanOut, Outbox outbox, Monitoring.BotMetrics metrics, ILogger<FeedPoller> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _database = database;
+        _feeds = feeds;
+        _seenStories = seenStories;
+        _alerts = alerts;
         _http = http;
         _time = time;
         _options = options.Value;
         _matcher = matcher;
         _admins = admins;
+        _texts = texts;
         _fanOut = fanOut;
         _outbox = outbox;
         _metrics = metrics;
@@ -75,7 +83,7 @@ public sealed class FeedPoller : BackgroundService
         IReadOnlyList<long> ids;
         await using (var db = await _database.BeginAsync(cancellationToken))
         {
-            ids = await FeedStore.IdsAsync(db, dueBy: null, cancellationToken);
+            ids = await _feeds.IdsAsync(db, dueBy: null, cancellationToken);
         }
 
         await Task.WhenAll(ids.Select(id => PollNowAsync(id, cancellationToken)));
@@ -110,7 +118,7 @@ public sealed class FeedPoller : BackgroundService
     {
         await using (var db = await _database.BeginAsync(cancellationToken))
         {
-            await FeedStore.SyncConfiguredAsync(db, _options.Feeds, cancellationToken);
+            await _feeds.SyncConfiguredAsync(db, _options.Feeds, cancellationToken);
             await db.CommitAsync(cancellationToken);
         }
 
@@ -129,18 +137,18 @@ public sealed class FeedPoller : BackgroundService
                 {
                     var now = _time.GetUtcNow();
                     await using var db = await _database.BeginAsync(stoppingToken);
-                    foreach (var id in await FeedStore.IdsAsync(db, now, stoppingToken))
+                    foreach (var id in await _feeds.IdsAsync(db, now, stoppingToken))
                     {
                         _ = Start(id, dueOnly: true, stoppingToken);
                     }
 
                     if (now - lastPrune > TimeSpan.FromDays(1))
                     {
-                        await SeenStories.PruneAsync(db, now, stoppingToken);
+                        await _seenStories.PruneAsync(db, now, stoppingToken);
                         lastPrune = now;
                     }
 
-                    var next = await FeedStore.NextDueAsync(db, stoppingToken);
+                    var next = await _feeds.NextDueAsync(db, stoppingToken);
                     await db.CommitAsync(stoppingToken);
                     wait = next is { } due ? Clamp(due - now) : _options.PollInterval;
                 }
@@ -199,7 +207,7 @@ public sealed class FeedPoller : BackgroundService
                 FeedRecord? feed;
                 await using (var db = await _database.BeginAsync(cancellationToken))
                 {
-                    feed = await FeedStore.GetAsync(db, feedId, cancellationToken);
+                    feed = await _feeds.GetAsync(db, feedId, cancellationToken);
                 }
 
                 if (feed is null || (dueOnly && feed.NextPollAt > _time.GetUtcNow()))
@@ -234,7 +242,7 @@ public sealed class FeedPoller : BackgroundService
         await using (var db = await _database.BeginAsync(cancellationToken))
         {
             // The feed may have been removed while it was being fetched.
-            if (await FeedStore.GetAsync(db, feed.Id, cancellationToken) is null)
+            if (await _feeds.GetAsync(db, feed.Id, cancellationToken) is null)
             {
                 return;
             }
@@ -260,23 +268,23 @@ public sealed class FeedPoller : BackgroundService
                     throw new InvalidOperationException("Unknown fetch status.");
             }
 
-            await FeedStore.RecordPollAsync(db, feed.Id, result.Status == FeedFetchStatus.Ok, result.Validators, decision, now, summary, cancellationToken);
+            await _feeds.RecordPollAsync(db, feed.Id, result.Status == FeedFetchStatus.Ok, result.Validators, decision, now, summary, cancellationToken);
 
             var notified = 0;
             if (decision.ShouldAlertAdmins)
             {
-                notified += await _admins.NotifyAsync(db, l => Texts.Shared.Format(l, "feeds.down", ("name", feed.Name), ("error", result.Error)), now, cancellationToken);
+                notified += await _admins.NotifyAsync(db, l => _texts.Format(l, "feeds.down", ("name", feed.Name), ("error", result.Error)), now, cancellationToken);
             }
 
             if (decision.JustRecovered)
             {
-                notified += await _admins.NotifyAsync(db, l => Texts.Shared.Format(l, "feeds.recovered", ("name", feed.Name)), now, cancellationToken);
+                notified += await _admins.NotifyAsync(db, l => _texts.Format(l, "feeds.recovered", ("name", feed.Name)), now, cancellationToken);
             }
 
             if (alerts > 0 && _options.RequireApproval)
             {
-                var waiting = await AlertStore.CountAsync(db, AlertState.Pending, cancellationToken);
-                notified += await _admins.NotifyAsync(db, l => Texts.Shared.Format(l, "review.waiting", ("count", alerts), ("waiting", waiting)), now, cancellationToken);
+                var waiting = await _alerts.CountAsync(db, AlertState.Pending, cancellationToken);
+                notified += await _admins.NotifyAsync(db, l => _texts.Format(l, "review.waiting", ("count", alerts), ("waiting", waiting)), now, cancellationToken);
             }
 
             await db.CommitAsync(cancellationToken);
@@ -323,7 +331,7 @@ public sealed class FeedPoller : BackgroundService
                 continue; // nothing to recognize it by next time: alerting would repeat it on every fetch
             }
 
-            if (!await SeenStories.RecordAsync(db, keys, now, cancellationToken) || !feed.Primed)
+            if (!await _seenStories.RecordAsync(db, keys, now, cancellationToken) || !feed.Primed)
             {
                 continue;
             }
@@ -340,7 +348,7 @@ public sealed class FeedPoller : BackgroundService
                 continue;
             }
 
-            await AlertStore.InsertAsync(db, feed.Id, feed.Name, item, match, state, now, cancellationToken);
+            await _alerts.InsertAsync(db, feed.Id, feed.Name, item, match, state, now, cancellationToken);
             alerts++;
         }
 

@@ -15,13 +15,15 @@ public enum FeedAddOutcome
 /// The <c>feeds</c> table: feeds from News:Feeds (synchronized at start) and from /feeds add, with their validators,
 /// failure state and last result. A removed feed keeps its row (flag <c>removed</c>) so News:Feeds does not bring it back.
 /// </summary>
-public static class FeedStore
+[System.Diagnostics.CodeAnalysis.SuppressMessage(
+    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-storage-engines).")]
+public sealed class FeedStore
 {
     private const string Columns =
         "id, name, url, language, source, primed, etag, last_modified, consecutive_failures, first_failure_at, admins_alerted, next_poll_at, last_polled_at, last_result";
 
     /// <summary>Adds configured feeds not yet known and drops configured feeds no longer in the configuration.</summary>
-    public static async Task SyncConfiguredAsync(UnitOfWork db, IReadOnlyList<FeedSource> configured, CancellationToken cancellationToken)
+    public async Task SyncConfiguredAsync(UnitOfWork db, IReadOnlyList<FeedSource> configured, CancellationToken cancellationToken)
     {
         foreach (var feed in configured)
         {
@@ -40,7 +42,7 @@ public static class FeedStore
         await drop.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public static async Task<IReadOnlyList<FeedRecord>> ListAsync(UnitOfWork db, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<FeedRecord>> ListAsync(UnitOfWork db, CancellationToken cancellationToken)
     {
         await using var command = db.Command($"SELECT {Columns} FROM feeds WHERE removed = 0 ORDER BY id;");
         var feeds = new List<FeedRecord>();
@@ -54,14 +56,14 @@ public static class FeedStore
     }
 
     /// <summary>The feed if it exists and is not removed.</summary>
-    public static async Task<FeedRecord?> GetAsync(UnitOfWork db, long id, CancellationToken cancellationToken)
+    public async Task<FeedRecord?> GetAsync(UnitOfWork db, long id, CancellationToken cancellationToken)
     {
         await using var command = db.Command($"SELECT {Columns} FROM feeds WHERE id = @id AND removed = 0;").With("@id", id);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
 
-    public static async Task<(FeedAddOutcome Outcome, string Name)> AddAsync(UnitOfWork db, string url, string name, CancellationToken cancellationToken)
+    public async Task<(FeedAddOutcome Outcome, string Name)> AddAsync(UnitOfWork db, string url, string name, CancellationToken cancellationToken)
     {
         await using (var find = db.Command("SELECT id, name, removed FROM feeds WHERE url = @url;").With("@url", url))
         await using (var reader = await find.ExecuteReaderAsync(cancellationToken))
@@ -93,13 +95,13 @@ public static class FeedStore
     }
 
     /// <summary>Stops polling the feed; returns its name, or null if it was not listed.</summary>
-    public static async Task<string?> RemoveAsync(UnitOfWork db, long id, CancellationToken cancellationToken)
+    public async Task<string?> RemoveAsync(UnitOfWork db, long id, CancellationToken cancellationToken)
     {
         await using var command = db.Command("UPDATE feeds SET removed = 1 WHERE id = @id AND removed = 0 RETURNING name;").With("@id", id);
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
-    public static async Task<IReadOnlyList<long>> IdsAsync(UnitOfWork db, DateTimeOffset? dueBy, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<long>> IdsAsync(UnitOfWork db, DateTimeOffset? dueBy, CancellationToken cancellationToken)
     {
         await using var command = db.Command(
                 "SELECT id FROM feeds WHERE removed = 0 AND (CAST(@due AS BIGINT) IS NULL OR next_poll_at <= @due) ORDER BY next_poll_at, id;")
@@ -115,13 +117,13 @@ public static class FeedStore
     }
 
     /// <summary>When the earliest listed feed is due, or null when there are none.</summary>
-    public static async Task<DateTimeOffset?> NextDueAsync(UnitOfWork db, CancellationToken cancellationToken)
+    public async Task<DateTimeOffset?> NextDueAsync(UnitOfWork db, CancellationToken cancellationToken)
     {
         await using var command = db.Command("SELECT MIN(next_poll_at) FROM feeds WHERE removed = 0;");
         return await command.ExecuteScalarAsync(cancellationToken) is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
     }
 
-    public static async Task RecordPollAsync(
+    public async Task RecordPollAsync(
         UnitOfWork db, long id, bool primed, FeedValidators? validators, FeedBackoffDecision decision, DateTimeOffset now, string result,
         CancellationToken cancellationToken)
     {

@@ -8,7 +8,7 @@ namespace FamilyLinkBot.Alerts;
 /// /feeds (admins, docs/DESIGN.md#45-admin-commands): the feeds with their last fetch result and a Remove button each;
 /// <c>/feeds add URL [name]</c> adds one (http and https only). Its first fetch records its stories as seen, without alerts.
 /// </summary>
-public sealed class FeedsCommand(FeedPoller poller, IOptions<NewsOptions> options) : IBotCommand, IMenuAction
+public sealed class FeedsCommand(FeedStore store, FeedPoller poller, IOptions<NewsOptions> options) : IBotCommand, IMenuAction
 {
     private const int MaxNameChars = 60;
 
@@ -49,7 +49,7 @@ public sealed class FeedsCommand(FeedPoller poller, IOptions<NewsOptions> option
             return;
         }
 
-        var removed = await FeedStore.RemoveAsync(turn.Db, id, cancellationToken);
+        var removed = await store.RemoveAsync(turn.Db, id, cancellationToken);
         turn.CallbackAnswer = turn.T(removed is null ? "answer.button_expired" : "feeds.removed");
         await ShowAsync(turn, editPressed: true, cancellationToken);
     }
@@ -75,7 +75,7 @@ public sealed class FeedsCommand(FeedPoller poller, IOptions<NewsOptions> option
             feedName = feedName[..MaxNameChars];
         }
 
-        var (outcome, shownName) = await FeedStore.AddAsync(turn.Db, uri.AbsoluteUri, feedName, cancellationToken);
+        var (outcome, shownName) = await store.AddAsync(turn.Db, uri.AbsoluteUri, feedName, cancellationToken);
         if (outcome == FeedAddOutcome.AlreadyListed)
         {
             turn.Reply(turn.F("feeds.exists", ("name", shownName)));
@@ -90,9 +90,9 @@ public sealed class FeedsCommand(FeedPoller poller, IOptions<NewsOptions> option
         });
     }
 
-    private static async Task ShowAsync(Turn turn, bool editPressed, CancellationToken cancellationToken)
+    private async Task ShowAsync(Turn turn, bool editPressed, CancellationToken cancellationToken)
     {
-        var feeds = await FeedStore.ListAsync(turn.Db, cancellationToken);
+        var feeds = await store.ListAsync(turn.Db, cancellationToken);
         if (feeds.Count == 0)
         {
             if (editPressed)

@@ -7,7 +7,7 @@ namespace FamilyLinkBot.Alerts;
 /// /review (admins, docs/DESIGN.md#45-admin-commands, docs/DESIGN.md#7-news-alerts): the oldest alert waiting for approval with Approve and Reject; each decision shows the
 /// next one in place. An approved alert is sent to its recipients by <see cref="AlertFanOut"/> after the turn commits.
 /// </summary>
-public sealed class ReviewCommand(AlertFanOut fanOut) : IBotCommand, IMenuAction
+public sealed class ReviewCommand(AlertStore alerts, AlertFanOut fanOut) : IBotCommand, IMenuAction
 {
     public string Name => "review";
 
@@ -33,7 +33,7 @@ public sealed class ReviewCommand(AlertFanOut fanOut) : IBotCommand, IMenuAction
         }
 
         var approve = parts[0] == "ok";
-        if (await AlertStore.DecideAsync(turn.Db, id, approve, turn.Now, cancellationToken))
+        if (await alerts.DecideAsync(turn.Db, id, approve, turn.Now, cancellationToken))
         {
             turn.CallbackAnswer = turn.T(approve ? "review.approved" : "review.rejected");
             if (approve)
@@ -53,9 +53,9 @@ public sealed class ReviewCommand(AlertFanOut fanOut) : IBotCommand, IMenuAction
         await ShowAsync(turn, editPressed: true, cancellationToken);
     }
 
-    private static async Task ShowAsync(Turn turn, bool editPressed, CancellationToken cancellationToken)
+    private async Task ShowAsync(Turn turn, bool editPressed, CancellationToken cancellationToken)
     {
-        var alert = await AlertStore.OldestAsync(turn.Db, AlertState.Pending, cancellationToken);
+        var alert = await alerts.OldestAsync(turn.Db, AlertState.Pending, cancellationToken);
         if (alert is null)
         {
             if (editPressed)
@@ -70,15 +70,15 @@ public sealed class ReviewCommand(AlertFanOut fanOut) : IBotCommand, IMenuAction
             return;
         }
 
-        var waiting = await AlertStore.CountAsync(turn.Db, AlertState.Pending, cancellationToken);
+        var waiting = await alerts.CountAsync(turn.Db, AlertState.Pending, cancellationToken);
         var text = turn.F(
             "review.item",
             ("waiting", waiting),
-            ("topic", AlertText.TopicLabels(turn.Language, alert.Topics)),
+            ("topic", AlertText.TopicLabels(turn.Texts, turn.Language, alert.Topics)),
             ("title", AlertText.Title(alert)),
             ("source", alert.Source),
             ("link", AlertText.Link(alert)),
-            ("regions", alert.Regions.Count == 0 ? turn.T("review.no_regions") : AlertText.RegionLabels(turn.Language, alert.Regions)));
+            ("regions", alert.Regions.Count == 0 ? turn.T("review.no_regions") : AlertText.RegionLabels(turn.Texts, turn.Language, alert.Regions)));
         var id = alert.Id.ToString(CultureInfo.InvariantCulture);
         turn.Reply(text, [[new MenuOption("review:ok:" + id, "button.approve"), new MenuOption("review:no:" + id, "button.reject")]], editPressed: editPressed);
     }

@@ -6,7 +6,7 @@ namespace FamilyLinkBot.Alerts;
 /// The /subscribe buttons: one per topic and per region (✅ marks those on), "My cases' regions", and Done.
 /// Each press changes one choice and edits the message in place, so the message always shows the current choices.
 /// </summary>
-public sealed class SubscribeActions : IMenuAction
+public sealed class SubscribeActions(SubscriptionStore subscriptions) : IMenuAction
 {
     private const string On = "✅ ";
 
@@ -17,21 +17,21 @@ public sealed class SubscribeActions : IMenuAction
         switch (argument.Split(':', 2))
         {
             case ["t", var topic] when MatchingRules.TopicIds.Contains(topic):
-                await Subscriptions.ToggleAsync(turn.Db, turn.Chat.Id, Subscriptions.Topic, topic, cancellationToken);
+                await subscriptions.ToggleAsync(turn.Db, turn.Chat.Id, SubscriptionStore.Topic, topic, cancellationToken);
                 await ShowAsync(turn, editPressed: true, cancellationToken);
                 break;
             case ["r", var region] when MatchingRules.RegionIds.Contains(region):
-                await Subscriptions.ToggleAsync(turn.Db, turn.Chat.Id, Subscriptions.Region, region, cancellationToken);
+                await subscriptions.ToggleAsync(turn.Db, turn.Chat.Id, SubscriptionStore.Region, region, cancellationToken);
                 await ShowAsync(turn, editPressed: true, cancellationToken);
                 break;
             case ["case"]:
-                var current = await Subscriptions.GetAsync(turn.Db, turn.Chat.Id, cancellationToken);
-                await Subscriptions.SetCaseRegionsAsync(turn.Db, turn.Chat.Id, !current.CaseRegions, cancellationToken);
+                var current = await subscriptions.GetAsync(turn.Db, turn.Chat.Id, cancellationToken);
+                await subscriptions.SetCaseRegionsAsync(turn.Db, turn.Chat.Id, !current.CaseRegions, cancellationToken);
                 await ShowAsync(turn, editPressed: true, cancellationToken);
                 break;
             case ["done"]:
                 turn.CallbackAnswer = turn.T("subscribe.saved");
-                var saved = await Subscriptions.GetAsync(turn.Db, turn.Chat.Id, cancellationToken);
+                var saved = await subscriptions.GetAsync(turn.Db, turn.Chat.Id, cancellationToken);
                 turn.Reply(turn.T("subscribe.saved") + "\n" + turn.F("subscribe.current", ("choices", Summary(turn, saved))), [], editPressed: true);
                 turn.CloseMenu();
                 break;
@@ -41,9 +41,9 @@ public sealed class SubscribeActions : IMenuAction
         }
     }
 
-    public static async Task ShowAsync(Turn turn, bool editPressed, CancellationToken cancellationToken)
+    public async Task ShowAsync(Turn turn, bool editPressed, CancellationToken cancellationToken)
     {
-        var choices = await Subscriptions.GetAsync(turn.Db, turn.Chat.Id, cancellationToken);
+        var choices = await subscriptions.GetAsync(turn.Db, turn.Chat.Id, cancellationToken);
         var rows = new List<IReadOnlyList<MenuOption>>();
         rows.AddRange(Pairs(MatchingRules.TopicIds.Select(t => Toggle(turn, "sub:t:" + t, "topic." + t, choices.Topics.Contains(t)))));
         rows.AddRange(Pairs(MatchingRules.RegionIds.Select(r => Toggle(turn, "sub:r:" + r, "region." + r, choices.Regions.Contains(r)))));

@@ -3,7 +3,7 @@ using FamilyLinkBot.Conversations;
 namespace FamilyLinkBot.Alerts;
 
 /// <summary>/unsubscribe (docs/DESIGN.md#41-family-commands): every topic and region off, and alerts about the family's case regions off.</summary>
-public sealed class UnsubscribeCommand : IBotCommand
+public sealed class UnsubscribeCommand(SubscriptionStore subscriptions) : IBotCommand
 {
     public string Name => "unsubscribe";
 
@@ -13,7 +13,7 @@ public sealed class UnsubscribeCommand : IBotCommand
 
     public async Task HandleAsync(Turn turn, string arguments, CancellationToken cancellationToken)
     {
-        await Subscriptions.ClearAsync(turn.Db, turn.Chat.Id, cancellationToken);
+        await subscriptions.ClearAsync(turn.Db, turn.Chat.Id, cancellationToken);
         turn.CloseMenu();
         turn.Reply(turn.T("unsubscribe.done"));
     }

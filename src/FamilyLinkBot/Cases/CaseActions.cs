@@ -8,7 +8,7 @@ namespace FamilyLinkBot.Cases;
 /// The buttons of /cases and of a case view. The case id comes from the chat's own stored menu, never from
 /// what the user sent, and every look-up is filtered by the chat, so no one reaches another family's case.
 /// </summary>
-public sealed class CaseActions(CaseRepository cases, Microsoft.Extensions.Options.IOptions<RetentionOptions> retention) : IMenuAction
+public sealed class CaseActions(CaseStore cases, Caseworkers.FamilyMessages familyMessages, Microsoft.Extensions.Options.IOptions<RetentionOptions> retention) : IMenuAction
 {
     public string Prefix => "case";
 
@@ -37,7 +37,7 @@ public sealed class CaseActions(CaseRepository cases, Microsoft.Extensions.Optio
             return;
         }
 
-        if (parts.Length != 2 || await CaseRepository.GetAsync(turn.Db, turn.Chat, parts[1], cancellationToken) is not { } summary)
+        if (parts.Length != 2 || await cases.GetAsync(turn.Db, turn.Chat, parts[1], cancellationToken) is not { } summary)
         {
             turn.CloseMenu();
             turn.Reply(turn.T("case.not_found"));
@@ -48,9 +48,9 @@ public sealed class CaseActions(CaseRepository cases, Microsoft.Extensions.Optio
         switch (parts[0])
         {
             case "view":
-                var history = await CaseRepository.HistoryAsync(turn.Db, turn.Chat.Key, summary.Id, cancellationToken);
+                var history = await cases.HistoryAsync(turn.Db, turn.Chat.Key, summary.Id, cancellationToken);
                 turn.Reply(CaseText.View(turn, summary, history), [Buttons(summary)], sensitive: true);
-                await Caseworkers.FamilyMessages.ShowAsync(turn, summary, cancellationToken);
+                await familyMessages.ShowAsync(turn, summary, cancellationToken);
                 break;
             case "msg":
                 turn.Continue(Caseworkers.RelayAction.For(summary.Id));
@@ -81,7 +81,7 @@ public sealed class CaseActions(CaseRepository cases, Microsoft.Extensions.Optio
                     [[new MenuOption("case:close_yes:" + summary.Id, "button.close_case"), new MenuOption("case:keep", "button.keep_open")]]);
                 break;
             case "close_yes" when summary.Status != CaseStatus.Closed:
-                await CaseRepository.SetStatusAsync(turn.Db, turn.Chat.Key, summary.Id, CaseStatus.Closed, null, turn.Now, cancellationToken);
+                await cases.SetStatusAsync(turn.Db, turn.Chat.Key, summary.Id, CaseStatus.Closed, null, turn.Now, cancellationToken);
                 turn.CloseMenu();
                 turn.Reply(turn.F("case.closed", ("label", label)), sensitive: true);
                 break;

@@ -4,7 +4,7 @@ using FamilyLinkBot.Resources;
 namespace FamilyLinkBot.Cases;
 
 /// <summary>/cases: the family's cases with their status and last update, and per case View, Message caseworker, New token, Close case.</summary>
-public sealed class CasesCommand : IBotCommand
+public sealed class CasesCommand(CaseStore store) : IBotCommand
 {
     public string Name => "cases";
 
@@ -16,7 +16,7 @@ public sealed class CasesCommand : IBotCommand
 
     public async Task HandleAsync(Turn turn, string arguments, CancellationToken cancellationToken)
     {
-        var cases = await CaseRepository.ListAsync(turn.Db, turn.Chat, cancellationToken);
+        var cases = await store.ListAsync(turn.Db, turn.Chat, cancellationToken);
         if (cases.Count == 0)
         {
             turn.CloseMenu();

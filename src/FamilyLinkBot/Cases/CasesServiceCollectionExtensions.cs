@@ -8,7 +8,7 @@ public static class CasesServiceCollectionExtensions
 {
     public static IHostApplicationBuilder AddCases(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<CaseRepository>();
+        builder.Services.AddSingleton<CaseStore>();
         builder.Services.AddSingleton<IBotCommand, RegisterCommand>();
         builder.Services.AddSingleton<RegisterFlow>();
         builder.Services.AddSingleton<IFlow>(s => s.GetRequiredService<RegisterFlow>());

@@ -9,7 +9,7 @@ namespace FamilyLinkBot.Cases;
 /// The register flow (docs/DESIGN.md#41-family-commands): relation, alias, place (region and detail), since when, then a summary to
 /// confirm. Answers live in the encrypted session until Confirm; each invalid answer re-asks with the reason.
 /// </summary>
-public sealed partial class RegisterFlow(CaseRepository cases) : IFlow, IMenuAction
+public sealed partial class RegisterFlow(CaseStore cases, Alerts.SubscriptionStore subscriptions) : IFlow, IMenuAction
 {
     public const string FlowName = "register";
     public const int AliasLimit = 100;
@@ -200,7 +200,7 @@ public sealed partial class RegisterFlow(CaseRepository cases) : IFlow, IMenuAct
         turn.Session.EndFlow();
         turn.CloseMenu();
         var done = turn.F("reg.done", ("status", CaseText.Status(turn, summary.Status)));
-        if (region != "unknown" && (await Alerts.Subscriptions.GetAsync(turn.Db, turn.Chat.Id, cancellationToken)).CaseRegions)
+        if (region != "unknown" && (await subscriptions.GetAsync(turn.Db, turn.Chat.Id, cancellationToken)).CaseRegions)
         {
             // Case-region alerts are on by default (docs/DESIGN.md#7-news-alerts); the family learns it here and where to switch them.
             done += "\n\n" + turn.T("reg.region_alerts");

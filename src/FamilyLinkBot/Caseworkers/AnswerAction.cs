@@ -8,7 +8,7 @@ namespace FamilyLinkBot.Caseworkers;
 /// under a relayed message; "answer:case:&lt;caseId&gt;" is the hand-off from /reply without text. Both are checked
 /// again here: buttons are not role-checked by the router, and the caseworker may have lost the case meanwhile.
 /// </summary>
-public sealed class AnswerAction(CaseReference references) : IMenuAction
+public sealed class AnswerAction(RelayCopyStore relayCopies, CaseworkerAnswer answer, CaseReference references) : IMenuAction
 {
     public const string Name = "answer";
 
@@ -26,10 +26,10 @@ public sealed class AnswerAction(CaseReference references) : IMenuAction
         string? caseId = null;
         if (parts is ["copy", var idText] && long.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out var outboxId))
         {
-            var copy = await RelayCopies.FindByOutboxAsync(turn.Db, turn.Chat, outboxId, turn.Now, cancellationToken);
-            caseId = copy is not null && await CaseworkerAnswer.MayAnswerAsync(turn, copy, cancellationToken) ? copy.CaseId : null;
+            var copy = await relayCopies.FindByOutboxAsync(turn.Db, turn.Chat, outboxId, turn.Now, cancellationToken);
+            caseId = copy is not null && await answer.MayAnswerAsync(turn, copy, cancellationToken) ? copy.CaseId : null;
         }
-        else if (parts is ["case", var named] && await CaseworkerAnswer.MayAnswerAsync(turn, named, cancellationToken))
+        else if (parts is ["case", var named] && await answer.MayAnswerAsync(turn, named, cancellationToken))
         {
             caseId = named;
         }

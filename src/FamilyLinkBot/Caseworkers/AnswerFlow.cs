@@ -47,7 +47,7 @@ public sealed class AnswerFlow(CaseworkerAnswer answer) : IFlow
 
     private async Task SendAnswerAsync(Turn turn, string text, CancellationToken cancellationToken)
     {
-        if (!turn.Session.Data.TryGetValue(CaseKey, out var caseId) || !await CaseworkerAnswer.MayAnswerAsync(turn, caseId, cancellationToken))
+        if (!turn.Session.Data.TryGetValue(CaseKey, out var caseId) || !await answer.MayAnswerAsync(turn, caseId, cancellationToken))
         {
             turn.Session.EndFlow();
             turn.CloseMenu();

@@ -9,7 +9,7 @@ namespace FamilyLinkBot.Caseworkers;
 /// case's reference. Nothing of the family's chat (id, pseudonym, Telegram names) is ever part of it. Opening a
 /// case follows it.
 /// </summary>
-public sealed class CaseCommand(CaseLookup lookup, CaseReference references) : IBotCommand
+public sealed class CaseCommand(CaseLookup lookup, CaseStore cases, CaseworkerStore caseworkers, RelayMessageStore relayMessages, CaseReference references) : IBotCommand
 {
     /// <summary>How many of the newest relayed messages /case shows, each as its own message (each fits Telegram's limit).</summary>
     public const int MessagesShown = 10;
@@ -37,9 +37,9 @@ public sealed class CaseCommand(CaseLookup lookup, CaseReference references) : I
         }
 
         var summary = found.Case;
-        await CaseworkerRepository.FollowAsync(turn.Db, summary.Id, turn.Chat.Id, turn.Now, cancellationToken);
-        var history = await CaseRepository.HistoryAsync(turn.Db, found.Family.Key, summary.Id, cancellationToken);
-        var messages = await RelayMessages.ListAsync(turn.Db, found.Family.Key, summary.Id, MessagesShown, cancellationToken);
+        await caseworkers.FollowAsync(turn.Db, summary.Id, turn.Chat.Id, turn.Now, cancellationToken);
+        var history = await cases.HistoryAsync(turn.Db, found.Family.Key, summary.Id, cancellationToken);
+        var messages = await relayMessages.ListAsync(turn.Db, found.Family.Key, summary.Id, MessagesShown, cancellationToken);
         var reference = references.Of(summary.Id);
         var header = turn.F("cw.case.header", ("ref", reference));
         var footer = messages.Count == 0 ? turn.T("cw.case.no_messages") : turn.F("cw.case.messages_follow", ("count", messages.Count));

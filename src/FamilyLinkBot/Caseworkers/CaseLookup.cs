@@ -16,7 +16,7 @@ public sealed record FoundCase(CaseSummary Case, ChatRecord Family) : IDisposabl
 /// this caseworker follows. Every code attempt counts against the per-user limit; a malformed code, an unknown or
 /// erased case, a reference not followed and a limited attempt all give null and the same "not found" answer.
 /// </summary>
-public sealed class CaseLookup(CaseRepository cases, ChatRepository chats, TokenLookupLimiter limiter, CaseReference references)
+public sealed class CaseLookup(CaseStore cases, ChatStore chats, CaseworkerStore caseworkers, TokenLookupLimiter limiter, CaseReference references)
 {
     /// <summary>The case, or null after replying "not found" (one answer for every kind of miss).</summary>
     public async Task<FoundCase?> FindOrAnswerAsync(Turn turn, string caseText, CancellationToken cancellationToken)
@@ -35,7 +35,7 @@ public sealed class CaseLookup(CaseRepository cases, ChatRepository chats, Token
     /// <summary>The case with its family's chat, by case id; null if it is gone.</summary>
     public async Task<FoundCase?> FindByIdAsync(UnitOfWork db, string caseId, CancellationToken cancellationToken)
     {
-        if (await CaseRepository.ChatRefOfAsync(db, caseId, cancellationToken) is not { } chatRef)
+        if (await cases.ChatRefOfAsync(db, caseId, cancellationToken) is not { } chatRef)
         {
             return null;
         }
@@ -46,7 +46,7 @@ public sealed class CaseLookup(CaseRepository cases, ChatRepository chats, Token
             return null;
         }
 
-        var summary = await CaseRepository.GetAsync(db, family, caseId, cancellationToken);
+        var summary = await cases.GetAsync(db, family, caseId, cancellationToken);
         if (summary is null)
         {
             family.Dispose();
@@ -90,7 +90,7 @@ public sealed class CaseLookup(CaseRepository cases, ChatRepository chats, Token
     private async Task<FoundCase?> FindFollowedAsync(Turn turn, string referenceText, CancellationToken cancellationToken)
     {
         var wanted = "#" + referenceText[1..].ToLowerInvariant();
-        foreach (var followed in await CaseworkerRepository.FollowedAsync(turn.Db, turn.Chat.Id, cancellationToken))
+        foreach (var followed in await caseworkers.FollowedAsync(turn.Db, turn.Chat.Id, cancellationToken))
         {
             if (string.Equals(references.Of(followed.CaseId), wanted, StringComparison.Ordinal))
             {

@@ -7,7 +7,7 @@ namespace FamilyLinkBot.Caseworkers;
 /// The buttons of /caseworkers: "cw:revoke:&lt;chat&gt;" asks, "cw:revoke_yes:&lt;chat&gt;" revokes. The chat comes from
 /// the admin's own stored menu; the role is checked again, since an admin may have been removed from configuration.
 /// </summary>
-public sealed class CaseworkerActions(OutboxStore outbox) : IMenuAction
+public sealed class CaseworkerActions(CaseworkerStore caseworkers, OutboxStore outbox) : IMenuAction
 {
     public string Prefix => "cw";
 
@@ -20,7 +20,7 @@ public sealed class CaseworkerActions(OutboxStore outbox) : IMenuAction
             return;
         }
 
-        var entry = (await CaseworkerRepository.ListActiveAsync(turn.Db, cancellationToken)).FirstOrDefault(c => c.ChatRef == parts[1]);
+        var entry = (await caseworkers.ListActiveAsync(turn.Db, cancellationToken)).FirstOrDefault(c => c.ChatRef == parts[1]);
         switch (parts[0])
         {
             case "revoke" when entry is not null:
@@ -30,7 +30,7 @@ public sealed class CaseworkerActions(OutboxStore outbox) : IMenuAction
                     acceptsNumbers: false);
                 break;
             case "revoke_yes" when entry is not null:
-                await CaseworkerRepository.RevokeAsync(turn.Db, entry.ChatRef, turn.Now, cancellationToken);
+                await caseworkers.RevokeAsync(turn.Db, entry.ChatRef, turn.Now, cancellationToken);
                 // Relayed family messages and notices still queued for them are no longer theirs to read.
                 await outbox.CancelPendingAsync(turn.Db, entry.ChatRef, cancellationToken);
                 turn.CloseMenu();

@@ -4,7 +4,7 @@ using FamilyLinkBot.Resources;
 namespace FamilyLinkBot.Caseworkers;
 
 /// <summary>/caseworkers (admins): the active caseworkers by pseudonym, each with a Revoke button.</summary>
-public sealed class CaseworkersCommand : IBotCommand
+public sealed class CaseworkersCommand(CaseworkerStore caseworkers) : IBotCommand
 {
     public string Name => "caseworkers";
 
@@ -15,9 +15,9 @@ public sealed class CaseworkersCommand : IBotCommand
     public async Task HandleAsync(Turn turn, string arguments, CancellationToken cancellationToken) =>
         await ShowAsync(turn, editPressed: false, cancellationToken);
 
-    public static async Task ShowAsync(Turn turn, bool editPressed, CancellationToken cancellationToken)
+    public async Task ShowAsync(Turn turn, bool editPressed, CancellationToken cancellationToken)
     {
-        var list = await CaseworkerRepository.ListActiveAsync(turn.Db, cancellationToken);
+        var list = await caseworkers.ListActiveAsync(turn.Db, cancellationToken);
         if (list.Count == 0)
         {
             turn.CloseMenu();

@@ -13,15 +13,20 @@ public static class CaseworkersServiceCollectionExtensions
             .Validate(o => o.TokenLookupsPerMinute is >= 1 and <= 1000, "Caseworkers:TokenLookupsPerMinute must be between 1 and 1000.")
             .Validate(o => o.InviteValidity >= TimeSpan.FromMinutes(1) && o.InviteValidity <= TimeSpan.FromDays(30), "Caseworkers:InviteValidity must be between 00:01:00 and 30.00:00:00.")
             .ValidateOnStart();
-        builder.Services.AddSingleton<CaseworkerRepository>();
+        builder.Services.AddSingleton<CaseworkerStore>();
+        builder.Services.AddSingleton<RelayMessageStore>();
+        builder.Services.AddSingleton<RelayCopyStore>();
         builder.Services.AddSingleton<CaseReference>();
         builder.Services.AddSingleton<Delivery.ISentMessageListener, RelayCopyRecorder>();
         builder.Services.AddSingleton<TokenLookupLimiter>();
         builder.Services.AddSingleton<AdminSetupCode>();
+        builder.Services.AddSingleton<ClaimedAdminStore>();
         builder.Services.AddSingleton<ClaimedAdminCache>();
         builder.Services.TryAddSingleton(new SetupCodeConsole(Console.Out));
         builder.Services.AddHostedService<FirstAdminSetup>();
         builder.Services.AddSingleton<IBotCommand, SetupCommand>();
+        builder.Services.AddSingleton<FamilyNotifier>();
+        builder.Services.AddSingleton<FamilyMessages>();
         builder.Services.AddSingleton<CaseLookup>();
         builder.Services.AddSingleton<CaseworkerAnswer>();
         builder.Services.AddSingleton<IBotCommand, InviteCommand>();

@@ -7,7 +7,7 @@ namespace FamilyLinkBot.Caseworkers;
 /// and the claim changes only through /setup in this process (set after its commit). An erased claimant needs no
 /// invalidation, since a chat row id is never reused.
 /// </summary>
-public sealed class ClaimedAdminCache
+public sealed class ClaimedAdminCache(ClaimedAdminStore store)
 {
     private volatile Box? _value;
 
@@ -18,7 +18,7 @@ public sealed class ClaimedAdminCache
             return known.ChatRef;
         }
 
-        var loaded = await ClaimedAdmin.GetAsync(db, cancellationToken);
+        var loaded = await store.GetAsync(db, cancellationToken);
         _value ??= new Box(loaded);
         return _value.ChatRef;
     }

@@ -9,13 +9,13 @@ namespace FamilyLinkBot.Caseworkers;
 /// appears when the family presses Show or opens the case). Each is a protected message that disappears with the
 /// family's timer; nothing about the caseworker is shown.
 /// </summary>
-public static class FamilyMessages
+public sealed class FamilyMessages(RelayMessageStore relayMessages)
 {
     public const int Shown = 5;
 
-    public static async Task ShowAsync(Turn turn, CaseSummary summary, CancellationToken cancellationToken)
+    public async Task ShowAsync(Turn turn, CaseSummary summary, CancellationToken cancellationToken)
     {
-        var messages = await RelayMessages.ListAsync(turn.Db, turn.Chat.Key, summary.Id, Shown, cancellationToken);
+        var messages = await relayMessages.ListAsync(turn.Db, turn.Chat.Key, summary.Id, Shown, cancellationToken);
         foreach (var message in messages)
         {
             turn.Reply(

@@ -13,7 +13,7 @@ namespace FamilyLinkBot.Caseworkers;
 /// message. Without discreet notifications the details come at once, protected and tracked with the family's timer.
 /// Nothing about the caseworker is ever included.
 /// </summary>
-public static class FamilyNotifier
+public sealed class FamilyNotifier(OutboxStore outbox, SessionStore sessions, Texts texts)
 {
     public const string ShowStatus = "notice:status:";
     public const string ShowReply = "notice:reply:";
@@ -35,13 +35,12 @@ public static class FamilyNotifier
     public static string ReplyDetails(Texts texts, Language language, CaseSummary summary, string text) =>
         texts.Format(language, "relay.from_caseworker", ("label", CaseText.Label(texts, language, summary)), ("text", text));
 
-    public static async Task PushAsync(
-        OutboxStore outbox,
+    public async Task PushAsync(
         UnitOfWork db, ChatRecord family, string detailsHtml, string showAction, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (family.Discreet)
         {
-            await PushDiscreetAsync(outbox, db, family, showAction, "notice.update", Lane.Notice, protect: false, now, cancellationToken);
+            await PushDiscreetAsync(db, family, showAction, "notice.update", Lane.Notice, protect: false, now, cancellationToken);
             return;
         }
 
@@ -60,16 +59,15 @@ public static class FamilyNotifier
     /// <paramref name="protect"/> when Show edits this very message into the details: Telegram cannot protect an
     /// existing message afterwards.
     /// </summary>
-    public static async Task PushDiscreetAsync(
-        OutboxStore outbox, UnitOfWork db, ChatRecord family, string showAction, string neutralKey, Lane lane, bool protect, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task PushDiscreetAsync(
+        UnitOfWork db, ChatRecord family, string showAction, string neutralKey, Lane lane, bool protect, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var texts = Texts.Shared;
         var language = LanguageOf(family);
-        var session = await SessionStore.LoadAsync(db, family, cancellationToken);
+        var session = await sessions.LoadAsync(db, family, cancellationToken);
         // Keyed by the notice, beside the live menu: a step in progress keeps its buttons, and the hundredth notice's
         // Show works like the first (an index into the menu would run past what callback data allows).
         var notice = session.AddNotice(showAction);
-        await SessionStore.SaveAsync(db, family, session, now, cancellationToken);
+        await sessions.SaveAsync(db, family, session, now, cancellationToken);
         var message = new OutgoingMessage
         {
             Text = texts.Get(language, neutralKey),

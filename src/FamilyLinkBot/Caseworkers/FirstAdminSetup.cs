@@ -15,7 +15,7 @@ public sealed class SetupCodeConsole(TextWriter writer)
 /// At start, when no admin is configured (<c>Admins:UserIds</c>) and none was claimed, issues a one-time
 /// <see cref="AdminSetupCode"/> and prints it to the console, with what to do with it.
 /// </summary>
-public sealed class FirstAdminSetup(Database database, AdminSetupCode code, SetupCodeConsole console, IOptions<AdminOptions> admins) : IHostedService
+public sealed class FirstAdminSetup(Database database, ClaimedAdminStore claims, AdminSetupCode code, SetupCodeConsole console, IOptions<AdminOptions> admins) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -26,7 +26,7 @@ public sealed class FirstAdminSetup(Database database, AdminSetupCode code, Setu
 
         await using (var db = await database.BeginAsync(cancellationToken))
         {
-            if (await ClaimedAdmin.GetAsync(db, cancellationToken) is not null)
+            if (await claims.GetAsync(db, cancellationToken) is not null)
             {
                 return;
             }

@@ -3,7 +3,7 @@ using FamilyLinkBot.Conversations;
 namespace FamilyLinkBot.Caseworkers;
 
 /// <summary>/join CODE: redeems an invite and makes the sender a caseworker. Attempts count against the look-up limit.</summary>
-public sealed class JoinCommand(CaseworkerRepository caseworkers, TokenLookupLimiter limiter) : IBotCommand
+public sealed class JoinCommand(CaseworkerStore caseworkers, TokenLookupLimiter limiter) : IBotCommand
 {
     public string Name => "join";
 

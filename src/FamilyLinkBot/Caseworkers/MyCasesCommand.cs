@@ -5,7 +5,7 @@ using FamilyLinkBot.Resources;
 namespace FamilyLinkBot.Caseworkers;
 
 /// <summary>/mycases (caseworkers): the cases this caseworker follows, by reference, with status and last update.</summary>
-public sealed class MyCasesCommand(CaseReference references) : IBotCommand
+public sealed class MyCasesCommand(CaseworkerStore caseworkers, CaseReference references) : IBotCommand
 {
     public string Name => "mycases";
 
@@ -15,7 +15,7 @@ public sealed class MyCasesCommand(CaseReference references) : IBotCommand
 
     public async Task HandleAsync(Turn turn, string arguments, CancellationToken cancellationToken)
     {
-        var cases = await CaseworkerRepository.FollowedAsync(turn.Db, turn.Chat.Id, cancellationToken);
+        var cases = await caseworkers.FollowedAsync(turn.Db, turn.Chat.Id, cancellationToken);
         if (cases.Count == 0)
         {
             turn.Reply(turn.T("cw.mycases.none"));

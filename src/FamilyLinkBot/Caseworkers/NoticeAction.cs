@@ -10,7 +10,7 @@ namespace FamilyLinkBot.Caseworkers;
 /// family's own menu, and checked again against the family's own cases; the details come protected and tracked.
 /// "notice:alert:&lt;alertId&gt;" edits the neutral line in place into the news alert (it was sent protected for this).
 /// </summary>
-public sealed class NoticeAction : IMenuAction
+public sealed class NoticeAction(CaseStore cases, RelayMessageStore relayMessages, AlertStore alerts) : IMenuAction
 {
     public string Prefix => "notice";
 
@@ -24,15 +24,15 @@ public sealed class NoticeAction : IMenuAction
         }
 
         string? details = null;
-        if (parts is ["status", var caseId] && await CaseRepository.GetAsync(turn.Db, turn.Chat, caseId, cancellationToken) is { } summary)
+        if (parts is ["status", var caseId] && await cases.GetAsync(turn.Db, turn.Chat, caseId, cancellationToken) is { } summary)
         {
-            var history = await CaseRepository.HistoryAsync(turn.Db, turn.Chat.Key, summary.Id, cancellationToken);
+            var history = await cases.HistoryAsync(turn.Db, turn.Chat.Key, summary.Id, cancellationToken);
             details = FamilyNotifier.StatusDetails(turn.Texts, turn.Language, summary, history.Count > 0 ? history[^1].Note : null);
         }
         else if (parts is ["reply", var idText]
             && long.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            && await RelayMessages.GetForFamilyAsync(turn.Db, turn.Chat, id, cancellationToken) is { Direction: RelayDirection.FromCaseworker } message
-            && await CaseRepository.GetAsync(turn.Db, turn.Chat, message.CaseId, cancellationToken) is { } replied)
+            && await relayMessages.GetForFamilyAsync(turn.Db, turn.Chat, id, cancellationToken) is { Direction: RelayDirection.FromCaseworker } message
+            && await cases.GetAsync(turn.Db, turn.Chat, message.CaseId, cancellationToken) is { } replied)
         {
             details = FamilyNotifier.ReplyDetails(turn.Texts, turn.Language, replied, message.Text);
         }
@@ -46,13 +46,13 @@ public sealed class NoticeAction : IMenuAction
         turn.Reply(details, sensitive: true);
     }
 
-    private static async Task ShowAlertAsync(Turn turn, string idText, CancellationToken cancellationToken)
+    private async Task ShowAlertAsync(Turn turn, string idText, CancellationToken cancellationToken)
     {
         // Only an alert that was approved for sending can be shown; the menu option was written by the fan-out.
         if (long.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            && await AlertStore.GetAsync(turn.Db, id, cancellationToken) is { State: AlertState.Approved or AlertState.Sent } alert)
+            && await alerts.GetAsync(turn.Db, id, cancellationToken) is { State: AlertState.Approved or AlertState.Sent } alert)
         {
-            turn.EditPressed(AlertText.Render(turn.Language, alert), sensitive: true);
+            turn.EditPressed(AlertText.Render(turn.Texts, turn.Language, alert), sensitive: true);
             return;
         }
 

@@ -7,7 +7,7 @@ namespace FamilyLinkBot.Caseworkers;
 /// "Message caseworker" (from /cases, as action "relay:&lt;caseId&gt;"): starts the relay flow for one of the family's
 /// own cases; the next text goes to the case's caseworkers (docs/DESIGN.md#44-relay).
 /// </summary>
-public sealed class RelayAction : IMenuAction
+public sealed class RelayAction(CaseStore cases) : IMenuAction
 {
     public string Prefix => "relay";
 
@@ -16,7 +16,7 @@ public sealed class RelayAction : IMenuAction
 
     public async Task HandleAsync(Turn turn, string argument, CancellationToken cancellationToken)
     {
-        if (await CaseRepository.GetAsync(turn.Db, turn.Chat, argument, cancellationToken) is not { } summary)
+        if (await cases.GetAsync(turn.Db, turn.Chat, argument, cancellationToken) is not { } summary)
         {
             turn.CloseMenu();
             turn.Reply(turn.T("case.not_found"));

@@ -11,10 +11,19 @@ namespace FamilyLinkBot.Caseworkers;
 /// The family's message to the caseworkers (docs/DESIGN.md#44-relay): text only, at most 3,000 characters. It is stored encrypted
 /// with the family's key and sent to the caseworkers following the case (all active caseworkers if none follow it),
 /// labelled with the case reference, never with anything of the family's chat. Each copy carries a Reply button, and
-/// is recorded (<see cref="RelayCopies"/>) so that a Telegram reply to it reaches the family. The family's own message
+/// is recorded (<see cref="RelayCopyStore"/>) so that a Telegram reply to it reaches the family. The family's own message
 /// and the caseworkers' copies disappear with the family's timer, whatever the caseworkers' own setting.
 /// </summary>
-public sealed class RelayFlow(ChatRepository chats, CaseReference references, OutboxStore outbox) : IFlow
+public sealed class RelayFlow(
+    ChatStore chats,
+    CaseStore cases,
+    CaseworkerStore caseworkers,
+    SessionStore sessions,
+    RelayMessageStore relayMessages,
+    RelayCopyStore relayCopies,
+    CaseReference references,
+    OutboxStore outbox,
+    Texts texts) : IFlow
 {
     public const string FlowName = "relay";
     private const string Text = "text";
@@ -55,7 +64,7 @@ public sealed class RelayFlow(ChatRepository chats, CaseReference references, Ou
     private async Task RelayAsync(Turn turn, string text, CancellationToken cancellationToken)
     {
         if (!turn.Session.Data.TryGetValue(CaseKey, out var caseId)
-            || await CaseRepository.GetAsync(turn.Db, turn.Chat, caseId, cancellationToken) is not { } summary)
+            || await cases.GetAsync(turn.Db, turn.Chat, caseId, cancellationToken) is not { } summary)
         {
             turn.Session.EndFlow();
             turn.CloseMenu();
@@ -70,16 +79,16 @@ public sealed class RelayFlow(ChatRepository chats, CaseReference references, Ou
             return;
         }
 
-        if (message.Length > RelayMessages.Limit)
+        if (message.Length > RelayMessageStore.Limit)
         {
             turn.Reply(turn.F("relay.too_long", ("length", message.Length), ("limit", CaseworkerAnswer.LimitText)));
             return;
         }
 
-        await RelayMessages.AddAsync(turn.Db, turn.Chat.Key, summary.Id, RelayDirection.FromFamily, message, turn.Now, cancellationToken);
-        var recipients = await CaseworkerRepository.RecipientsAsync(turn.Db, summary.Id, cancellationToken);
+        await relayMessages.AddAsync(turn.Db, turn.Chat.Key, summary.Id, RelayDirection.FromFamily, message, turn.Now, cancellationToken);
+        var recipients = await caseworkers.RecipientsAsync(turn.Db, summary.Id, cancellationToken);
         var reference = references.Of(summary.Id);
-        var tokenHash = await CaseRepository.TokenHashOfAsync(turn.Db, summary.Id, cancellationToken) ?? [];
+        var tokenHash = await cases.TokenHashOfAsync(turn.Db, summary.Id, cancellationToken) ?? [];
         foreach (var chatRef in recipients)
         {
             using var caseworker = await chats.GetAsync(turn.Db, chatRef, cancellationToken);
@@ -109,24 +118,24 @@ public sealed class RelayFlow(ChatRepository chats, CaseReference references, Ou
         Turn turn, ChatRecord caseworker, string caseId, byte[] tokenHash, string reference, string message, CancellationToken cancellationToken)
     {
         var language = caseworker.Language ?? Language.Ko;
-        var session = await SessionStore.LoadAsync(turn.Db, caseworker, cancellationToken);
+        var session = await sessions.LoadAsync(turn.Db, caseworker, cancellationToken);
         // The Reply button is kept under its own id beside the caseworker's live menu, like a family's Show button:
         // a step in progress keeps its buttons, and a hundred relayed copies never break it.
         var buttonId = CallbackData.NewMenuId();
         var copy = new OutgoingMessage
         {
-            Text = Texts.Shared.Format(language, "cw.relay.from_family", ("ref", reference), ("text", message)),
-            Keyboard = [[new OutgoingButton(Texts.Shared.Get(language, "cw.button.reply"), CallbackData.For(buttonId, 0))]],
+            Text = texts.Format(language, "cw.relay.from_family", ("ref", reference), ("text", message)),
+            Keyboard = [[new OutgoingButton(texts.Get(language, "cw.button.reply"), CallbackData.For(buttonId, 0))]],
             Protect = true,
             // The family's timer, not the caseworker's: their words must not outlive it on another phone (docs/DESIGN.md#44-relay).
             DisappearAfterSeconds = turn.SensitiveTtl,
         };
         // Tied to the family: if they erase everything (/forget) before it goes, it goes with them.
         var outboxId = await outbox.EnqueueRelayedAsync(turn.Db, caseworker, turn.Chat.Id, copy, turn.Now, cancellationToken);
-        await RelayCopies.AddAsync(turn.Db, caseworker, outboxId, caseId, tokenHash, turn.SensitiveTtl, turn.Now, cancellationToken);
+        await relayCopies.AddAsync(turn.Db, caseworker, outboxId, caseId, tokenHash, turn.SensitiveTtl, turn.Now, cancellationToken);
         session.AddNotice(new NoticeButton(buttonId, AnswerAction.ForCopy(outboxId)));
 
-        await SessionStore.SaveAsync(turn.Db, caseworker, session, turn.Now, cancellationToken);
+        await sessions.SaveAsync(turn.Db, caseworker, session, turn.Now, cancellationToken);
     }
 
     /// <summary>The session key of each step (also its stored name, so a flow in progress survives an upgrade).</summary>

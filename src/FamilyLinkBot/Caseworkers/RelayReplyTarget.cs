@@ -8,11 +8,11 @@ namespace FamilyLinkBot.Caseworkers;
 /// a relayed copy goes to its family if this chat may still answer the case; otherwise it is answered and goes nowhere.
 /// A caseworker's reply to any other message, outside a flow, is answered too, so no one believes it was passed on.
 /// </summary>
-public sealed partial class RelayReplyTarget(CaseworkerAnswer answer, CaseReference references) : IReplyTarget
+public sealed partial class RelayReplyTarget(RelayCopyStore relayCopies, Privacy.TrackedMessageStore trackedMessages, CaseworkerAnswer answer, CaseReference references) : IReplyTarget
 {
     public async Task<bool> TryHandleAsync(Turn turn, int repliedToMessageId, string text, CancellationToken cancellationToken)
     {
-        var copy = await RelayCopies.FindByMessageAsync(turn.Db, turn.Chat, repliedToMessageId, turn.Now, cancellationToken)
+        var copy = await relayCopies.FindByMessageAsync(turn.Db, turn.Chat, repliedToMessageId, turn.Now, cancellationToken)
             ?? await FindUnrecordedAsync(turn, repliedToMessageId, cancellationToken);
         if (copy is null)
         {
@@ -27,7 +27,7 @@ public sealed partial class RelayReplyTarget(CaseworkerAnswer answer, CaseRefere
         }
 
         turn.IncomingIsSensitive = true;
-        if (!await CaseworkerAnswer.MayAnswerAsync(turn, copy, cancellationToken))
+        if (!await answer.MayAnswerAsync(turn, copy, cancellationToken))
         {
             turn.Reply(turn.T("cw.answer.not_followed"));
             return true;
@@ -46,12 +46,12 @@ public sealed partial class RelayReplyTarget(CaseworkerAnswer answer, CaseRefere
     private async Task<RelayCopy?> FindUnrecordedAsync(Turn turn, int repliedToMessageId, CancellationToken cancellationToken)
     {
         if (turn.RepliedToText is not { } quoted || Reference().Match(quoted) is not { Success: true } match
-            || await Privacy.TrackedMessages.IsTrackedAsync(turn.Db, turn.Chat.Id, repliedToMessageId, cancellationToken))
+            || await trackedMessages.IsTrackedAsync(turn.Db, turn.Chat.Id, repliedToMessageId, cancellationToken))
         {
             return null;
         }
 
-        var copies = await RelayCopies.UnrecordedAsync(turn.Db, turn.Chat, turn.Now, cancellationToken);
+        var copies = await relayCopies.UnrecordedAsync(turn.Db, turn.Chat, turn.Now, cancellationToken);
         return copies.LastOrDefault(c => string.Equals(references.Of(c.CaseId), match.Value, StringComparison.Ordinal));
     }
 

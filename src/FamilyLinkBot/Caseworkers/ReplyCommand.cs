@@ -7,7 +7,7 @@ namespace FamilyLinkBot.Caseworkers;
 /// the text reaches the family labelled "your caseworker" (docs/DESIGN.md#44-relay). Without text it asks for it, as the Reply
 /// button under a relayed message does.
 /// </summary>
-public sealed class ReplyCommand(CaseLookup lookup, CaseworkerAnswer answer) : IBotCommand
+public sealed class ReplyCommand(CaseLookup lookup, CaseworkerStore caseworkers, CaseworkerAnswer answer) : IBotCommand
 {
     public string Name => "reply";
 
@@ -25,7 +25,7 @@ public sealed class ReplyCommand(CaseLookup lookup, CaseworkerAnswer answer) : I
             return;
         }
 
-        if (text.Length > RelayMessages.Limit)
+        if (text.Length > RelayMessageStore.Limit)
         {
             // Checked before the look-up, so an over-long text does not use up look-ups.
             turn.Reply(turn.F("cw.reply.too_long", ("length", text.Length), ("limit", CaseworkerAnswer.LimitText)));
@@ -41,7 +41,7 @@ public sealed class ReplyCommand(CaseLookup lookup, CaseworkerAnswer answer) : I
         if (text.Length == 0)
         {
             // The case is known now; asking for the text is the Reply button's flow.
-            await CaseworkerRepository.FollowAsync(turn.Db, found.Case.Id, turn.Chat.Id, turn.Now, cancellationToken);
+            await caseworkers.FollowAsync(turn.Db, found.Case.Id, turn.Chat.Id, turn.Now, cancellationToken);
             turn.Continue(AnswerAction.For(found.Case.Id));
             return;
         }

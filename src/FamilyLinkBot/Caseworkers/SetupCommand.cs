@@ -8,7 +8,7 @@ namespace FamilyLinkBot.Caseworkers;
 /// ids). Any failure — a wrong, used or expired code, an admin already there, too many attempts — answers exactly as
 /// an unknown command does, and attempts count against the same limit as invite codes and case tokens.
 /// </summary>
-public sealed class SetupCommand(AdminSetupCode code, TokenLookupLimiter limiter, ClaimedAdminCache claimed, ILogger<SetupCommand> logger) : IBotCommand
+public sealed class SetupCommand(AdminSetupCode code, TokenLookupLimiter limiter, ClaimedAdminCache claimed, ClaimedAdminStore claims, ILogger<SetupCommand> logger) : IBotCommand
 {
     public string Name => "setup";
 
@@ -22,7 +22,7 @@ public sealed class SetupCommand(AdminSetupCode code, TokenLookupLimiter limiter
         if (turn.Role is Role.Admin
             || !limiter.TryAcquire(turn.Chat.Id, turn.Now)
             || !code.TryRedeem(arguments)
-            || !await ClaimedAdmin.TryClaimAsync(turn.Db, turn.Chat.Id, cancellationToken))
+            || !await claims.TryClaimAsync(turn.Db, turn.Chat.Id, cancellationToken))
         {
             turn.Reply(turn.T("unknown_command"));
             return;

@@ -7,7 +7,7 @@ using FamilyLinkBot.Storage;
 namespace FamilyLinkBot.Caseworkers;
 
 /// <summary>/stats (admins): aggregate counts only (docs/DESIGN.md#45-admin-commands) — nothing that names or singles out a family.</summary>
-public sealed class StatsCommand(OutboxStore outbox) : IBotCommand
+public sealed class StatsCommand(OutboxStore outbox, Alerts.SubscriptionStore subscriptions) : IBotCommand
 {
     // The topics of docs/DESIGN.md#7-news-alerts, each with its number of subscribers.
     private static readonly string[] Topics = ["repatriation", "border", "detention", "rallies", "policy", "resettlement"];
@@ -36,7 +36,7 @@ public sealed class StatsCommand(OutboxStore outbox) : IBotCommand
         var deliveries = await outbox.CountSinceAsync(turn.Db, turn.Now.AddHours(-24), cancellationToken);
 
         var statusLines = CaseStatuses.All.Select(s => turn.F("cw.stats.line", ("name", CaseText.Status(turn, s)), ("count", byStatus.GetValueOrDefault(s.Code()))));
-        var subscribers = await Alerts.SubscriptionQueries.CountByTopicAsync(turn.Db, cancellationToken);
+        var subscribers = await subscriptions.CountByTopicAsync(turn.Db, cancellationToken);
         var topicLines = Topics.Select(t => turn.F("cw.stats.line", ("name", turn.T("topic." + t)), ("count", subscribers.GetValueOrDefault(t))));
         turn.Reply(turn.F(
             "cw.stats.text",

@@ -1,6 +1,5 @@
 using FamilyLinkBot.Cases;
 using FamilyLinkBot.Conversations;
-using FamilyLinkBot.Delivery;
 using FamilyLinkBot.Resources;
 
 namespace FamilyLinkBot.Caseworkers;
@@ -9,7 +8,7 @@ namespace FamilyLinkBot.Caseworkers;
 /// /status TOKEN STATUS [note] (caseworkers): records the new status with its note (encrypted) in the case's
 /// history, notifies the family in its own language through the outbox, and follows the case.
 /// </summary>
-public sealed class StatusCommand(CaseLookup lookup, CaseReference references, OutboxStore outbox) : IBotCommand
+public sealed class StatusCommand(CaseLookup lookup, CaseStore cases, CaseworkerStore caseworkers, CaseReference references, FamilyNotifier notifier, Texts texts) : IBotCommand
 {
     public const int NoteLimit = 500;
 
@@ -46,13 +45,13 @@ public sealed class StatusCommand(CaseLookup lookup, CaseReference references, O
 
         var family = found.Family;
         var noteOrNull = note.Length > 0 ? note : null;
-        await CaseRepository.SetStatusAsync(turn.Db, family.Key, found.Case.Id, status.Value, noteOrNull, turn.Now, cancellationToken);
-        await CaseworkerRepository.FollowAsync(turn.Db, found.Case.Id, turn.Chat.Id, turn.Now, cancellationToken);
+        await cases.SetStatusAsync(turn.Db, family.Key, found.Case.Id, status.Value, noteOrNull, turn.Now, cancellationToken);
+        await caseworkers.FollowAsync(turn.Db, found.Case.Id, turn.Chat.Id, turn.Now, cancellationToken);
 
         var updated = found.Case with { Status = status.Value, UpdatedAt = turn.Now };
         var language = FamilyNotifier.LanguageOf(family);
-        var details = FamilyNotifier.StatusDetails(Texts.Shared, language, updated, noteOrNull);
-        await FamilyNotifier.PushAsync(outbox, turn.Db, family, details, FamilyNotifier.ShowStatus + found.Case.Id, turn.Now, cancellationToken);
+        var details = FamilyNotifier.StatusDetails(texts, language, updated, noteOrNull);
+        await notifier.PushAsync(turn.Db, family, details, FamilyNotifier.ShowStatus + found.Case.Id, turn.Now, cancellationToken);
         turn.Reply(turn.F("cw.status.done", ("ref", references.Of(found.Case.Id)), ("status", CaseText.Status(turn, status.Value))));
     }
 }

@@ -15,6 +15,7 @@ public static class ConversationServiceCollectionExtensions
         builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section)
             .Validate(o => o.UserIds.All(id => id > 0), "Admins:UserIds must hold positive Telegram user ids.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<SessionStore>();
         builder.Services.AddSingleton<Router>();
         builder.Services.AddSingleton<RoleResolver>();
         builder.Services.AddSingleton<IBotCommand, StartCommand>();

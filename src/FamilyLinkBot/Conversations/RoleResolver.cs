@@ -10,7 +10,7 @@ namespace FamilyLinkBot.Conversations;
 /// revoked) row in the caseworkers table, so a revocation takes effect on the very next update; everyone else is a
 /// family member. The admin made with the one-time /setup code is found by their chat's row id. The bot works in private chats only, where the chat is the user's own.
 /// </summary>
-public sealed class RoleResolver(IOptions<AdminOptions> admins, ClaimedAdminCache claimed)
+public sealed class RoleResolver(IOptions<AdminOptions> admins, ClaimedAdminCache claimed, CaseworkerStore caseworkers)
 {
     public async Task<Role> ResolveAsync(UnitOfWork db, long userId, ChatRecord chat, CancellationToken cancellationToken)
     {
@@ -19,6 +19,6 @@ public sealed class RoleResolver(IOptions<AdminOptions> admins, ClaimedAdminCach
             return Role.Admin;
         }
 
-        return await CaseworkerRepository.IsActiveAsync(db, chat.Id, cancellationToken) ? Role.Caseworker : Role.Anyone;
+        return await caseworkers.IsActiveAsync(db, chat.Id, cancellationToken) ? Role.Caseworker : Role.Anyone;
     }
 }

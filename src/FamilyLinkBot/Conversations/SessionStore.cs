@@ -6,11 +6,13 @@ using FamilyLinkBot.Storage;
 namespace FamilyLinkBot.Conversations;
 
 /// <summary>The <c>sessions</c> table: each chat's <see cref="Session"/>, as JSON encrypted with the chat's data key.</summary>
-public static class SessionStore
+[System.Diagnostics.CodeAnalysis.SuppressMessage(
+    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-storage-engines).")]
+public sealed class SessionStore
 {
     public static FieldContext StateField(string chatRef) => new("sessions", "state", chatRef);
 
-    public static async Task<Session> LoadAsync(UnitOfWork db, ChatRecord chat, CancellationToken cancellationToken)
+    public async Task<Session> LoadAsync(UnitOfWork db, ChatRecord chat, CancellationToken cancellationToken)
     {
         await using var command = db.Command("SELECT state FROM sessions WHERE chat_ref = @id;").With("@id", chat.Id);
         if (await command.ExecuteScalarAsync(cancellationToken) is not byte[] blob)
@@ -22,7 +24,7 @@ public static class SessionStore
         return JsonSerializer.Deserialize(json, SessionJson.Default.Session) ?? new Session();
     }
 
-    public static async Task SaveAsync(UnitOfWork db, ChatRecord chat, Session session, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task SaveAsync(UnitOfWork db, ChatRecord chat, Session session, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var json = JsonSerializer.SerializeToUtf8Bytes(session, SessionJson.Default.Session);
         var blob = chat.Key.Encrypt(json, StateField(chat.Id));

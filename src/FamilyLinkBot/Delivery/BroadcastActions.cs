@@ -182,10 +182,10 @@ public sealed class BroadcastActions(BroadcastStore store, Outbox outbox, Outbox
     private async Task StartAsync(Turn turn, string text, Audience audience, CancellationToken cancellationToken)
     {
         var id = await store.CreateAsync(turn.Db, text, audience, turn.Chat.Id, turn.Now, cancellationToken);
-        var broadcast = (await BroadcastStore.GetAsync(turn.Db, id, cancellationToken))!;
+        var broadcast = (await store.GetAsync(turn.Db, id, cancellationToken))!;
         var progress = BroadcastText.Progress(turn.Texts, turn.Language, broadcast, new BroadcastCounts(0, 0, broadcast.Total));
         var item = await outboxStore.EnqueueAsync(turn.Db, turn.Chat, Lane.Interactive, new OutgoingMessage { Text = progress }, turn.Now, cancellationToken);
-        await BroadcastStore.SetProgressItemAsync(turn.Db, id, "progress_item", item, cancellationToken);
+        await store.SetProgressItemAsync(turn.Db, id, "progress_item", item, cancellationToken);
         turn.Session.EndFlow();
         turn.CloseMenu();
         turn.CallbackAnswer = turn.T("broadcast.started");
@@ -214,7 +214,7 @@ public sealed class BroadcastActions(BroadcastStore store, Outbox outbox, Outbox
     /// <summary>Turns the progress message into the final "cancelled" counts, when the admin who started it cancels.</summary>
     private async Task EditProgressAsync(Turn turn, long id, CancellationToken cancellationToken)
     {
-        var broadcast = await BroadcastStore.GetAsync(turn.Db, id, cancellationToken);
+        var broadcast = await store.GetAsync(turn.Db, id, cancellationToken);
         if (broadcast?.ProgressItem is not { } item || broadcast.CreatedBy != turn.Chat.Id)
         {
             return;

@@ -14,9 +14,10 @@ namespace FamilyLinkBot.Delivery;
 public sealed class BroadcastRunner(
     Database database,
     BroadcastStore store,
-    ChatRepository chats,
+    ChatStore chats,
     Outbox outbox,
     OutboxStore outboxStore,
+    Texts texts,
     TimeProvider time,
     ILogger<BroadcastRunner> logger) : BackgroundService
 {
@@ -67,7 +68,7 @@ public sealed class BroadcastRunner(
         List<BroadcastInfo> running;
         await using (var db = await database.BeginAsync(cancellationToken))
         {
-            running = await BroadcastStore.RunningAsync(db, cancellationToken);
+            running = await store.RunningAsync(db, cancellationToken);
         }
 
         foreach (var broadcast in running)
@@ -86,7 +87,7 @@ public sealed class BroadcastRunner(
         var now = time.GetUtcNow();
         var wrote = false;
         await using var db = await database.BeginAsync(cancellationToken);
-        var broadcast = await BroadcastStore.GetAsync(db, broadcastId, cancellationToken);
+        var broadcast = await store.GetAsync(db, broadcastId, cancellationToken);
         if (broadcast is null || broadcast.State != BroadcastState.Running)
         {
             return;
@@ -100,7 +101,7 @@ public sealed class BroadcastRunner(
         else if (broadcast.Exhausted && counts.Pending == 0)
         {
             await store.FinishAsync(db, broadcast.Id, BroadcastState.Done, now, cancellationToken);
-            broadcast = (await BroadcastStore.GetAsync(db, broadcastId, cancellationToken))!;
+            broadcast = (await store.GetAsync(db, broadcastId, cancellationToken))!;
             logger.LogInformation("Broadcast {BroadcastId} finished: {Sent} sent, {Failed} failed.", broadcast.Id, broadcast.Sent, broadcast.Failed);
         }
 
@@ -138,10 +139,10 @@ public sealed class BroadcastRunner(
             }
 
             var counts = await store.CountsAsync(db, broadcast, cancellationToken);
-            var text = BroadcastText.Progress(Texts.Shared, admin.Language ?? Language.Ko, broadcast, counts);
+            var text = BroadcastText.Progress(texts, admin.Language ?? Language.Ko, broadcast, counts);
             var edit = await outboxStore.EnqueueAsync(
                 db, admin, Lane.Interactive, new OutgoingMessage { Text = text, EditMessageId = messageId }, now, cancellationToken);
-            await BroadcastStore.SetProgressItemAsync(db, broadcast.Id, "last_edit_item", edit, cancellationToken);
+            await store.SetProgressItemAsync(db, broadcast.Id, "last_edit_item", edit, cancellationToken);
         }
 
         _lastProgress[broadcast.Id] = now;

@@ -9,6 +9,8 @@ namespace FamilyLinkBot.Delivery;
 /// <c>chats</c> in keyset-ordered pages straight into outbox rows (INSERT … SELECT), together with the cursor in
 /// one transaction: no list of recipients is ever held in memory, and each recipient gets exactly one row.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage(
+    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-storage-engines).")]
 public sealed class BroadcastStore(SystemKey systemKey, OutboxStore outbox, IEnumerable<IAudienceQuery> queries)
 {
     public const int TextLimit = 3500;
@@ -89,16 +91,16 @@ public sealed class BroadcastStore(SystemKey systemKey, OutboxStore outbox, IEnu
         return written;
     }
 
-    public static async Task<BroadcastInfo?> GetAsync(UnitOfWork db, long broadcastId, CancellationToken cancellationToken)
+    public async Task<BroadcastInfo?> GetAsync(UnitOfWork db, long broadcastId, CancellationToken cancellationToken)
     {
         var list = await ReadAsync(db, "WHERE id = @id", broadcastId, cancellationToken);
         return list.Count == 0 ? null : list[0];
     }
 
-    public static Task<List<BroadcastInfo>> RunningAsync(UnitOfWork db, CancellationToken cancellationToken) =>
+    public Task<List<BroadcastInfo>> RunningAsync(UnitOfWork db, CancellationToken cancellationToken) =>
         ReadAsync(db, "WHERE state = 0 ORDER BY id", null, cancellationToken);
 
-    public static Task<List<BroadcastInfo>> RecentAsync(UnitOfWork db, int count, CancellationToken cancellationToken) =>
+    public Task<List<BroadcastInfo>> RecentAsync(UnitOfWork db, int count, CancellationToken cancellationToken) =>
         ReadAsync(db, "ORDER BY id DESC LIMIT " + count.ToString(CultureInfo.InvariantCulture), null, cancellationToken);
 
     /// <summary>Sent, failed and pending counts of a broadcast so far, from its outbox rows.</summary>
@@ -134,7 +136,7 @@ public sealed class BroadcastStore(SystemKey systemKey, OutboxStore outbox, IEnu
         return finished;
     }
 
-    public static async Task SetProgressItemAsync(UnitOfWork db, long broadcastId, string column, long itemId, CancellationToken cancellationToken)
+    public async Task SetProgressItemAsync(UnitOfWork db, long broadcastId, string column, long itemId, CancellationToken cancellationToken)
     {
         var sql = column switch
         {
@@ -146,7 +148,7 @@ public sealed class BroadcastStore(SystemKey systemKey, OutboxStore outbox, IEnu
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task<List<BroadcastInfo>> ReadAsync(UnitOfWork db, string tail, long? id, CancellationToken cancellationToken)
+    private async Task<List<BroadcastInfo>> ReadAsync(UnitOfWork db, string tail, long? id, CancellationToken cancellationToken)
     {
         await using var command = db.Command(
             "SELECT id, audience, state, created_by, cursor, exhausted, total, sent, failed, progress_item, last_edit_item, created_at FROM broadcasts " + tail + ";");

@@ -16,7 +16,7 @@ public sealed class BroadcastsCommand(BroadcastStore store) : IBotCommand
 
     public async Task HandleAsync(Turn turn, string arguments, CancellationToken cancellationToken)
     {
-        var recent = await BroadcastStore.RecentAsync(turn.Db, Shown, cancellationToken);
+        var recent = await store.RecentAsync(turn.Db, Shown, cancellationToken);
         if (recent.Count == 0)
         {
             turn.Reply(turn.T("broadcast.list_empty"));

@@ -32,7 +32,8 @@ public sealed class OutboxDispatcher : BackgroundService
     private static readonly TimeSpan PanicMarkSweep = TimeSpan.FromMinutes(1);
 
     private readonly Database _database;
-    private readonly ChatRepository _chats;
+    private readonly ChatStore _chats;
+    private readonly TrackedMessageStore _trackedMessages;
     private readonly Outbox _outbox;
     private readonly OutboxStore _store;
     private readonly BroadcastStore _broadcasts;
@@ -55,7 +56,8 @@ public sealed class OutboxDispatcher : BackgroundService
 
     public OutboxDispatcher(
         Database database,
-        ChatRepository chats,
+        ChatStore chats,
+        TrackedMessageStore trackedMessages,
         Outbox outbox,
         OutboxStore store,
         BroadcastStore broadcasts,
@@ -70,6 +72,7 @@ public sealed class OutboxDispatcher : BackgroundService
     {
         _database = database;
         _chats = chats;
+        _trackedMessages = trackedMessages;
         _outbox = outbox;
         _store = store;
         _broadcasts = broadcasts;
@@ -360,7 +363,7 @@ public sealed class OutboxDispatcher : BackgroundService
     /// <summary>docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications: every push the family did not ask for begins with its security phrase, when set.</summary>
     internal static OutgoingMessage WithPhrase(Lane lane, ChatRecord chat, OutgoingMessage message)
     {
-        if (lane == Lane.Interactive || message.ThirdPartyText || PrivacySettings.Phrase(chat) is not { } phrase)
+        if (lane == Lane.Interactive || message.ThirdPartyText || ChatStore.Phrase(chat) is not { } phrase)
         {
             return message;
         }
@@ -434,7 +437,7 @@ public sealed class OutboxDispatcher : BackgroundService
                 if (outcome.MessageId is { } messageId && (!outcome.Edited || outcome.DisappearAfterSeconds is not null))
                 {
                     // Sent after a /panic that could not see it: tracked as due now, in case the deletion at once fails.
-                    await TrackedMessages.TrackAsync(db, chatRef, messageId, now, panicked ? 0 : outcome.DisappearAfterSeconds, CancellationToken.None);
+                    await _trackedMessages.TrackAsync(db, chatRef, messageId, now, panicked ? 0 : outcome.DisappearAfterSeconds, CancellationToken.None);
                 }
 
                 if (outcome.MessageId is { } sentId && !outcome.Edited)
@@ -451,7 +454,7 @@ public sealed class OutboxDispatcher : BackgroundService
                 return new Settled(null, false);
             case SendResult.Blocked:
                 await _store.FailPendingForChatAsync(db, chatRef, "blocked", CancellationToken.None);
-                await ChatRepository.SetActiveAsync(db, chatRef, active: false, CancellationToken.None);
+                await _chats.SetActiveAsync(db, chatRef, active: false, CancellationToken.None);
                 return new Settled(null, false);
             case SendResult.Unreachable:
                 var retryAt = now.Add(Backoff(item.Attempts + 1));

@@ -15,7 +15,7 @@ namespace FamilyLinkBot.Delivery;
 /// cannot tell who received what (docs/DESIGN.md#2-data-classification). Delivery statistics are hourly counts that name nobody.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage(
-    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-scale-out).")]
+    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-storage-engines).")]
 public sealed class OutboxStore
 {
     /// <summary>
@@ -86,7 +86,7 @@ public sealed class OutboxStore
         return await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task<long> InsertAsync(
+    private async Task<long> InsertAsync(
         UnitOfWork db, ChatRecord chat, Lane lane, OutgoingMessage message, string? sourceRef, DateTimeOffset now, CancellationToken cancellationToken)
     {
         long id;
@@ -208,7 +208,7 @@ public sealed class OutboxStore
     /// Settles the pending rows <paramref name="where"/> selects: counted in the hour's statistics (sent, failed),
     /// deleted, or, where a running broadcast still needs them, stripped of recipient and payload.
     /// </summary>
-    private static async Task SettleAsync(
+    private async Task SettleAsync(
         UnitOfWork db, string where, (string Name, object Value) parameter, OutboxState state, string? error, int? messageId, CancellationToken cancellationToken)
     {
         if (state is OutboxState.Sent or OutboxState.Failed)
@@ -417,7 +417,7 @@ public sealed class OutboxStore
         await marks.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task<Dictionary<OutboxState, long>> CountsAsync(System.Data.Common.DbCommand command, CancellationToken cancellationToken)
+    private async Task<Dictionary<OutboxState, long>> CountsAsync(System.Data.Common.DbCommand command, CancellationToken cancellationToken)
     {
         var counts = new Dictionary<OutboxState, long>();
         // SUM over no rows is NULL.

@@ -7,7 +7,7 @@ namespace FamilyLinkBot.Delivery;
 /// The bot's own data key, for identifying text that belongs to no one family (broadcast texts). Created once,
 /// kept wrapped by the master key in <c>meta</c>, so it rotates with the master key like every family's key.
 /// </summary>
-public sealed class SystemKey(KeyStore keys) : IDisposable
+public sealed class SystemKey(KeyStore keys, MetaStore meta) : IDisposable
 {
     internal const string MetaName = "system_data_key";
     private const string Owner = "system";
@@ -23,12 +23,12 @@ public sealed class SystemKey(KeyStore keys) : IDisposable
             return ready;
         }
 
-        var wrapped = await MetaStore.GetAsync(db, MetaName, cancellationToken);
+        var wrapped = await meta.GetAsync(db, MetaName, cancellationToken);
         if (wrapped is null)
         {
             // Not cached: the caller's transaction may still roll back, and then the next call creates it again.
             var created = DataKey.Create(await keys.WriteRingAsync(db, cancellationToken), Owner, out var newWrapped);
-            await MetaStore.SetAsync(db, MetaName, newWrapped, cancellationToken);
+            await meta.SetAsync(db, MetaName, newWrapped, cancellationToken);
             return created;
         }
 

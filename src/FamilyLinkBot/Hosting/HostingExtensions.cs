@@ -5,6 +5,7 @@ using FamilyLinkBot.Conversations;
 using FamilyLinkBot.Delivery;
 using FamilyLinkBot.Monitoring;
 using FamilyLinkBot.Privacy;
+using FamilyLinkBot.Resources;
 using FamilyLinkBot.Storage;
 using FamilyLinkBot.Telegram;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,6 +22,7 @@ public static class HostingExtensions
         // Framework HTTP logging would print request URLs, which carry the bot token.
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(_ => Texts.Load());
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(8));
 
         builder.AddStorage();

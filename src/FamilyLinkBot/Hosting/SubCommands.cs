@@ -70,7 +70,7 @@ public static class SubCommands
         var builder = Program.CreateBuilder(args.Where((_, i) => i != index && i != index + 1).Skip(1).ToArray());
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         var dialect = storage.CreateDialect();
-        var result = await new KeyRotation(new Database(dialect)).RotateAsync(CryptoOptionsFrom(builder.Configuration), newPath, cancellationToken);
+        var result = await new KeyRotation(new Database(dialect), new MetaStore()).RotateAsync(CryptoOptionsFrom(builder.Configuration), newPath, cancellationToken);
         dialect.ClearPools();
         await output.WriteLineAsync(result.AlreadyDone
             ? $"The database already uses the key in {newPath}; nothing to do."

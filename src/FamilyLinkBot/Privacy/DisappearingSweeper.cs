@@ -8,11 +8,14 @@ namespace FamilyLinkBot.Privacy;
 /// <summary>
 /// Deletes sensitive messages from families' chats when their timer runs out (docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications). Expiries are capped at
 /// 47 h when tracked, inside Telegram's 48 h window for deleting; messages past the window are forgotten. It also
-/// prunes the ids of updates too old for Telegram to deliver again (<see cref="ProcessedUpdates"/>).
+/// prunes the ids of updates too old for Telegram to deliver again (<see cref="ProcessedUpdateStore"/>).
 /// </summary>
 public sealed class DisappearingSweeper(
     Database database,
-    ChatRepository chats,
+    ChatStore chats,
+    TrackedMessageStore trackedMessages,
+    ProcessedUpdateStore processedUpdates,
+    Caseworkers.RelayCopyStore relayCopies,
     MessageDeleter deleter,
     TimeProvider time,
     IOptions<PrivacyOptions> options,
@@ -45,10 +48,10 @@ public sealed class DisappearingSweeper(
         var targets = new Dictionary<string, long>(StringComparer.Ordinal);
         await using (var db = await database.BeginAsync(cancellationToken))
         {
-            await TrackedMessages.PurgeUndeletableAsync(db, now, cancellationToken);
-            await Caseworkers.RelayCopies.PurgeExpiredAsync(db, now, cancellationToken);
-            await ProcessedUpdates.PruneAsync(db, now, cancellationToken);
-            due = await TrackedMessages.DueAsync(db, now, BatchLimit, cancellationToken);
+            await trackedMessages.PurgeUndeletableAsync(db, now, cancellationToken);
+            await relayCopies.PurgeExpiredAsync(db, now, cancellationToken);
+            await processedUpdates.PruneAsync(db, now, cancellationToken);
+            due = await trackedMessages.DueAsync(db, now, BatchLimit, cancellationToken);
             foreach (var chatRef in due.Keys)
             {
                 using var chat = await chats.GetAsync(db, chatRef, cancellationToken);
@@ -70,7 +73,7 @@ public sealed class DisappearingSweeper(
             }
 
             await using var db = await database.BeginAsync(cancellationToken);
-            await TrackedMessages.RemoveAsync(db, chatRef, messageIds, cancellationToken);
+            await trackedMessages.RemoveAsync(db, chatRef, messageIds, cancellationToken);
             await db.CommitAsync(cancellationToken);
             deleted += messageIds.Count;
         }

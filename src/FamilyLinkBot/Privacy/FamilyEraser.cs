@@ -7,9 +7,11 @@ namespace FamilyLinkBot.Privacy;
 /// free page is unreadable (crypto-shredding); then every row. secure_delete overwrites the freed pages, and the
 /// caller checkpoints the WAL after commit so the old pages leave the log too.
 /// </summary>
-public static class FamilyEraser
+[System.Diagnostics.CodeAnalysis.SuppressMessage(
+    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-storage-engines).")]
+public sealed class FamilyEraser
 {
-    public static async Task EraseAsync(UnitOfWork db, string chatRef, CancellationToken cancellationToken)
+    public async Task EraseAsync(UnitOfWork db, string chatRef, CancellationToken cancellationToken)
     {
         string[] statements =
         [
@@ -34,7 +36,7 @@ public static class FamilyEraser
     }
 
     /// <summary>Erases one case and its history (a closed case past retention).</summary>
-    public static async Task EraseCaseAsync(UnitOfWork db, string caseId, CancellationToken cancellationToken)
+    public async Task EraseCaseAsync(UnitOfWork db, string caseId, CancellationToken cancellationToken)
     {
         foreach (var sql in new[]
                  {

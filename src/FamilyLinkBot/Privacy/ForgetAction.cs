@@ -12,7 +12,7 @@ namespace FamilyLinkBot.Privacy;
 /// bot's tracked messages are deleted from the chat and the farewell is sent directly after commit, since no
 /// outbox row may refer to a chat that no longer exists. The farewell still takes a slot of the global send rate.
 /// </summary>
-public sealed class ForgetAction(Database database, MessageDeleter deleter, ITelegramBotClient bot, ISendRateLimiter limiter, ILogger<ForgetAction> logger) : IMenuAction
+public sealed class ForgetAction(Database database, TrackedMessageStore trackedMessages, FamilyEraser eraser, MessageDeleter deleter, ITelegramBotClient bot, ISendRateLimiter limiter, ILogger<ForgetAction> logger) : IMenuAction
 {
     public string Prefix => "forget";
 
@@ -25,8 +25,8 @@ public sealed class ForgetAction(Database database, MessageDeleter deleter, ITel
             return;
         }
 
-        var messages = await TrackedMessages.DeletableAsync(turn.Db, turn.Chat.Id, turn.Now, cancellationToken);
-        await FamilyEraser.EraseAsync(turn.Db, turn.Chat.Id, cancellationToken);
+        var messages = await trackedMessages.DeletableAsync(turn.Db, turn.Chat.Id, turn.Now, cancellationToken);
+        await eraser.EraseAsync(turn.Db, turn.Chat.Id, cancellationToken);
         turn.Erased = true;
         turn.CallbackAnswer = turn.T("answer.done");
 

@@ -5,7 +5,7 @@ using FamilyLinkBot.Storage;
 namespace FamilyLinkBot.Privacy;
 
 /// <summary>/panic: at once, with no question, deletes every tracked message of this chat still deletable (docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications).</summary>
-public sealed class PanicCommand(MessageDeleter deleter, OutboxStore outbox) : IBotCommand
+public sealed class PanicCommand(TrackedMessageStore trackedMessages, MessageDeleter deleter, OutboxStore outbox) : IBotCommand
 {
     /// <summary>The short answer to /panic vanishes by itself too.</summary>
     public const int AnswerLifetimeSeconds = 60;
@@ -18,14 +18,14 @@ public sealed class PanicCommand(MessageDeleter deleter, OutboxStore outbox) : I
 
     public async Task HandleAsync(Turn turn, string arguments, CancellationToken cancellationToken)
     {
-        var messages = await TrackedMessages.DeletableAsync(turn.Db, turn.Chat.Id, turn.Now, cancellationToken);
+        var messages = await trackedMessages.DeletableAsync(turn.Db, turn.Chat.Id, turn.Now, cancellationToken);
         if (turn.IncomingMessageId is { } own)
         {
             messages.Add(own);
             turn.IncomingHandled = true;
         }
 
-        await TrackedMessages.RemoveAsync(turn.Db, turn.Chat.Id, messages, cancellationToken);
+        await trackedMessages.RemoveAsync(turn.Db, turn.Chat.Id, messages, cancellationToken);
         // Whatever was still waiting to be sent to this chat would undo the panic; what is on its way now is deleted
         // the moment its send is recorded.
         await outbox.PanicAsync(turn.Db, turn.Chat.Id, turn.Now, cancellationToken);

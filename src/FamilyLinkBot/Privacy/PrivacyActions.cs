@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using FamilyLinkBot.Conversations;
+using FamilyLinkBot.Storage;
 
 namespace FamilyLinkBot.Privacy;
 
@@ -7,9 +8,11 @@ namespace FamilyLinkBot.Privacy;
 /// The /privacy buttons: the disappearing-message timer (1 hour, 24 hours, Off), discreet notifications, and the security
 /// phrase (docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications). Each press updates the settings message in place.
 /// </summary>
-public sealed class PrivacyActions : IMenuAction, IFlow
+public sealed class PrivacyActions(ChatStore chats) : IMenuAction, IFlow
 {
     public const string FlowName = "phrase";
+
+    public const int PhraseLimit = 40;
 
     private const string Phrase = "phrase";
 
@@ -39,22 +42,22 @@ public sealed class PrivacyActions : IMenuAction, IFlow
         switch (parts)
         {
             case ["timer", var code] when Timers.Any(t => t.Code == code):
-                await PrivacySettings.SetTimerAsync(turn.Db, turn.Chat, Timers.First(t => t.Code == code).After, cancellationToken);
+                await chats.SetDisappearAfterAsync(turn.Db, turn.Chat, Timers.First(t => t.Code == code).After, cancellationToken);
                 turn.CallbackAnswer = turn.T("privacy.updated");
                 Show(turn, editPressed: true);
                 break;
             case ["discreet", var onOff] when onOff is "on" or "off":
-                await PrivacySettings.SetDiscreetAsync(turn.Db, turn.Chat, onOff == "on", cancellationToken);
+                await chats.SetDiscreetAsync(turn.Db, turn.Chat, onOff == "on", cancellationToken);
                 turn.CallbackAnswer = turn.T("privacy.updated");
                 Show(turn, editPressed: true);
                 break;
             case ["phrase"]:
                 turn.Session.StartFlow(FlowName, Key(PhraseStep.Phrase), turn.Now);
                 turn.CloseMenu();
-                turn.Reply(turn.F("privacy.phrase.prompt", ("limit", PrivacySettings.PhraseLimit)));
+                turn.Reply(turn.F("privacy.phrase.prompt", ("limit", PhraseLimit)));
                 break;
             case ["clear_phrase"]:
-                await PrivacySettings.SetPhraseAsync(turn.Db, turn.Chat, null, cancellationToken);
+                await chats.SetPhraseAsync(turn.Db, turn.Chat, null, cancellationToken);
                 turn.CallbackAnswer = turn.T("privacy.phrase.cleared");
                 Show(turn, editPressed: true);
                 break;
@@ -74,19 +77,19 @@ public sealed class PrivacyActions : IMenuAction, IFlow
         };
     }
 
-    private static async Task SetPhraseAsync(Turn turn, string text, CancellationToken cancellationToken)
+    private async Task SetPhraseAsync(Turn turn, string text, CancellationToken cancellationToken)
     {
         var phrase = text.Trim();
         var length = new System.Globalization.StringInfo(phrase).LengthInTextElements;
-        if (length == 0 || length > PrivacySettings.PhraseLimit)
+        if (length == 0 || length > PhraseLimit)
         {
             turn.Reply(length == 0
-                ? turn.F("privacy.phrase.prompt", ("limit", PrivacySettings.PhraseLimit))
-                : turn.F("reg.text.too_long", ("length", length), ("limit", PrivacySettings.PhraseLimit)));
+                ? turn.F("privacy.phrase.prompt", ("limit", PhraseLimit))
+                : turn.F("reg.text.too_long", ("length", length), ("limit", PhraseLimit)));
             return;
         }
 
-        await PrivacySettings.SetPhraseAsync(turn.Db, turn.Chat, phrase, cancellationToken);
+        await chats.SetPhraseAsync(turn.Db, turn.Chat, phrase, cancellationToken);
         turn.Session.EndFlow();
         turn.Reply(turn.T("privacy.phrase.saved"));
         Show(turn, editPressed: false);

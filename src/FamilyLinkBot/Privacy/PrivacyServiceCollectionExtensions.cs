@@ -17,6 +17,8 @@ public static class PrivacyServiceCollectionExtensions
             .Validate(o => o.BroadcastDays >= 1, "Retention:BroadcastDays must be at least 1.")
             .Validate(o => o.SweepInterval >= TimeSpan.FromMinutes(1), "Retention:SweepInterval must be at least 00:01:00.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<TrackedMessageStore>();
+        builder.Services.AddSingleton<FamilyEraser>();
         builder.Services.AddSingleton<MessageDeleter>();
         builder.Services.AddSingleton<IBotCommand, PrivacyCommand>();
         builder.Services.AddSingleton<PrivacyActions>();

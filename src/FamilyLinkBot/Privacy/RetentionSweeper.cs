@@ -12,6 +12,7 @@ namespace FamilyLinkBot.Privacy;
 /// </summary>
 public sealed class RetentionSweeper(
     Database database,
+    FamilyEraser eraser,
     TimeProvider time,
     IOptions<RetentionOptions> options,
     ILogger<RetentionSweeper> logger) : BackgroundService
@@ -43,7 +44,7 @@ public sealed class RetentionSweeper(
         foreach (var chatRef in families)
         {
             await using var db = await database.BeginAsync(cancellationToken);
-            await FamilyEraser.EraseAsync(db, chatRef, cancellationToken);
+            await eraser.EraseAsync(db, chatRef, cancellationToken);
             await db.CommitAsync(cancellationToken);
         }
 
@@ -51,7 +52,7 @@ public sealed class RetentionSweeper(
         foreach (var caseId in cases)
         {
             await using var db = await database.BeginAsync(cancellationToken);
-            await FamilyEraser.EraseCaseAsync(db, caseId, cancellationToken);
+            await eraser.EraseCaseAsync(db, caseId, cancellationToken);
             await db.CommitAsync(cancellationToken);
         }
 

@@ -8,7 +8,9 @@ namespace FamilyLinkBot.Resources;
 
 /// <summary>
 /// The localized strings of Resources/Strings/{ko,en,zh}.json. Strings are trusted HTML written by us;
-/// every substituted value is escaped here, so callers cannot forget it.
+/// every substituted value is escaped here, so callers cannot forget it. The host registers one instance
+/// (<see cref="Hosting.HostingExtensions.AddFamilyLinkBot"/>) and it reaches code through constructors and
+/// <see cref="Conversations.Turn.Texts"/>; there is no static instance (tests share one of their own).
 /// </summary>
 public sealed class Texts
 {
@@ -17,8 +19,6 @@ public sealed class Texts
     private readonly FrozenDictionary<Language, FrozenDictionary<string, string>> _strings;
 
     private Texts(FrozenDictionary<Language, FrozenDictionary<string, string>> strings) => _strings = strings;
-
-    public static Texts Shared { get; } = Load();
 
     public IEnumerable<string> Keys(Language language) => _strings[language].Keys;
 
@@ -84,7 +84,7 @@ public sealed class Texts
     /// Loads Strings/{lang}.json and every feature file Strings/{feature}.{lang}.json; a key defined twice
     /// for one language is a build mistake and stops the program.
     /// </summary>
-    private static Texts Load()
+    public static Texts Load()
     {
         var assembly = Assembly.GetExecutingAssembly();
         var names = assembly.GetManifestResourceNames();

@@ -13,7 +13,7 @@ namespace FamilyLinkBot.Storage;
 /// after which the old key file is not needed. It leaves the new key's path behind, so a bot that runs on through the
 /// rotation follows it (<see cref="KeyStore"/>).
 /// </summary>
-public sealed class KeyRotation(Database database)
+public sealed class KeyRotation(Database database, MetaStore meta)
 {
     /// <summary>Data keys re-wrapped per transaction, so readers are never blocked for long.</summary>
     internal int BatchSize { get; init; } = 200;
@@ -45,7 +45,7 @@ public sealed class KeyRotation(Database database)
 
         await using (var db = await database.BeginAsync(cancellationToken))
         {
-            var keyCheck = await MetaStore.GetAsync(db, KeyStore.KeyCheckName, cancellationToken);
+            var keyCheck = await meta.GetAsync(db, KeyStore.KeyCheckName, cancellationToken);
             if (keyCheck is null)
             {
                 throw new StartupException("The database holds no keys yet: there is nothing to rotate. Start the bot once first.");
@@ -61,14 +61,14 @@ public sealed class KeyRotation(Database database)
                 throw new StartupException("The current master key does not match this database (Crypto:MasterKeyPath or Crypto:MasterKey).");
             }
 
-            var target = await MetaStore.GetAsync(db, KeyStore.RotationKeyCheckName, cancellationToken);
+            var target = await meta.GetAsync(db, KeyStore.RotationKeyCheckName, cancellationToken);
             if (target is not null && !to.Matches(target))
             {
                 throw new StartupException("A rotation to another key was started and not finished. Finish it first with rotate-key --new <that key file>.");
             }
 
-            await MetaStore.SetAsync(db, KeyStore.RotationKeyCheckName, to.KeyCheckValue, cancellationToken);
-            await MetaStore.SetAsync(db, KeyStore.RotationPathName, Encoding.UTF8.GetBytes(Path.GetFullPath(newKeyPath)), cancellationToken);
+            await meta.SetAsync(db, KeyStore.RotationKeyCheckName, to.KeyCheckValue, cancellationToken);
+            await meta.SetAsync(db, KeyStore.RotationPathName, Encoding.UTF8.GetBytes(Path.GetFullPath(newKeyPath)), cancellationToken);
             await db.CommitAsync(cancellationToken);
         }
 
@@ -94,7 +94,7 @@ public sealed class KeyRotation(Database database)
                 await RewrapMetaAsync(db, name, (blob) => DataKey.Rewrap(from, to, owner, blob), from, cancellationToken);
             }
 
-            await MetaStore.SetAsync(db, KeyStore.KeyCheckName, to.KeyCheckValue, cancellationToken);
+            await meta.SetAsync(db, KeyStore.KeyCheckName, to.KeyCheckValue, cancellationToken);
             await using (var clear = db.Command("DELETE FROM meta WHERE key IN (@check, @path);")
                 .With("@check", KeyStore.RotationKeyCheckName)
                 .With("@path", KeyStore.RotationPathName))
@@ -103,7 +103,7 @@ public sealed class KeyRotation(Database database)
             }
 
             // A bot still running on the old key finds the new one here, so it never wraps anything under the retired key.
-            await MetaStore.SetAsync(db, KeyStore.RotatedPathName, Encoding.UTF8.GetBytes(Path.GetFullPath(newKeyPath)), cancellationToken);
+            await meta.SetAsync(db, KeyStore.RotatedPathName, Encoding.UTF8.GetBytes(Path.GetFullPath(newKeyPath)), cancellationToken);
 
             await db.CommitAsync(cancellationToken);
         }
@@ -140,12 +140,12 @@ public sealed class KeyRotation(Database database)
         return rows.Count;
     }
 
-    private static async Task RewrapMetaAsync(UnitOfWork db, string name, Func<byte[], byte[]> rewrap, KeyRing from, CancellationToken cancellationToken)
+    private async Task RewrapMetaAsync(UnitOfWork db, string name, Func<byte[], byte[]> rewrap, KeyRing from, CancellationToken cancellationToken)
     {
-        var blob = await MetaStore.GetAsync(db, name, cancellationToken);
+        var blob = await meta.GetAsync(db, name, cancellationToken);
         if (blob is not null && KeyStore.KeyIdOf(blob) == from.KeyId)
         {
-            await MetaStore.SetAsync(db, name, rewrap(blob), cancellationToken);
+            await meta.SetAsync(db, name, rewrap(blob), cancellationToken);
         }
     }
 }

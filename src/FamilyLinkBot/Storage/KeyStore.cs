@@ -17,7 +17,7 @@ namespace FamilyLinkBot.Storage;
 /// compared with the key in use, and on a mismatch the new key is loaded from the path the rotation left behind. If it
 /// cannot be, the bot refuses to wrap anything rather than wrap it under the retired key (docs/DESIGN.md#3-cryptography).
 /// </summary>
-public sealed class KeyStore(Database database, IOptions<CryptoOptions> options, ILogger<KeyStore> logger) : IDisposable
+public sealed class KeyStore(Database database, MetaStore meta, IOptions<CryptoOptions> options, ILogger<KeyStore> logger) : IDisposable
 {
     internal const string KeyCheckName = "key_check";
     internal const string IndexRootName = "index_root";
@@ -46,7 +46,7 @@ public sealed class KeyStore(Database database, IOptions<CryptoOptions> options,
         }
 
         await using var db = await database.BeginAsync(cancellationToken);
-        var keyCheck = await MetaStore.GetAsync(db, KeyCheckName, cancellationToken);
+        var keyCheck = await meta.GetAsync(db, KeyCheckName, cancellationToken);
         var hasData = keyCheck is not null || await HasAnyRowsAsync(db, cancellationToken);
 
         CheckKeyFileMode();
@@ -72,14 +72,14 @@ public sealed class KeyStore(Database database, IOptions<CryptoOptions> options,
         {
             if (keyCheck is not null && !ring.Matches(keyCheck))
             {
-                var rotationTarget = await MetaStore.GetAsync(db, RotationKeyCheckName, cancellationToken);
+                var rotationTarget = await meta.GetAsync(db, RotationKeyCheckName, cancellationToken);
                 throw new StartupException(rotationTarget is not null && ring.Matches(rotationTarget)
                     ? "A key rotation to this key is still in progress. Start with the old key until 'rotate-key' has finished."
                     : "The master key does not match this database (the stored key check value differs). " +
                       "Use the key file this database was created with (Crypto:MasterKeyPath or Crypto:MasterKey).");
             }
 
-            var wrappedRoot = await MetaStore.GetAsync(db, IndexRootName, cancellationToken);
+            var wrappedRoot = await meta.GetAsync(db, IndexRootName, cancellationToken);
             if (wrappedRoot is null)
             {
                 if (keyCheck is not null)
@@ -88,8 +88,8 @@ public sealed class KeyStore(Database database, IOptions<CryptoOptions> options,
                 }
 
                 _index = IndexKeys.Create(ring, out var newRoot);
-                await MetaStore.SetAsync(db, KeyCheckName, ring.KeyCheckValue, cancellationToken);
-                await MetaStore.SetAsync(db, IndexRootName, newRoot, cancellationToken);
+                await meta.SetAsync(db, KeyCheckName, ring.KeyCheckValue, cancellationToken);
+                await meta.SetAsync(db, IndexRootName, newRoot, cancellationToken);
                 await db.CommitAsync(cancellationToken);
             }
             else
@@ -181,7 +181,7 @@ public sealed class KeyStore(Database database, IOptions<CryptoOptions> options,
     private async Task<KeyRing?> FollowRotationAsync(UnitOfWork db, CancellationToken cancellationToken)
     {
         var current = Ring;
-        var keyCheck = await MetaStore.GetAsync(db, KeyCheckName, cancellationToken);
+        var keyCheck = await meta.GetAsync(db, KeyCheckName, cancellationToken);
         if (keyCheck is null || current.Matches(keyCheck))
         {
             return current;
@@ -190,7 +190,7 @@ public sealed class KeyStore(Database database, IOptions<CryptoOptions> options,
         var ring = _rings.Values.FirstOrDefault(loaded => loaded.Matches(keyCheck));
         if (ring is null)
         {
-            var path = await MetaStore.GetAsync(db, RotatedPathName, cancellationToken);
+            var path = await meta.GetAsync(db, RotatedPathName, cancellationToken);
             byte[]? key = null;
             try
             {
@@ -241,7 +241,7 @@ public sealed class KeyStore(Database database, IOptions<CryptoOptions> options,
     /// <summary>The rotation target's ring, loaded once from the path in the marker and checked against its key check value.</summary>
     private async Task<KeyRing?> LoadRotationTargetAsync(UnitOfWork db, CancellationToken cancellationToken)
     {
-        var target = await MetaStore.GetAsync(db, RotationKeyCheckName, cancellationToken);
+        var target = await meta.GetAsync(db, RotationKeyCheckName, cancellationToken);
         if (target is null)
         {
             return null;
@@ -255,7 +255,7 @@ public sealed class KeyStore(Database database, IOptions<CryptoOptions> options,
             }
         }
 
-        var path = await MetaStore.GetAsync(db, RotationPathName, cancellationToken);
+        var path = await meta.GetAsync(db, RotationPathName, cancellationToken);
         var key = path is null ? null : MasterKeySource.TryLoad(new CryptoOptions { MasterKeyPath = Encoding.UTF8.GetString(path) });
         if (key is null)
         {

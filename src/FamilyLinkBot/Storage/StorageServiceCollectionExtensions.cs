@@ -21,7 +21,9 @@ public static class StorageServiceCollectionExtensions
         builder.Services.AddSingleton<Database>();
         builder.Services.AddSingleton<Migrator>();
         builder.Services.AddSingleton<KeyStore>();
-        builder.Services.AddSingleton<ChatRepository>();
+        builder.Services.AddSingleton<MetaStore>();
+        builder.Services.AddSingleton<ChatStore>();
+        builder.Services.AddSingleton<ProcessedUpdateStore>();
         builder.Services.AddHostedService<StorageInitializer>();
         return builder;
     }

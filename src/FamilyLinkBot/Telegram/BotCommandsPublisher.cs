@@ -10,7 +10,7 @@ namespace FamilyLinkBot.Telegram;
 /// Publishes the family commands to Telegram's command menu in each language (setMyCommands with
 /// language_code), Korean also as the default for every other language.
 /// </summary>
-public sealed class BotCommandsPublisher(Router router, ITelegramBotClient bot, ILogger<BotCommandsPublisher> logger)
+public sealed class BotCommandsPublisher(Router router, Texts texts, ITelegramBotClient bot, ILogger<BotCommandsPublisher> logger)
 {
     public async Task PublishAsync(CancellationToken cancellationToken)
     {
@@ -34,7 +34,7 @@ public sealed class BotCommandsPublisher(Router router, ITelegramBotClient bot, 
         router.Commands
             .Where(c => c.Role == Role.Anyone && c.DescriptionKey is not null)
             .OrderBy(c => Order(c.Name))
-            .Select(c => new BotCommand(c.Name, Texts.Shared.Get(language, c.DescriptionKey!)))
+            .Select(c => new BotCommand(c.Name, texts.Get(language, c.DescriptionKey!)))
             .ToList();
 
     private static int Order(string name)

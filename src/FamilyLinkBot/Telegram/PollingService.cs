@@ -20,6 +20,7 @@ namespace FamilyLinkBot.Telegram;
 /// </summary>
 public sealed class PollingService(
     Database database,
+    MetaStore meta,
     UpdatePipeline pipeline,
     BotCommandsPublisher commands,
     TelegramCircuit circuit,
@@ -183,14 +184,14 @@ public sealed class PollingService(
     private async Task<int?> LoadOffsetAsync(CancellationToken cancellationToken)
     {
         await using var db = await database.BeginAsync(cancellationToken);
-        var value = await MetaStore.GetAsync(db, OffsetKey, cancellationToken);
+        var value = await meta.GetAsync(db, OffsetKey, cancellationToken);
         return value is null ? null : BitConverter.ToInt32(value);
     }
 
     private async Task StoreOffsetAsync(int offset, CancellationToken cancellationToken)
     {
         await using var db = await database.BeginAsync(cancellationToken);
-        await MetaStore.SetAsync(db, OffsetKey, BitConverter.GetBytes(offset), cancellationToken);
+        await meta.SetAsync(db, OffsetKey, BitConverter.GetBytes(offset), cancellationToken);
         await db.CommitAsync(cancellationToken);
     }
 }

@@ -20,7 +20,10 @@ namespace FamilyLinkBot.Telegram;
 /// </summary>
 public sealed class UpdatePipeline(
     Database database,
-    ChatRepository chats,
+    ChatStore chats,
+    ProcessedUpdateStore processedUpdates,
+    SessionStore sessions,
+    TrackedMessageStore trackedMessages,
     KeyStore keys,
     Router router,
     RoleResolver roles,
@@ -28,12 +31,13 @@ public sealed class UpdatePipeline(
     OutboxStore outboxStore,
     ITelegramBotClient bot,
     ISendRateLimiter limiter,
+    Texts texts,
     TimeProvider time,
     IOptions<ConversationOptions> conversationOptions,
     Monitoring.BotMetrics metrics,
     ILogger<UpdatePipeline> logger)
 {
-    private readonly Texts _texts = Texts.Shared;
+    private readonly Texts _texts = texts;
 
     /// <summary>Handles one update (webhook mode); never throws for anything the update contains.</summary>
     public Task ProcessAsync(Update update, CancellationToken cancellationToken) => ProcessBatchAsync([update], cancellationToken);
@@ -127,7 +131,7 @@ public sealed class UpdatePipeline(
     private async Task<Turn?> ApplyAsync(UnitOfWork db, Update update, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (!await MarkProcessedAsync(db, update.Id, now, cancellationToken))
+        if (!await processedUpdates.MarkAsync(db, update.Id, now, cancellationToken))
         {
             return null; // redelivered: already applied, and its replies already in the outbox.
         }
@@ -138,10 +142,10 @@ public sealed class UpdatePipeline(
             ?? await chats.CreateAsync(db, chatId, now, cancellationToken);
         if (!chat.IsNew)
         {
-            await ChatRepository.TouchAsync(db, chat, now, cancellationToken);
+            await chats.TouchAsync(db, chat, now, cancellationToken);
         }
 
-        var session = await SessionStore.LoadAsync(db, chat, cancellationToken);
+        var session = await sessions.LoadAsync(db, chat, cancellationToken);
         var turn = new Turn
         {
             Db = db,
@@ -216,12 +220,12 @@ public sealed class UpdatePipeline(
 
         if (turn.SessionChanged)
         {
-            await SessionStore.SaveAsync(turn.Db, turn.Chat, session, now, cancellationToken);
+            await sessions.SaveAsync(turn.Db, turn.Chat, session, now, cancellationToken);
         }
 
         if (turn.IncomingMessageId is { } incoming && !turn.IncomingHandled)
         {
-            await TrackedMessages.TrackAsync(
+            await trackedMessages.TrackAsync(
                 turn.Db, turn.Chat.Id, incoming, now, turn.IncomingIsSensitive ? turn.SensitiveTtl : null, cancellationToken);
         }
 
@@ -287,14 +291,6 @@ public sealed class UpdatePipeline(
         }
     }
 
-    private static async Task<bool> MarkProcessedAsync(UnitOfWork db, int updateId, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var command = db.Command("INSERT INTO processed_updates (update_id, processed_at) VALUES (@id, @now) ON CONFLICT DO NOTHING;")
-            .With("@id", updateId)
-            .With("@now", now.ToUnixTimeSeconds());
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
-
     /// <summary>After a failure the update's changes were rolled back; it is recorded as done and the user gets a short apology.</summary>
     private async Task ApologizeAsync(UnitOfWork db, Update update, string savepoint, CancellationToken cancellationToken)
     {
@@ -302,7 +298,7 @@ public sealed class UpdatePipeline(
         try
         {
             var now = time.GetUtcNow();
-            if (!await MarkProcessedAsync(db, update.Id, now, cancellationToken))
+            if (!await processedUpdates.MarkAsync(db, update.Id, now, cancellationToken))
             {
                 return;
             }

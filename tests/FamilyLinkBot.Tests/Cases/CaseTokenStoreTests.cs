@@ -13,15 +13,15 @@ public sealed class CaseTokenStoreTests : IAsyncLifetime
     private readonly TempFolder _folder = new();
     private Database _database = null!;
     private KeyStore _keys = null!;
-    private CaseRepository _cases = null!;
+    private CaseStore _cases = null!;
 
     public async Task InitializeAsync()
     {
         _database = TestStore.DatabaseFor(_folder.Path);
         await new Migrator(_database).MigrateAsync();
-        _keys = new KeyStore(_database, Options.Create(new CryptoOptions { MasterKeyPath = _folder.File("master.key") }), NullLogger<KeyStore>.Instance);
+        _keys = new KeyStore(_database, new MetaStore(), Options.Create(new CryptoOptions { MasterKeyPath = _folder.File("master.key") }), NullLogger<KeyStore>.Instance);
         await _keys.InitializeAsync(CancellationToken.None);
-        _cases = new CaseRepository(_keys);
+        _cases = new CaseStore(_keys);
     }
 
     public Task DisposeAsync()
@@ -41,7 +41,7 @@ public sealed class CaseTokenStoreTests : IAsyncLifetime
         CaseToken real;
         await using (var db = await _database.BeginAsync())
         {
-            using var family = await new ChatRepository(_keys).CreateAsync(db, 5_000_000_001, DateTimeOffset.UtcNow, CancellationToken.None);
+            using var family = await new ChatStore(_keys).CreateAsync(db, 5_000_000_001, DateTimeOffset.UtcNow, CancellationToken.None);
             (_, real) = await _cases.CreateAsync(db, family, Details, DateTimeOffset.UtcNow, CancellationToken.None);
             await db.CommitAsync();
         }
@@ -60,7 +60,7 @@ public sealed class CaseTokenStoreTests : IAsyncLifetime
         CaseToken real;
         await using (var db = await _database.BeginAsync())
         {
-            using var family = await new ChatRepository(_keys).CreateAsync(db, 5_000_000_002, DateTimeOffset.UtcNow, CancellationToken.None);
+            using var family = await new ChatStore(_keys).CreateAsync(db, 5_000_000_002, DateTimeOffset.UtcNow, CancellationToken.None);
             (_, real) = await _cases.CreateAsync(db, family, Details, DateTimeOffset.UtcNow, CancellationToken.None);
             await db.CommitAsync();
         }
@@ -77,7 +77,7 @@ public sealed class CaseTokenStoreTests : IAsyncLifetime
         CaseToken real;
         await using (var db = await _database.BeginAsync())
         {
-            using var family = await new ChatRepository(_keys).CreateAsync(db, 5_000_000_003, DateTimeOffset.UtcNow, CancellationToken.None);
+            using var family = await new ChatStore(_keys).CreateAsync(db, 5_000_000_003, DateTimeOffset.UtcNow, CancellationToken.None);
             (_, real) = await _cases.CreateAsync(db, family, Details, DateTimeOffset.UtcNow, CancellationToken.None);
             await db.CommitAsync();
         }

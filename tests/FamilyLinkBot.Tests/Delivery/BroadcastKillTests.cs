@@ -46,7 +46,7 @@ public sealed class BroadcastKillTests : IAsyncLifetime
         await using var seeding = await TestBot.StartAsync(_emulator, _folder.Path, settings);
         await admin.Says("/start");
         await admin.Presses("English");
-        var users = await Recipients.SeedAsync(_emulator, seeding.Service<Database>(), seeding.Service<ChatRepository>(), RecipientCount, Language.En);
+        var users = await Recipients.SeedAsync(_emulator, seeding.Service<Database>(), seeding.Service<ChatStore>(), RecipientCount, Language.En);
         return (adminUser, admin, users);
     }
 

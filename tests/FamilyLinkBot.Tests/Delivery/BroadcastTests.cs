@@ -59,7 +59,7 @@ public sealed class BroadcastTests : IAsyncLifetime
             new() { ["Delivery:AllowPaidBroadcast"] = "true", ["Delivery:MessagesPerSecond"] = "400" });
         var emulator = _emulator!;
         var database = bot.Service<Database>();
-        var users = await Recipients.SeedAsync(emulator, database, bot.Service<ChatRepository>(), 2000);
+        var users = await Recipients.SeedAsync(emulator, database, bot.Service<ChatStore>(), 2000);
         var blocked = users.Take(50).ToList();
         foreach (var user in blocked)
         {
@@ -67,9 +67,9 @@ public sealed class BroadcastTests : IAsyncLifetime
         }
 
         var id = await Recipients.StartBroadcastAsync(database, bot.Service<BroadcastStore>(), bot.Service<BroadcastRunner>(), Announcement, Audience.All);
-        await WaitForStateAsync(database, id, BroadcastState.Done, TimeSpan.FromSeconds(60));
+        await WaitForStateAsync(bot, id, BroadcastState.Done, TimeSpan.FromSeconds(60));
 
-        var info = await Recipients.InfoAsync(database, id);
+        var info = await Recipients.InfoAsync(bot, id);
         Assert.Equal(1950, info.Sent);
         Assert.Equal(50, info.Failed);
         Assert.All(users.Skip(50), u => Assert.Equal(1, Recipients.Received(emulator, u, "Rally on Monday")));
@@ -92,7 +92,7 @@ public sealed class BroadcastTests : IAsyncLifetime
         var database = bot.Service<Database>();
         var family = await CaseFlowTests.OnboardAsync(emulator);
         await Task.Delay(1500); // onboarding's replies are out
-        await Recipients.SeedAsync(emulator, database, bot.Service<ChatRepository>(), 2000);
+        await Recipients.SeedAsync(emulator, database, bot.Service<ChatStore>(), 2000);
         var before429 = emulator.Count429;
         var id = await Recipients.StartBroadcastAsync(database, bot.Service<BroadcastStore>(), bot.Service<BroadcastRunner>(), Announcement, Audience.All);
         await emulator.WaitUntilAsync(() => emulator.AllBotMessages.Count(m => m.Text.Contains("Rally on Monday", StringComparison.Ordinal)) >= 60, TimeSpan.FromSeconds(20));
@@ -107,7 +107,7 @@ public sealed class BroadcastTests : IAsyncLifetime
             await Task.Delay(500);
         }
 
-        Assert.Equal(BroadcastState.Running, (await Recipients.InfoAsync(database, id)).State);
+        Assert.Equal(BroadcastState.Running, (await Recipients.InfoAsync(bot, id)).State);
         Assert.Equal(before429, emulator.Count429);
     }
 
@@ -181,7 +181,7 @@ public sealed class BroadcastTests : IAsyncLifetime
 
         await using (var db = await bot.Service<Database>().BeginAsync())
         {
-            using var chat = (await bot.Service<ChatRepository>().FindAsync(db, family.ChatId, CancellationToken.None))!;
+            using var chat = (await bot.Service<ChatStore>().FindAsync(db, family.ChatId, CancellationToken.None))!;
             await bot.Service<OutboxStore>().EnqueueAsync(db, chat, Lane.Notice, new Conversations.OutgoingMessage { Text = "There is an update." }, DateTimeOffset.UtcNow, CancellationToken.None);
             await db.CommitAsync();
         }
@@ -207,7 +207,7 @@ public sealed class BroadcastTests : IAsyncLifetime
     public async Task CancelFromBroadcastsStopsARunningBroadcastWithinSeconds()
     {
         var admin = await StartWithAdminAsync("English");
-        await Recipients.SeedAsync(_emulator!, _bot!.Service<Database>(), _bot!.Service<ChatRepository>(), 400, Language.En);
+        await Recipients.SeedAsync(_emulator!, _bot!.Service<Database>(), _bot!.Service<ChatStore>(), 400, Language.En);
 
         await admin.Says("/broadcast");
         await admin.Says(Announcement);
@@ -224,7 +224,7 @@ public sealed class BroadcastTests : IAsyncLifetime
 
         Assert.Equal(atCancel, Sent(_emulator));
         Assert.True(atCancel < 200, $"{atCancel} were sent before the cancel took effect");
-        var info = await Recipients.InfoAsync(_bot.Service<Database>(), 1);
+        var info = await Recipients.InfoAsync(_bot, 1);
         Assert.Equal(BroadcastState.Cancelled, info.State);
         Assert.InRange(info.Sent, atCancel - 10, atCancel); // sends in flight at the cancel finish after the counts are taken
         var cancelled = FirstContactTests.Rendered(Texts.Shared.Format(Language.En, "broadcast.progress_cancelled",
@@ -235,10 +235,10 @@ public sealed class BroadcastTests : IAsyncLifetime
     private static int Sent(BotApiEmulator emulator) =>
         emulator.AllBotMessages.Count(m => m.Text.Contains("Rally on Monday", StringComparison.Ordinal) && !m.Text.Contains("Preview", StringComparison.Ordinal));
 
-    internal static async Task WaitForStateAsync(Database database, long id, BroadcastState state, TimeSpan timeout)
+    internal static async Task WaitForStateAsync(TestBot bot, long id, BroadcastState state, TimeSpan timeout)
     {
         var deadline = Stopwatch.StartNew();
-        while ((await Recipients.InfoAsync(database, id)).State != state)
+        while ((await Recipients.InfoAsync(bot, id)).State != state)
         {
             Assert.True(deadline.Elapsed < timeout, $"broadcast not {state} within {timeout}");
             await Task.Delay(200);

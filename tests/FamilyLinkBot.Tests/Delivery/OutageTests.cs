@@ -52,7 +52,7 @@ public sealed class OutageTests : IAsyncLifetime
             ["Delivery:MessagesPerSecond"] = "40",
             ["Delivery:MaxAttempts"] = maxAttempts,
         });
-        var users = await Recipients.SeedAsync(_emulator, _bot.Service<Database>(), _bot.Service<ChatRepository>(), RecipientCount);
+        var users = await Recipients.SeedAsync(_emulator, _bot.Service<Database>(), _bot.Service<ChatStore>(), RecipientCount);
         return (_bot, _emulator, users);
     }
 
@@ -73,8 +73,8 @@ public sealed class OutageTests : IAsyncLifetime
         var during = emulator.Requests.Count - before;
         Assert.True(Delivered(emulator) < RecipientCount, "the outage came before the end");
 
-        await WaitForStateAsync(database, id, BroadcastState.Done, TimeSpan.FromSeconds(60));
-        var info = await Recipients.InfoAsync(database, id);
+        await WaitForStateAsync(bot, id, BroadcastState.Done, TimeSpan.FromSeconds(60));
+        var info = await Recipients.InfoAsync(bot, id);
         Assert.Equal(RecipientCount, info.Sent);
         Assert.Equal(0, info.Failed);
         Assert.All(users, u => Assert.Equal(1, Recipients.Received(emulator, u, Announcement)));
@@ -97,9 +97,9 @@ public sealed class OutageTests : IAsyncLifetime
         await emulator.WaitUntilAsync(() => Delivered(emulator) >= 30, TimeSpan.FromSeconds(30));
 
         emulator.FailNext("sendMessage", 429, count: 60, retryAfter: 1);
-        await WaitForStateAsync(database, id, BroadcastState.Done, TimeSpan.FromSeconds(90));
+        await WaitForStateAsync(bot, id, BroadcastState.Done, TimeSpan.FromSeconds(90));
 
-        var info = await Recipients.InfoAsync(database, id);
+        var info = await Recipients.InfoAsync(bot, id);
         Assert.Equal(RecipientCount, info.Sent);
         Assert.Equal(0, info.Failed);
         Assert.True(emulator.Count429 >= 60, "the storm happened");
@@ -109,10 +109,10 @@ public sealed class OutageTests : IAsyncLifetime
     private static int Delivered(BotApiEmulator emulator) =>
         emulator.AllBotMessages.Count(m => m.Text.Contains(Announcement, StringComparison.Ordinal));
 
-    private static async Task WaitForStateAsync(Database database, long id, BroadcastState state, TimeSpan timeout)
+    private static async Task WaitForStateAsync(TestBot bot, long id, BroadcastState state, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while ((await Recipients.InfoAsync(database, id)).State != state)
+        while ((await Recipients.InfoAsync(bot, id)).State != state)
         {
             Assert.True(DateTime.UtcNow < deadline, $"broadcast {id} did not reach {state}");
             await Task.Delay(200);

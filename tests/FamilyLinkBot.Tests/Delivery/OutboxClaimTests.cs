@@ -16,13 +16,13 @@ public sealed class OutboxClaimTests : EmulatedBotTest
     [Fact]
     public async Task RowClaimedByAnotherLiveProcessIsNotSentUntilItsLeaseLapses()
     {
-        var users = await Recipients.SeedAsync(Emulator, Bot.Service<Database>(), Bot.Service<ChatRepository>(), 3);
+        var users = await Recipients.SeedAsync(Emulator, Bot.Service<Database>(), Bot.Service<ChatStore>(), 3);
         var ids = new List<long>();
         await using (var db = await Bot.Service<Database>().BeginAsync())
         {
             foreach (var user in users)
             {
-                using var chat = (await Bot.Service<ChatRepository>().FindAsync(db, user.ChatId, CancellationToken.None))!;
+                using var chat = (await Bot.Service<ChatStore>().FindAsync(db, user.ChatId, CancellationToken.None))!;
                 var id = await Bot.Service<OutboxStore>().EnqueueAsync(db, chat, Lane.Notice, new OutgoingMessage { Text = Text }, DateTimeOffset.UtcNow, CancellationToken.None);
                 ids.Add(id);
             }

@@ -2,6 +2,7 @@ using FamilyLinkBot.Delivery;
 using FamilyLinkBot.Resources;
 using FamilyLinkBot.Storage;
 using FamilyLinkBot.Testing;
+using FamilyLinkBot.Tests.Support;
 
 namespace FamilyLinkBot.Tests.Delivery;
 
@@ -9,7 +10,7 @@ namespace FamilyLinkBot.Tests.Delivery;
 internal static class Recipients
 {
     public static async Task<List<EmulatedUser>> SeedAsync(
-        BotApiEmulator emulator, Database database, ChatRepository chats, int count, Language language = Language.Ko)
+        BotApiEmulator emulator, Database database, ChatStore chats, int count, Language language = Language.Ko)
     {
         var users = new List<EmulatedUser>(count);
         await using var db = await database.BeginAsync();
@@ -17,7 +18,7 @@ internal static class Recipients
         {
             var user = emulator.CreateUser(languageCode: language.Code());
             using var chat = await chats.CreateAsync(db, user.ChatId, DateTimeOffset.UtcNow, CancellationToken.None);
-            await ChatRepository.SetLanguageAsync(db, chat, language, CancellationToken.None);
+            await chats.SetLanguageAsync(db, chat, language, CancellationToken.None);
             users.Add(user);
         }
 
@@ -35,10 +36,10 @@ internal static class Recipients
         return id;
     }
 
-    public static async Task<BroadcastInfo> InfoAsync(Database database, long id)
+    public static async Task<BroadcastInfo> InfoAsync(TestBot bot, long id)
     {
-        await using var db = await database.BeginAsync();
-        return (await BroadcastStore.GetAsync(db, id, CancellationToken.None))!;
+        await using var db = await bot.Service<Database>().BeginAsync();
+        return (await bot.Service<BroadcastStore>().GetAsync(db, id, CancellationToken.None))!;
     }
 
     public static int Received(BotApiEmulator emulator, EmulatedUser user, string marker) =>

@@ -286,6 +286,6 @@ public sealed partial class CaseFlowTests : EmulatedBotTest
         Assert.True(CaseToken.TryParse(token, out var parsed));
         var database = Bot.Service<Database>();
         await using var db = await database.BeginAsync();
-        return await Bot.Service<CaseRepository>().FindByTokenAsync(db, parsed, CancellationToken.None);
+        return await Bot.Service<CaseStore>().FindByTokenAsync(db, parsed, CancellationToken.None);
     }
 }

@@ -47,7 +47,7 @@ public sealed class CaseworkerOutboxTests : CaseworkerTestBase
     private async Task<long> QueueForAsync(FamilyLinkBot.Testing.ChatDriver caseworker, string? familyRef)
     {
         await using var db = await Bot.Service<Database>().BeginAsync();
-        using var chat = (await Bot.Service<ChatRepository>().FindAsync(db, caseworker.ChatId, CancellationToken.None))!;
+        using var chat = (await Bot.Service<ChatStore>().FindAsync(db, caseworker.ChatId, CancellationToken.None))!;
         var message = new OutgoingMessage { Text = FamilyText };
         var later = Time.GetUtcNow().AddHours(1);
         var store = Bot.Service<OutboxStore>();
@@ -61,7 +61,7 @@ public sealed class CaseworkerOutboxTests : CaseworkerTestBase
     private async Task<string> ChatRefAsync(long chatId)
     {
         await using var db = await Bot.Service<Database>().BeginAsync();
-        using var chat = (await Bot.Service<ChatRepository>().FindAsync(db, chatId, CancellationToken.None))!;
+        using var chat = (await Bot.Service<ChatStore>().FindAsync(db, chatId, CancellationToken.None))!;
         return chat.Id;
     }
 

@@ -124,7 +124,7 @@ public sealed class CaseworkerSafetyTests : CaseworkerTestBase
         string chatRef;
         await using (var db = await Bot.Service<Database>().BeginAsync())
         {
-            using var chat = await Bot.Service<ChatRepository>().FindAsync(db, familyUser.ChatId, CancellationToken.None);
+            using var chat = await Bot.Service<ChatStore>().FindAsync(db, familyUser.ChatId, CancellationToken.None);
             chatRef = chat!.Id;
         }
 

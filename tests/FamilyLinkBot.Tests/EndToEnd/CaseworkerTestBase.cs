@@ -97,7 +97,7 @@ public abstract partial class CaseworkerTestBase : IAsyncLifetime
     protected async Task<long?> ExpiryAsync(ChatDriver chat, int messageId)
     {
         await using var db = await Bot.Service<Database>().BeginAsync();
-        using var record = await Bot.Service<ChatRepository>().FindAsync(db, chat.ChatId, CancellationToken.None);
+        using var record = await Bot.Service<ChatStore>().FindAsync(db, chat.ChatId, CancellationToken.None);
         await using var command = db.Command("SELECT expires_at FROM tracked_messages WHERE chat_ref = @chat AND message_id = @id;")
             .With("@chat", record!.Id)
             .With("@id", messageId);

@@ -207,7 +207,7 @@ public sealed class HardeningTests : IAsyncLifetime
     private static async Task WriteMetaAsync(Database database, string name)
     {
         await using var db = await database.BeginAsync();
-        await MetaStore.SetAsync(db, "test_" + name, [1, 2, 3], CancellationToken.None);
+        await new MetaStore().SetAsync(db, "test_" + name, [1, 2, 3], CancellationToken.None);
         await db.CommitAsync();
     }
 }

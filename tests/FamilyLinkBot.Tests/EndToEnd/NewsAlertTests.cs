@@ -228,7 +228,7 @@ public sealed class NewsAlertTests : IAsyncLifetime
 
         await using (var db = await _bot!.Service<Database>().BeginAsync())
         {
-            var feeds = (await FeedStore.ListAsync(db, CancellationToken.None)).ToDictionary(f => f.Name);
+            var feeds = (await _bot.Service<FeedStore>().ListAsync(db, CancellationToken.None)).ToDictionary(f => f.Name);
             Assert.Equal(0, feeds["Feed good"].Health.ConsecutiveFailures);
             Assert.Equal("failed: HTTP 500", feeds["Feed error"].LastResult);
             Assert.Equal("failed: timeout", feeds["Feed hang"].LastResult);

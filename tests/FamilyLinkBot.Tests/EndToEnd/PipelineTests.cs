@@ -101,9 +101,10 @@ public sealed class PipelineTests : IAsyncLifetime
         await using (var db = await bot.Service<Database>().BeginAsync())
         {
             var chatRef = await ChatRefAsync(bot);
+            var trackedMessages = bot.Service<TrackedMessageStore>();
             for (var id = 10_000; id < 10_250; id++)
             {
-                await TrackedMessages.TrackAsync(db, chatRef, id, DateTimeOffset.UtcNow, null, CancellationToken.None);
+                await trackedMessages.TrackAsync(db, chatRef, id, DateTimeOffset.UtcNow, null, CancellationToken.None);
             }
 
             await db.CommitAsync();

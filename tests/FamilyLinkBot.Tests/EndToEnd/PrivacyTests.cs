@@ -65,7 +65,7 @@ public sealed class PrivacyTests : IAsyncLifetime
         Assert.True(CaseToken.TryParse(token, out var parsed));
         await using (var db = await _bot.Service<Database>().BeginAsync())
         {
-            Assert.Null(await _bot.Service<CaseRepository>().FindByTokenAsync(db, parsed, CancellationToken.None));
+            Assert.Null(await _bot.Service<CaseStore>().FindByTokenAsync(db, parsed, CancellationToken.None));
         }
 
         var again = await family.Says("/start");
@@ -174,7 +174,7 @@ public sealed class PrivacyTests : IAsyncLifetime
         await using (var db = await _bot.Service<Database>().BeginAsync())
         {
             var chatRef = await ScalarAsync<string>("SELECT id FROM chats;");
-            await TrackedMessages.TrackAsync(db, chatRef, 999_999, _time.GetUtcNow(), (int)TimeSpan.FromDays(30).TotalSeconds, CancellationToken.None);
+            await _bot.Service<TrackedMessageStore>().TrackAsync(db, chatRef, 999_999, _time.GetUtcNow(), (int)TimeSpan.FromDays(30).TotalSeconds, CancellationToken.None);
             await db.CommitAsync();
         }
 

@@ -95,11 +95,11 @@ public sealed class SecurityReviewTests : CaseworkerTestBase
 
         await using (var db = await Bot.Service<Database>().BeginAsync())
         {
-            using var chat = await Bot.Service<ChatRepository>().FindAsync(db, family.ChatId, CancellationToken.None);
-            var caseId = (await CaseRepository.ListAsync(db, chat!, CancellationToken.None)).Single().Id;
+            using var chat = await Bot.Service<ChatStore>().FindAsync(db, family.ChatId, CancellationToken.None);
+            var caseId = (await Bot.Service<CaseStore>().ListAsync(db, chat!, CancellationToken.None)).Single().Id;
             for (var i = 0; i < 100; i++)
             {
-                await FamilyNotifier.PushAsync(Bot.Service<FamilyLinkBot.Delivery.OutboxStore>(), db, chat!, "", FamilyNotifier.ShowStatus + caseId, Time.GetUtcNow(), CancellationToken.None);
+                await Bot.Service<FamilyNotifier>().PushAsync(db, chat!, "", FamilyNotifier.ShowStatus + caseId, Time.GetUtcNow(), CancellationToken.None);
             }
 
             // Telegram lets a bot send about one message a second to a chat: only the newest four are sent, to keep this
@@ -109,7 +109,7 @@ public sealed class SecurityReviewTests : CaseworkerTestBase
                     "(SELECT id FROM outbox WHERE chat_ref = @chat AND state = 0 ORDER BY id DESC LIMIT 4);")
                 .With("@chat", chat!.Id);
             Assert.Equal(96, await cancel.ExecuteNonQueryAsync());
-            Assert.Equal(NoticeButton.Kept, (await SessionStore.LoadAsync(db, chat, CancellationToken.None)).Notices.Count);
+            Assert.Equal(NoticeButton.Kept, (await Bot.Service<SessionStore>().LoadAsync(db, chat, CancellationToken.None)).Notices.Count);
             await db.CommitAsync();
         }
 

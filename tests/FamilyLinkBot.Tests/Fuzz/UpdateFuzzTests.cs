@@ -138,7 +138,7 @@ public sealed class UpdateFuzzTests : IAsyncLifetime
     private async Task AssertStoredStateIsConsistentAsync()
     {
         var database = _bot.Service<Database>();
-        var chats = _bot.Service<ChatRepository>();
+        var chats = _bot.Service<ChatStore>();
         await using var db = await database.BeginAsync();
         var refs = new List<string>();
         await using (var command = db.Command("SELECT id FROM chats;"))
@@ -155,9 +155,9 @@ public sealed class UpdateFuzzTests : IAsyncLifetime
         {
             using var chat = await chats.GetAsync(db, chatRef, CancellationToken.None);
             Assert.NotNull(chat);
-            var session = await SessionStore.LoadAsync(db, chat, CancellationToken.None);
+            var session = await _bot.Service<SessionStore>().LoadAsync(db, chat, CancellationToken.None);
             Assert.True(session.Menu is null || session.Menu.Options.Count <= 64);
-            var cases = await CaseRepository.ListAsync(db, chat, CancellationToken.None);
+            var cases = await _bot.Service<CaseStore>().ListAsync(db, chat, CancellationToken.None);
             Assert.Equal(cases.Count, cases.Select(c => c.Number).Distinct().Count());
             foreach (var summary in cases)
             {

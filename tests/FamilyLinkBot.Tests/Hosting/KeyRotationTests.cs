@@ -108,7 +108,7 @@ public sealed class KeyRotationTests : IAsyncLifetime
                 families.Add(family);
             }
 
-            var crashing = new KeyRotation(bot.Service<Database>()) { BatchSize = 2, AfterBatch = done => throw new IOException("killed after " + done) };
+            var crashing = new KeyRotation(bot.Service<Database>(), bot.Service<MetaStore>()) { BatchSize = 2, AfterBatch = done => throw new IOException("killed after " + done) };
             await Assert.ThrowsAsync<IOException>(() => crashing.RotateAsync(new CryptoOptions { MasterKeyPath = OldKey }, NewKey, CancellationToken.None));
 
             // Mid-rotation the running bot reads keys wrapped under either master key, and wraps new ones under the new key.
@@ -118,7 +118,7 @@ public sealed class KeyRotationTests : IAsyncLifetime
             await CaseFlowTests.RegisterAsync(newcomer, "Alias-new");
             families.Add(newcomer);
 
-            var result = await new KeyRotation(bot.Service<Database>()) { BatchSize = 2 }.RotateAsync(new CryptoOptions { MasterKeyPath = OldKey }, NewKey, CancellationToken.None);
+            var result = await new KeyRotation(bot.Service<Database>(), bot.Service<MetaStore>()) { BatchSize = 2 }.RotateAsync(new CryptoOptions { MasterKeyPath = OldKey }, NewKey, CancellationToken.None);
             Assert.False(result.AlreadyDone);
             Assert.Contains("Alias-3", (await families[3].Says("/cases")).Text);
         }
@@ -130,7 +130,7 @@ public sealed class KeyRotationTests : IAsyncLifetime
             Assert.Contains("Alias-new", (await families[5].Says("/cases")).Text);
         }
 
-        var again = await new KeyRotation(new Database($"Data Source={DatabasePath}")).RotateAsync(new CryptoOptions { MasterKeyPath = NewKey }, NewKey + "2", CancellationToken.None);
+        var again = await new KeyRotation(new Database($"Data Source={DatabasePath}"), new MetaStore()).RotateAsync(new CryptoOptions { MasterKeyPath = NewKey }, NewKey + "2", CancellationToken.None);
         Assert.Equal(6, again.Rewrapped);
     }
 

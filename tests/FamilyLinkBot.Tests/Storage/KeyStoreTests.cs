@@ -73,7 +73,7 @@ public sealed class KeyStoreTests : IDisposable
     {
         var database = new Database($"Data Source={_folder.File("bot.db")}");
         await new Migrator(database).MigrateAsync();
-        var keys = new KeyStore(database, Options.Create(new CryptoOptions { MasterKeyPath = keyPath }), NullLogger<KeyStore>.Instance);
+        var keys = new KeyStore(database, new MetaStore(), Options.Create(new CryptoOptions { MasterKeyPath = keyPath }), NullLogger<KeyStore>.Instance);
         try
         {
             await keys.InitializeAsync(CancellationToken.None);

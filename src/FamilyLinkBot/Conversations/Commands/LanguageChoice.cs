@@ -4,7 +4,7 @@ using FamilyLinkBot.Storage;
 namespace FamilyLinkBot.Conversations.Commands;
 
 /// <summary>The language buttons (<c>한국어</c>, <c>English</c>, <c>中文</c>) and what pressing one does.</summary>
-public sealed class LanguageChoice : IMenuAction
+public sealed class LanguageChoice(ChatStore chats) : IMenuAction
 {
     public string Prefix => "lang";
 
@@ -30,7 +30,7 @@ public sealed class LanguageChoice : IMenuAction
             return;
         }
 
-        await ChatRepository.SetLanguageAsync(turn.Db, turn.Chat, language, cancellationToken);
+        await chats.SetLanguageAsync(turn.Db, turn.Chat, language, cancellationToken);
         turn.Language = language;
         turn.CloseMenu();
         if (parts is [_, "first"])

@@ -14,14 +14,16 @@ public sealed record RelayCopy(long OutboxId, string CaseId, byte[] TokenHash);
 /// The case id (with the case's token hash at the time, so a new token ends answers to older copies) is encrypted with
 /// the caseworker's chat key and bound to the row; rows expire like the copy itself.
 /// </summary>
-public static class RelayCopies
+[System.Diagnostics.CodeAnalysis.SuppressMessage(
+    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-storage-engines).")]
+public sealed class RelayCopyStore
 {
     /// <summary>A copy kept in the chat (timer off) can be answered for a week: sent outbox rows are purged after that.</summary>
     public static readonly TimeSpan AnswerableFor = TimeSpan.FromDays(7);
 
     public static FieldContext CaseField(long outboxId) => new("relay_copies", "case_ref", outboxId.ToString(CultureInfo.InvariantCulture));
 
-    public static async Task AddAsync(
+    public async Task AddAsync(
         UnitOfWork db, ChatRecord caseworker, long outboxId, string caseId, byte[] tokenHash, int? copyLifetimeSeconds, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
@@ -40,7 +42,7 @@ public static class RelayCopies
     }
 
     /// <summary>Records the Telegram message id a copy became (called as its outbox row settles as sent).</summary>
-    public static async Task RecordMessageAsync(UnitOfWork db, long outboxId, string chatRef, int messageId, CancellationToken cancellationToken)
+    public async Task RecordMessageAsync(UnitOfWork db, long outboxId, string chatRef, int messageId, CancellationToken cancellationToken)
     {
         await using var command = db.Command("UPDATE relay_copies SET message_id = @message WHERE outbox_id = @outbox AND chat_ref = @chat;")
             .With("@message", messageId)
@@ -50,7 +52,7 @@ public static class RelayCopies
     }
 
     /// <summary>The copy that is Telegram message <paramref name="messageId"/> in this chat; null if there is none (any more).</summary>
-    public static Task<RelayCopy?> FindByMessageAsync(
+    public Task<RelayCopy?> FindByMessageAsync(
         UnitOfWork db, ChatRecord caseworker, int messageId, DateTimeOffset now, CancellationToken cancellationToken) =>
         FindAsync(
             db,
@@ -64,7 +66,7 @@ public static class RelayCopies
             cancellationToken);
 
     /// <summary>The copy carried by outbox item <paramref name="outboxId"/> in this chat (its Reply button); null if expired.</summary>
-    public static Task<RelayCopy?> FindByOutboxAsync(
+    public Task<RelayCopy?> FindByOutboxAsync(
         UnitOfWork db, ChatRecord caseworker, long outboxId, DateTimeOffset now, CancellationToken cancellationToken) =>
         FindAsync(
             db,
@@ -78,7 +80,7 @@ public static class RelayCopies
     /// The copies in this chat whose Telegram message id is not recorded yet: Telegram has the message a moment before
     /// the outbox records its id, and a quick reply can fall in between.
     /// </summary>
-    public static async Task<List<RelayCopy>> UnrecordedAsync(UnitOfWork db, ChatRecord caseworker, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<List<RelayCopy>> UnrecordedAsync(UnitOfWork db, ChatRecord caseworker, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var ids = new List<long>();
         await using (var command = db.Command(
@@ -109,13 +111,13 @@ public static class RelayCopies
     }
 
     /// <summary>Drops the rows whose copy can no longer be answered.</summary>
-    public static async Task<int> PurgeExpiredAsync(UnitOfWork db, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<int> PurgeExpiredAsync(UnitOfWork db, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var command = db.Command("DELETE FROM relay_copies WHERE expires_at <= @now;").With("@now", now.ToUnixTimeSeconds());
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task<RelayCopy?> FindAsync(
+    private async Task<RelayCopy?> FindAsync(
         UnitOfWork db, ChatRecord caseworker, string sql, long key, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var command = db.Command(sql)

@@ -6,14 +6,16 @@ namespace FamilyLinkBot.Privacy;
 /// The <c>tracked_messages</c> table: every message in a family's chat that the bot may still delete,
 /// for the disappearing timer and /panic (docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications). Telegram lets a bot delete messages for 48 hours.
 /// </summary>
-public static class TrackedMessages
+[System.Diagnostics.CodeAnalysis.SuppressMessage(
+    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-storage-engines).")]
+public sealed class TrackedMessageStore
 {
     /// <summary>Telegram deletes only messages younger than 48 h; aim for 47 h to keep a margin.</summary>
     public static readonly TimeSpan LatestExpiry = TimeSpan.FromHours(47);
 
     public static readonly TimeSpan DeletableFor = TimeSpan.FromHours(48);
 
-    public static async Task TrackAsync(UnitOfWork db, string chatRef, int messageId, DateTimeOffset sentAt, int? disappearAfterSeconds, CancellationToken cancellationToken)
+    public async Task TrackAsync(UnitOfWork db, string chatRef, int messageId, DateTimeOffset sentAt, int? disappearAfterSeconds, CancellationToken cancellationToken)
     {
         long? expires = disappearAfterSeconds is { } seconds
             ? sentAt.Add(TimeSpan.FromSeconds(Math.Min(seconds, LatestExpiry.TotalSeconds))).ToUnixTimeSeconds()
@@ -32,7 +34,7 @@ public static class TrackedMessages
 
     /// <summary>The chat's messages that Telegram still lets the bot delete.</summary>
     /// <summary>Whether the bot's message <paramref name="messageId"/> in this chat is already recorded (its send has settled).</summary>
-    public static async Task<bool> IsTrackedAsync(UnitOfWork db, string chatRef, int messageId, CancellationToken cancellationToken)
+    public async Task<bool> IsTrackedAsync(UnitOfWork db, string chatRef, int messageId, CancellationToken cancellationToken)
     {
         await using var command = db.Command("SELECT EXISTS (SELECT 1 FROM tracked_messages WHERE chat_ref = @chat AND message_id = @message);")
             .With("@chat", chatRef)
@@ -40,7 +42,7 @@ public static class TrackedMessages
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) != 0;
     }
 
-    public static async Task<List<int>> DeletableAsync(UnitOfWork db, string chatRef, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<List<int>> DeletableAsync(UnitOfWork db, string chatRef, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var command = db.Command("SELECT message_id FROM tracked_messages WHERE chat_ref = @chat AND sent_at > @since ORDER BY message_id;")
             .With("@chat", chatRef)
@@ -56,7 +58,7 @@ public static class TrackedMessages
     }
 
     /// <summary>Expired messages, grouped by chat, at most <paramref name="limit"/> in all.</summary>
-    public static async Task<Dictionary<string, List<int>>> DueAsync(UnitOfWork db, DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    public async Task<Dictionary<string, List<int>>> DueAsync(UnitOfWork db, DateTimeOffset now, int limit, CancellationToken cancellationToken)
     {
         await using var command = db.Command(
                 "SELECT chat_ref, message_id FROM tracked_messages WHERE expires_at IS NOT NULL AND expires_at <= @now ORDER BY expires_at LIMIT @limit;")
@@ -78,7 +80,7 @@ public static class TrackedMessages
         return due;
     }
 
-    public static async Task RemoveAsync(UnitOfWork db, string chatRef, IEnumerable<int> messageIds, CancellationToken cancellationToken)
+    public async Task RemoveAsync(UnitOfWork db, string chatRef, IEnumerable<int> messageIds, CancellationToken cancellationToken)
     {
         foreach (var id in messageIds)
         {
@@ -90,7 +92,7 @@ public static class TrackedMessages
     }
 
     /// <summary>Forgets messages past Telegram's deletion window: nothing can be done about them any more.</summary>
-    public static async Task<int> PurgeUndeletableAsync(UnitOfWork db, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<int> PurgeUndeletableAsync(UnitOfWork db, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var command = db.Command("DELETE FROM tracked_messages WHERE sent_at <= @since;")
             .With("@since", now.Subtract(DeletableFor).ToUnixTimeSeconds());

@@ -6,10 +6,12 @@ using FamilyLinkBot.Resources;
 namespace FamilyLinkBot.Storage;
 
 /// <summary>
-/// The <c>chats</c> table. Encryption happens here, at the repository boundary: callers see Telegram ids,
-/// the table holds only a blind index and ciphertext bound to the row.
+/// The <c>chats</c> table, its privacy choices included (docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications). Encryption happens here, at the
+/// repository boundary: callers see Telegram ids and phrases, the table holds only a blind index and ciphertext bound to the row.
 /// </summary>
-public sealed class ChatRepository(KeyStore keys)
+[System.Diagnostics.CodeAnalysis.SuppressMessage(
+    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-storage-engines).")]
+public sealed class ChatStore(KeyStore keys)
 {
     public static FieldContext ChatIdField(string chatRef) => new("chats", "chat_id", chatRef);
 
@@ -127,7 +129,7 @@ public sealed class ChatRepository(KeyStore keys)
         chat.PhraseBlob = reader.GetBlobOrNull(first + 2);
     }
 
-    public static async Task TouchAsync(UnitOfWork db, ChatRecord chat, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task TouchAsync(UnitOfWork db, ChatRecord chat, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var command = db.Command("UPDATE chats SET last_seen_at = @now, active = 1 WHERE id = @id;")
             .With("@now", now.ToUnixTimeSeconds())
@@ -136,7 +138,7 @@ public sealed class ChatRepository(KeyStore keys)
         chat.Active = true;
     }
 
-    public static async Task SetLanguageAsync(UnitOfWork db, ChatRecord chat, Language language, CancellationToken cancellationToken)
+    public async Task SetLanguageAsync(UnitOfWork db, ChatRecord chat, Language language, CancellationToken cancellationToken)
     {
         await using var command = db.Command("UPDATE chats SET language = @language WHERE id = @id;")
             .With("@language", language.Code())
@@ -145,11 +147,58 @@ public sealed class ChatRepository(KeyStore keys)
         chat.Language = language;
     }
 
-    public static async Task SetActiveAsync(UnitOfWork db, string chatRef, bool active, CancellationToken cancellationToken)
+    public async Task SetActiveAsync(UnitOfWork db, string chatRef, bool active, CancellationToken cancellationToken)
     {
         await using var command = db.Command("UPDATE chats SET active = @active WHERE id = @id;")
             .With("@active", active ? 1 : 0)
             .With("@id", chatRef);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public static FieldContext PhraseField(string chatRef) => new("chats", "phrase", chatRef);
+
+    /// <summary>The family's security phrase, or null when none is set.</summary>
+    public static string? Phrase(ChatRecord chat) =>
+        chat.PhraseBlob is { } blob ? chat.Key.DecryptString(blob, PhraseField(chat.Id)) : null;
+
+    public async Task SetDisappearAfterAsync(UnitOfWork db, ChatRecord chat, TimeSpan? after, CancellationToken cancellationToken)
+    {
+        await using var command = db.Command("UPDATE chats SET disappear_seconds = @seconds WHERE id = @id;")
+            .With("@seconds", after is { } a ? (long)a.TotalSeconds : 0)
+            .With("@id", chat.Id);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        chat.DisappearAfter = after;
+    }
+
+    public async Task SetDiscreetAsync(UnitOfWork db, ChatRecord chat, bool discreet, CancellationToken cancellationToken)
+    {
+        await using var command = db.Command("UPDATE chats SET discreet = @discreet WHERE id = @id;")
+            .With("@discreet", discreet ? 1 : 0)
+            .With("@id", chat.Id);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        chat.Discreet = discreet;
+    }
+
+    public async Task SetPhraseAsync(UnitOfWork db, ChatRecord chat, string? phrase, CancellationToken cancellationToken)
+    {
+        var blob = phrase is null ? null : chat.Key.EncryptString(phrase, PhraseField(chat.Id));
+        await using var command = db.Command("UPDATE chats SET phrase = @phrase WHERE id = @id;")
+            .With("@phrase", blob)
+            .With("@id", chat.Id);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        chat.PhraseBlob = blob;
+    }
+
+    /// <summary>Whether the chat wants alerts about its own open cases' regions (docs/DESIGN.md#7-news-alerts).</summary>
+    public async Task<bool> CaseAlertsAsync(UnitOfWork db, string chatRef, CancellationToken cancellationToken)
+    {
+        await using var flag = db.Command("SELECT case_alerts FROM chats WHERE id = @chat;").With("@chat", chatRef);
+        return await flag.ExecuteScalarAsync(cancellationToken) is long value && value != 0;
+    }
+
+    public async Task SetCaseAlertsAsync(UnitOfWork db, string chatRef, bool on, CancellationToken cancellationToken)
+    {
+        await using var command = db.Command("UPDATE chats SET case_alerts = @on WHERE id = @chat;").With("@on", on ? 1 : 0).With("@chat", chatRef);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -10,7 +10,9 @@ namespace FamilyLinkBot.Alerts;
 /// (docs/DESIGN.md#2-data-classification operational), so a key would protect nothing, and the hashes stay valid whatever happens to the keys.
 /// Hashing only bounds the row size (keys may be 2,000 characters).
 /// </summary>
-public static class SeenStories
+[System.Diagnostics.CodeAnalysis.SuppressMessage(
+    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-storage-engines).")]
+public sealed class SeenStoryStore
 {
     /// <summary>Keys not listed by any feed for this long are forgotten; feeds drop stories long before.</summary>
     public static TimeSpan Retention { get; } = TimeSpan.FromDays(90);
@@ -21,7 +23,7 @@ public static class SeenStories
     /// Records the story's keys as seen now; returns true when none of them had been seen (a new story).
     /// Every key is stored, so a story first known by its link is also recognized later by its title.
     /// </summary>
-    public static async Task<bool> RecordAsync(UnitOfWork db, IReadOnlyList<string> keys, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<bool> RecordAsync(UnitOfWork db, IReadOnlyList<string> keys, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var hashes = keys.Select(Hash).ToList();
         var isNew = true;
@@ -48,7 +50,7 @@ public static class SeenStories
         return isNew;
     }
 
-    public static async Task<int> PruneAsync(UnitOfWork db, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<int> PruneAsync(UnitOfWork db, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var command = db.Command("DELETE FROM seen_stories WHERE last_seen_at < @before;")
             .With("@before", (now - Retention).ToUnixTimeSeconds());

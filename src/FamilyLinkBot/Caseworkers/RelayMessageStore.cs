@@ -18,14 +18,16 @@ public sealed record RelayMessage(long Id, string CaseId, RelayDirection Directi
 /// The <c>relay_messages</c> table: relayed text encrypted with the family's data key, bound to its row, so it is
 /// crypto-shredded with the family and unreadable in another row or column.
 /// </summary>
-public static class RelayMessages
+[System.Diagnostics.CodeAnalysis.SuppressMessage(
+    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-storage-engines).")]
+public sealed class RelayMessageStore
 {
     /// <summary>docs/DESIGN.md#44-relay: text only, at most 3,000 characters (counted as Telegram counts, in UTF-16 units).</summary>
     public const int Limit = 3000;
 
     public static FieldContext TextField(long id) => new("relay_messages", "text", id.ToString(CultureInfo.InvariantCulture));
 
-    public static async Task<long> AddAsync(
+    public async Task<long> AddAsync(
         UnitOfWork db, DataKey familyKey, string caseId, RelayDirection direction, string text, DateTimeOffset now, CancellationToken cancellationToken)
     {
         long id;
@@ -46,7 +48,7 @@ public static class RelayMessages
     }
 
     /// <summary>The case's messages, oldest first (the newest <paramref name="limit"/>).</summary>
-    public static async Task<List<RelayMessage>> ListAsync(UnitOfWork db, DataKey familyKey, string caseId, int limit, CancellationToken cancellationToken)
+    public async Task<List<RelayMessage>> ListAsync(UnitOfWork db, DataKey familyKey, string caseId, int limit, CancellationToken cancellationToken)
     {
         await using var command = db.Command(
                 "SELECT id, direction, text, created_at FROM relay_messages WHERE case_ref = @case ORDER BY id DESC LIMIT @limit;")
@@ -64,7 +66,7 @@ public static class RelayMessages
     }
 
     /// <summary>One message of one of the family's own cases; null if it is not theirs or no longer exists.</summary>
-    public static async Task<RelayMessage?> GetForFamilyAsync(UnitOfWork db, ChatRecord family, long id, CancellationToken cancellationToken)
+    public async Task<RelayMessage?> GetForFamilyAsync(UnitOfWork db, ChatRecord family, long id, CancellationToken cancellationToken)
     {
         await using var command = db.Command(
                 "SELECT r.id, r.direction, r.text, r.created_at, r.case_ref FROM relay_messages r JOIN cases c ON c.id = r.case_ref " +

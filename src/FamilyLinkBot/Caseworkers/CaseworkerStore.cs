@@ -14,7 +14,9 @@ public sealed record FollowedCase(string CaseId, CaseStatus Status, DateTimeOffs
 /// The <c>caseworkers</c>, <c>caseworker_invites</c> and <c>case_follows</c> tables. Invite codes are found only
 /// through their keyed hash; caseworkers are chats, listed by the pseudonym of their blind index.
 /// </summary>
-public sealed class CaseworkerRepository(KeyStore keys)
+[System.Diagnostics.CodeAnalysis.SuppressMessage(
+    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-storage-engines).")]
+public sealed class CaseworkerStore(KeyStore keys)
 {
     public byte[] InviteHash(InviteCode code) => keys.Index.TokenHash(InviteCode.HashPurpose, code.Normalized);
 
@@ -52,20 +54,20 @@ public sealed class CaseworkerRepository(KeyStore keys)
     }
 
     /// <summary>Forgets invites that can no longer be used.</summary>
-    public static async Task PurgeInvitesAsync(UnitOfWork db, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task PurgeInvitesAsync(UnitOfWork db, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var command = db.Command("DELETE FROM caseworker_invites WHERE expires_at <= @now OR used_at IS NOT NULL;")
             .With("@now", now.ToUnixTimeSeconds());
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public static async Task<bool> IsActiveAsync(UnitOfWork db, string chatRef, CancellationToken cancellationToken)
+    public async Task<bool> IsActiveAsync(UnitOfWork db, string chatRef, CancellationToken cancellationToken)
     {
         await using var command = db.Command("SELECT 1 FROM caseworkers WHERE chat_ref = @chat AND revoked_at IS NULL;").With("@chat", chatRef);
         return await command.ExecuteScalarAsync(cancellationToken) is not null;
     }
 
-    public static async Task<List<CaseworkerEntry>> ListActiveAsync(UnitOfWork db, CancellationToken cancellationToken)
+    public async Task<List<CaseworkerEntry>> ListActiveAsync(UnitOfWork db, CancellationToken cancellationToken)
     {
         await using var command = db.Command(
             "SELECT w.chat_ref, c.chat_index, w.joined_at FROM caseworkers w JOIN chats c ON c.id = w.chat_ref " +
@@ -81,7 +83,7 @@ public sealed class CaseworkerRepository(KeyStore keys)
     }
 
     /// <summary>Takes the role away at once (the role is read on every update) and drops the caseworker's follows.</summary>
-    public static async Task<bool> RevokeAsync(UnitOfWork db, string chatRef, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<bool> RevokeAsync(UnitOfWork db, string chatRef, DateTimeOffset now, CancellationToken cancellationToken)
     {
         int changed;
         await using (var revoke = db.Command("UPDATE caseworkers SET revoked_at = @now WHERE chat_ref = @chat AND revoked_at IS NULL;")
@@ -97,7 +99,7 @@ public sealed class CaseworkerRepository(KeyStore keys)
     }
 
     /// <summary>Follows the case (opened with its current token), which also undoes a follow ended by an earlier new token.</summary>
-    public static async Task FollowAsync(UnitOfWork db, string caseId, string caseworkerRef, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task FollowAsync(UnitOfWork db, string caseId, string caseworkerRef, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var command = db.Command(
                 "DELETE FROM ended_follows WHERE case_ref = @case AND caseworker_ref = @chat; " +
@@ -112,7 +114,7 @@ public sealed class CaseworkerRepository(KeyStore keys)
     /// Who gets a family's message: the active caseworkers following the case, or, if none do, every active caseworker
     /// except those whose follow a new token ended (docs/DESIGN.md#44-relay).
     /// </summary>
-    public static async Task<List<string>> RecipientsAsync(UnitOfWork db, string caseId, CancellationToken cancellationToken)
+    public async Task<List<string>> RecipientsAsync(UnitOfWork db, string caseId, CancellationToken cancellationToken)
     {
         var following = await ChatRefsAsync(
             db,
@@ -130,7 +132,7 @@ public sealed class CaseworkerRepository(KeyStore keys)
                 cancellationToken);
     }
 
-    public static async Task<List<FollowedCase>> FollowedAsync(UnitOfWork db, string caseworkerRef, CancellationToken cancellationToken)
+    public async Task<List<FollowedCase>> FollowedAsync(UnitOfWork db, string caseworkerRef, CancellationToken cancellationToken)
     {
         await using var command = db.Command(
                 "SELECT c.id, c.status, c.updated_at FROM case_follows f JOIN cases c ON c.id = f.case_ref " +
@@ -149,7 +151,7 @@ public sealed class CaseworkerRepository(KeyStore keys)
         return list;
     }
 
-    private static async Task<List<string>> ChatRefsAsync(UnitOfWork db, string sql, string? caseId, CancellationToken cancellationToken)
+    private async Task<List<string>> ChatRefsAsync(UnitOfWork db, string sql, string? caseId, CancellationToken cancellationToken)
     {
         await using var command = db.Command(sql);
         if (caseId is not null)

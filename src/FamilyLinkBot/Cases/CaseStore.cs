@@ -11,7 +11,9 @@ namespace FamilyLinkBot.Cases;
 /// to their row and column; a case is found by its token only through the token's keyed hash. Every family-side
 /// method takes the family's chat and filters by it, so one family can never reach another's case.
 /// </summary>
-public sealed class CaseRepository(KeyStore keys)
+[System.Diagnostics.CodeAnalysis.SuppressMessage(
+    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-storage-engines).")]
+public sealed class CaseStore(KeyStore keys)
 {
     public const string TokenPurpose = "case-token";
 
@@ -88,7 +90,7 @@ public sealed class CaseRepository(KeyStore keys)
         return (summary, token);
     }
 
-    public static async Task<List<CaseSummary>> ListAsync(UnitOfWork db, ChatRecord family, CancellationToken cancellationToken)
+    public async Task<List<CaseSummary>> ListAsync(UnitOfWork db, ChatRecord family, CancellationToken cancellationToken)
     {
         await using var command = db.Command($"SELECT {Columns} FROM cases WHERE chat_ref = @chat ORDER BY number;").With("@chat", family.Id);
         var cases = new List<CaseSummary>();
@@ -102,7 +104,7 @@ public sealed class CaseRepository(KeyStore keys)
     }
 
     /// <summary>The family's own case; null if the id is not theirs (or no longer exists).</summary>
-    public static async Task<CaseSummary?> GetAsync(UnitOfWork db, ChatRecord family, string caseId, CancellationToken cancellationToken)
+    public async Task<CaseSummary?> GetAsync(UnitOfWork db, ChatRecord family, string caseId, CancellationToken cancellationToken)
     {
         await using var command = db.Command($"SELECT {Columns} FROM cases WHERE id = @id AND chat_ref = @chat;")
             .With("@id", caseId)
@@ -120,14 +122,14 @@ public sealed class CaseRepository(KeyStore keys)
     }
 
     /// <summary>The family's chat row of a case, or null if the case is gone (caseworker answers by reference or reply).</summary>
-    public static async Task<string?> ChatRefOfAsync(UnitOfWork db, string caseId, CancellationToken cancellationToken)
+    public async Task<string?> ChatRefOfAsync(UnitOfWork db, string caseId, CancellationToken cancellationToken)
     {
         await using var command = db.Command("SELECT chat_ref FROM cases WHERE id = @id;").With("@id", caseId);
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
     /// <summary>The keyed hash of the case's current token, or null if the case is gone (it changes with a new token).</summary>
-    public static async Task<byte[]?> TokenHashOfAsync(UnitOfWork db, string caseId, CancellationToken cancellationToken)
+    public async Task<byte[]?> TokenHashOfAsync(UnitOfWork db, string caseId, CancellationToken cancellationToken)
     {
         await using var command = db.Command("SELECT token_hash FROM cases WHERE id = @id;").With("@id", caseId);
         return await command.ExecuteScalarAsync(cancellationToken) as byte[];
@@ -164,7 +166,7 @@ public sealed class CaseRepository(KeyStore keys)
     }
 
     /// <summary>Sets the status and records it in the history, with an optional note (encrypted).</summary>
-    public static async Task SetStatusAsync(
+    public async Task SetStatusAsync(
         UnitOfWork db, DataKey familyKey, string caseId, CaseStatus status, string? note, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using (var command = db.Command(
@@ -179,7 +181,7 @@ public sealed class CaseRepository(KeyStore keys)
         await AddHistoryAsync(db, familyKey, caseId, status, note, now, cancellationToken);
     }
 
-    public static async Task<List<CaseHistoryEntry>> HistoryAsync(UnitOfWork db, DataKey familyKey, string caseId, CancellationToken cancellationToken)
+    public async Task<List<CaseHistoryEntry>> HistoryAsync(UnitOfWork db, DataKey familyKey, string caseId, CancellationToken cancellationToken)
     {
         await using var command = db.Command("SELECT id, at, status, note FROM case_history WHERE case_ref = @case ORDER BY id;").With("@case", caseId);
         var entries = new List<CaseHistoryEntry>();
@@ -196,7 +198,7 @@ public sealed class CaseRepository(KeyStore keys)
         return entries;
     }
 
-    private static async Task AddHistoryAsync(
+    private async Task AddHistoryAsync(
         UnitOfWork db, DataKey familyKey, string caseId, CaseStatus status, string? note, DateTimeOffset now, CancellationToken cancellationToken)
     {
         long historyId;

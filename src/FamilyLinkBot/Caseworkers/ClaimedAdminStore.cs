@@ -8,12 +8,14 @@ namespace FamilyLinkBot.Caseworkers;
 /// <c>setup_admin</c> (like a caseworker's row, it names a chat whose Telegram id is stored only encrypted).
 /// At most one: the first claim wins. Erasing that chat (/forget) ends the role, since chat row ids are never reused.
 /// </summary>
-public static class ClaimedAdmin
+[System.Diagnostics.CodeAnalysis.SuppressMessage(
+    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-storage-engines).")]
+public sealed class ClaimedAdminStore(MetaStore meta)
 {
     internal const string MetaKey = "setup_admin";
 
     /// <summary>The claimed admin's chat row id, if one was claimed and the chat still exists.</summary>
-    public static async Task<string?> GetAsync(UnitOfWork db, CancellationToken cancellationToken)
+    public async Task<string?> GetAsync(UnitOfWork db, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         await using var command = db.Command($"SELECT m.value FROM meta m JOIN chats c ON c.id = {db.Dialect.BlobAsText("m.value")} WHERE m.key = @key;")
@@ -22,14 +24,14 @@ public static class ClaimedAdmin
     }
 
     /// <summary>Makes the chat the claimed admin unless a living one exists; true when it did.</summary>
-    public static async Task<bool> TryClaimAsync(UnitOfWork db, string chatRef, CancellationToken cancellationToken)
+    public async Task<bool> TryClaimAsync(UnitOfWork db, string chatRef, CancellationToken cancellationToken)
     {
         if (await GetAsync(db, cancellationToken) is not null)
         {
             return false;
         }
 
-        await MetaStore.SetAsync(db, MetaKey, Encoding.UTF8.GetBytes(chatRef), cancellationToken);
+        await meta.SetAsync(db, MetaKey, Encoding.UTF8.GetBytes(chatRef), cancellationToken);
         return true;
     }
 }
