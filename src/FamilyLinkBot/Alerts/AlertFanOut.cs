@@ -21,6 +21,7 @@ namespace FamilyLinkBot.Alerts;
 /// restart resumes where the last committed page ended: nobody is missed and nobody gets the alert twice.
 /// </summary>
 public sealed class AlertFanOut(
+    Storage.SingletonLeases leases,
     Database database, ChatStore chats, AlertStore alerts, Outbox outbox, OutboxStore store, FamilyNotifier notifier, Texts texts, TimeProvider time,
     Monitoring.BotMetrics metrics, ILogger<AlertFanOut> logger)
     : BackgroundService
@@ -45,6 +46,7 @@ public sealed class AlertFanOut(
         {
             try
             {
+                await leases.WaitForTurnAsync("alert fan-out", stoppingToken);
                 await DeliverApprovedAsync(stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

@@ -6,7 +6,7 @@ namespace FamilyLinkBot.Alerts;
 
 /// <summary>The <c>alerts</c> table: pending (waiting in /review), approved (fan-out due or in progress), rejected, sent.</summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage(
-    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-storage-engines).")]
+    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-scale-out).")]
 public sealed class AlertStore
 {
     private const string Columns = "id, title, link, source, topics, regions, state, fanout_after, recipients";

@@ -38,6 +38,7 @@ public sealed class FeedPoller : BackgroundService
     private readonly Monitoring.BotMetrics _metrics;
     private readonly ILogger<FeedPoller> _logger;
     private readonly FeedBackoff _backoff;
+    private readonly SingletonLeases _leases;
     private readonly ConcurrentDictionary<long, Task> _inFlight = new();
     private readonly SemaphoreSlim _parallel = new(MaxParallelFetches);
     private readonly SemaphoreSlim _signal = new(0);
@@ -45,7 +46,7 @@ public sealed class FeedPoller : BackgroundService
 
     public FeedPoller(
         Database database, FeedStore feeds, SeenStoryStore seenStories, AlertStore alerts, IHttpClientFactory http, TimeProvider time, IOptions<NewsOptions> options, NewsMatcher matcher,
-        AdminNotifier admins, Texts texts, AlertFanOut fanOut, Outbox outbox, Monitoring.BotMetrics metrics, ILogger<FeedPoller> logger)
+        AdminNotifier admins, Texts texts, AlertFanOut fanOut, Outbox outbox, Monitoring.BotMetrics metrics, SingletonLeases leases, ILogger<FeedPoller> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _database = database;
@@ -62,6 +63,7 @@ public sealed class FeedPoller : BackgroundService
         _outbox = outbox;
         _metrics = metrics;
         _logger = logger;
+        _leases = leases;
         _backoff = new FeedBackoff(_options.PollInterval);
     }
 
@@ -135,6 +137,7 @@ public sealed class FeedPoller : BackgroundService
                 TimeSpan wait;
                 try
                 {
+                    await _leases.WaitForTurnAsync("feed polling", stoppingToken);
                     var now = _time.GetUtcNow();
                     await using var db = await _database.BeginAsync(stoppingToken);
                     foreach (var id in await _feeds.IdsAsync(db, now, stoppingToken))

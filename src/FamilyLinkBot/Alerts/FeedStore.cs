@@ -16,7 +16,7 @@ public enum FeedAddOutcome
 /// failure state and last result. A removed feed keeps its row (flag <c>removed</c>) so News:Feeds does not bring it back.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage(
-    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-storage-engines).")]
+    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-scale-out).")]
 public sealed class FeedStore
 {
     private const string Columns =

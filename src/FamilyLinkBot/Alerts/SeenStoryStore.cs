@@ -11,7 +11,7 @@ namespace FamilyLinkBot.Alerts;
 /// Hashing only bounds the row size (keys may be 2,000 characters).
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage(
-    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-storage-engines).")]
+    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-scale-out).")]
 public sealed class SeenStoryStore
 {
     /// <summary>Keys not listed by any feed for this long are forgotten; feeds drop stories long before.</summary>

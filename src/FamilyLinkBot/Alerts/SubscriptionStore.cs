@@ -18,7 +18,7 @@ public sealed record SubscriptionChoices(IReadOnlySet<string> Topics, IReadOnlyS
 /// found by <see cref="AlertFanOut"/>, which decrypts them one family at a time.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage(
-    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-storage-engines).")]
+    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-scale-out).")]
 public sealed class SubscriptionStore(ChatStore chats)
 {
     public const string Topic = "topic";

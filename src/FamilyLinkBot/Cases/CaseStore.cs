@@ -12,7 +12,7 @@ namespace FamilyLinkBot.Cases;
 /// method takes the family's chat and filters by it, so one family can never reach another's case.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage(
-    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-storage-engines).")]
+    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-scale-out).")]
 public sealed class CaseStore(KeyStore keys)
 {
     public const string TokenPurpose = "case-token";

@@ -15,7 +15,7 @@ public sealed record FollowedCase(string CaseId, CaseStatus Status, DateTimeOffs
 /// through their keyed hash; caseworkers are chats, listed by the pseudonym of their blind index.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage(
-    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-storage-engines).")]
+    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-scale-out).")]
 public sealed class CaseworkerStore(KeyStore keys)
 {
     public byte[] InviteHash(InviteCode code) => keys.Index.TokenHash(InviteCode.HashPurpose, code.Normalized);

@@ -9,7 +9,7 @@ namespace FamilyLinkBot.Caseworkers;
 /// At most one: the first claim wins. Erasing that chat (/forget) ends the role, since chat row ids are never reused.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage(
-    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-storage-engines).")]
+    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-scale-out).")]
 public sealed class ClaimedAdminStore(MetaStore meta)
 {
     internal const string MetaKey = "setup_admin";

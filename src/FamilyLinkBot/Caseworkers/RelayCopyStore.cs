@@ -15,7 +15,7 @@ public sealed record RelayCopy(long OutboxId, string CaseId, byte[] TokenHash);
 /// the caseworker's chat key and bound to the row; rows expire like the copy itself.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage(
-    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-storage-engines).")]
+    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-scale-out).")]
 public sealed class RelayCopyStore
 {
     /// <summary>A copy kept in the chat (timer off) can be answered for a week: sent outbox rows are purged after that.</summary>

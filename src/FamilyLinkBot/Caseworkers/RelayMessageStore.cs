@@ -19,7 +19,7 @@ public sealed record RelayMessage(long Id, string CaseId, RelayDirection Directi
 /// crypto-shredded with the family and unreadable in another row or column.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage(
-    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-storage-engines).")]
+    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-scale-out).")]
 public sealed class RelayMessageStore
 {
     /// <summary>docs/DESIGN.md#44-relay: text only, at most 3,000 characters (counted as Telegram counts, in UTF-16 units).</summary>

@@ -7,7 +7,7 @@ namespace FamilyLinkBot.Conversations;
 
 /// <summary>The <c>sessions</c> table: each chat's <see cref="Session"/>, as JSON encrypted with the chat's data key.</summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage(
-    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-storage-engines).")]
+    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-scale-out).")]
 public sealed class SessionStore
 {
     public static FieldContext StateField(string chatRef) => new("sessions", "state", chatRef);

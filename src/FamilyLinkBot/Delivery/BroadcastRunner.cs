@@ -12,6 +12,7 @@ namespace FamilyLinkBot.Delivery;
 /// message at most every <see cref="ProgressInterval"/>, and ends the broadcast when every recipient is settled.
 /// </summary>
 public sealed class BroadcastRunner(
+    Storage.SingletonLeases leases,
     Database database,
     BroadcastStore store,
     ChatStore chats,
@@ -48,6 +49,7 @@ public sealed class BroadcastRunner(
         {
             try
             {
+                await leases.WaitForTurnAsync("broadcast fan-out", stoppingToken);
                 await StepAsync(stoppingToken);
                 await _signal.WaitAsync(TimeSpan.FromMilliseconds(250), stoppingToken);
             }

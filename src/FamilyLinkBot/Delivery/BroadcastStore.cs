@@ -10,7 +10,7 @@ namespace FamilyLinkBot.Delivery;
 /// one transaction: no list of recipients is ever held in memory, and each recipient gets exactly one row.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage(
-    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-storage-engines).")]
+    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-scale-out).")]
 public sealed class BroadcastStore(SystemKey systemKey, OutboxStore outbox, IEnumerable<IAudienceQuery> queries)
 {
     public const int TextLimit = 3500;

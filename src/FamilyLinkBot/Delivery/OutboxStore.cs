@@ -15,7 +15,7 @@ namespace FamilyLinkBot.Delivery;
 /// cannot tell who received what (docs/DESIGN.md#2-data-classification). Delivery statistics are hourly counts that name nobody.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage(
-    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-storage-engines).")]
+    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-scale-out).")]
 public sealed class OutboxStore
 {
     /// <summary>

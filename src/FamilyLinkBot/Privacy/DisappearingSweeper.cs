@@ -11,6 +11,7 @@ namespace FamilyLinkBot.Privacy;
 /// prunes the ids of updates too old for Telegram to deliver again (<see cref="ProcessedUpdateStore"/>).
 /// </summary>
 public sealed class DisappearingSweeper(
+    Storage.SingletonLeases leases,
     Database database,
     ChatStore chats,
     TrackedMessageStore trackedMessages,
@@ -30,6 +31,7 @@ public sealed class DisappearingSweeper(
         {
             try
             {
+                await leases.WaitForTurnAsync("disappearing-message sweep", stoppingToken);
                 await SweepAsync(stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

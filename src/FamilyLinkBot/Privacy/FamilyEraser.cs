@@ -8,7 +8,7 @@ namespace FamilyLinkBot.Privacy;
 /// caller checkpoints the WAL after commit so the old pages leave the log too.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage(
-    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-storage-engines).")]
+    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-scale-out).")]
 public sealed class FamilyEraser
 {
     public async Task EraseAsync(UnitOfWork db, string chatRef, CancellationToken cancellationToken)

@@ -11,6 +11,7 @@ namespace FamilyLinkBot.Privacy;
 /// people), then checkpoints the WAL so nothing of them lingers in the log.
 /// </summary>
 public sealed class RetentionSweeper(
+    Storage.SingletonLeases leases,
     Database database,
     FamilyEraser eraser,
     TimeProvider time,
@@ -24,6 +25,7 @@ public sealed class RetentionSweeper(
         {
             try
             {
+                await leases.WaitForTurnAsync("retention sweep", stoppingToken);
                 await SweepAsync(stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

@@ -7,7 +7,7 @@ namespace FamilyLinkBot.Privacy;
 /// for the disappearing timer and /panic (docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications). Telegram lets a bot delete messages for 48 hours.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage(
-    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-storage-engines).")]
+    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-scale-out).")]
 public sealed class TrackedMessageStore
 {
     /// <summary>Telegram deletes only messages younger than 48 h; aim for 47 h to keep a margin.</summary>

@@ -10,7 +10,7 @@ namespace FamilyLinkBot.Storage;
 /// repository boundary: callers see Telegram ids and phrases, the table holds only a blind index and ciphertext bound to the row.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage(
-    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-storage-engines).")]
+    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-scale-out).")]
 public sealed class ChatStore(KeyStore keys)
 {
     public static FieldContext ChatIdField(string chatRef) => new("chats", "chat_id", chatRef);

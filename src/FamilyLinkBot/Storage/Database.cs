@@ -5,7 +5,7 @@ namespace FamilyLinkBot.Storage;
 
 /// <summary>
 /// Opens connections and writing transactions on the configured engine (<see cref="SqlDialect"/>): SQLite by default,
-/// PostgreSQL when <c>Storage:Provider</c> says so (docs/DESIGN.md#12-storage-engines).
+/// PostgreSQL when <c>Storage:Provider</c> says so (docs/DESIGN.md#12-scale-out).
 /// </summary>
 public sealed class Database : IDisposable
 {

@@ -2,7 +2,7 @@ namespace FamilyLinkBot.Storage;
 
 /// <summary>Reads and writes the <c>meta</c> table of singletons.</summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage(
-    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-storage-engines).")]
+    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-scale-out).")]
 public sealed class MetaStore
 {
     public async Task<byte[]?> GetAsync(UnitOfWork db, string key, CancellationToken cancellationToken)

@@ -7,7 +7,7 @@ namespace FamilyLinkBot.Storage;
 /// Applies the numbered SQL files embedded from Storage/Migrations/&lt;engine&gt;/ in order, each in its own
 /// transaction, and records the schema version where the engine keeps it (<see cref="SqlDialect"/>). SQLite has every
 /// version from 1; PostgreSQL begins at a baseline (no PostgreSQL deployment is older), and every later version exists
-/// for both engines: one list of versions, one file per engine (docs/DESIGN.md#12-storage-engines).
+/// for both engines: one list of versions, one file per engine (docs/DESIGN.md#12-scale-out).
 /// </summary>
 public sealed class Migrator(Database database)
 {

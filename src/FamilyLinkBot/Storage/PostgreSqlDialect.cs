@@ -7,7 +7,7 @@ namespace FamilyLinkBot.Storage;
 
 /// <summary>
 /// PostgreSQL, for deployments that want a managed or replicated server and several instances
-/// (docs/DESIGN.md#12-storage-engines). Writers run side by side under row locks; the schema version is kept in
+/// (docs/DESIGN.md#12-scale-out). Writers run side by side under row locks; the schema version is kept in
 /// <c>schema_version</c>; migrations run under an advisory lock so that instances starting together migrate once.
 /// </summary>
 public sealed class PostgreSqlDialect : SqlDialect
@@ -136,6 +136,70 @@ public sealed class PostgreSqlDialect : SqlDialect
                 """)
             .With("@refs", refs);
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// A session advisory lock on a connection of its own, kept open while held: the server lets go of it when the
+    /// connection ends, so a killed process's locks are free at once.
+    /// </summary>
+    public override async Task<HeldLock?> TryHoldAsync(string name, CancellationToken cancellationToken)
+    {
+        var connection = _dataSource.CreateConnection();
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT pg_try_advisory_lock(hashtextextended(@name, 7));";
+            command.Parameters.AddWithValue("name", "familylinkbot:" + name);
+            if (await command.ExecuteScalarAsync(cancellationToken) is true)
+            {
+                return new AdvisoryLock(connection);
+            }
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+
+        await connection.DisposeAsync();
+        return null;
+    }
+
+    private sealed class AdvisoryLock(NpgsqlConnection connection) : HeldLock
+    {
+        public override async Task<bool> StillHeldAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = "SELECT 1;";
+                await command.ExecuteScalarAsync(cancellationToken);
+                return true;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+            {
+                return false;
+            }
+        }
+
+        // Closing the session releases its advisory locks; the pool must not keep a session that holds one.
+        public override async ValueTask DisposeAsync()
+        {
+            await using (connection)
+            {
+                try
+                {
+                    await using var command = connection.CreateCommand();
+                    command.CommandText = "SELECT pg_advisory_unlock_all();";
+                    await command.ExecuteNonQueryAsync();
+                }
+                catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+                {
+                    // The connection is gone, and the lock with it.
+                }
+            }
+        }
     }
 
     public override string ZeroesLike(string blob) => $"decode(repeat('00', length({blob})), 'hex')";

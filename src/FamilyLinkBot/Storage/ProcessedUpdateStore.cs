@@ -6,7 +6,7 @@ namespace FamilyLinkBot.Storage;
 /// back; its row is deleted, and with it the time trail it kept for chats that may since have been erased.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage(
-    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-storage-engines).")]
+    "Performance", "CA1822:Mark members as static", Justification = "An injected instance on purpose: the table's one owner, replaceable for another engine (docs/DESIGN.md#12-scale-out).")]
 public sealed class ProcessedUpdateStore
 {
     public static readonly TimeSpan KeptFor = TimeSpan.FromHours(48);

@@ -4,7 +4,7 @@ namespace FamilyLinkBot.Storage;
 
 /// <summary>
 /// What differs between the database engines the bot runs on, in one small class per engine
-/// (docs/DESIGN.md#12-storage-engines): how a connection is made and prepared, how a writing transaction begins, where
+/// (docs/DESIGN.md#12-scale-out): how a connection is made and prepared, how a writing transaction begins, where
 /// the schema version is kept, which migrations apply, and the few SQL spellings
 /// that are not common to both. Repositories speak <see cref="DbConnection"/> and <see cref="DbCommand"/> with
 /// <c>@name</c> parameters, and ask this class for anything else.
@@ -37,7 +37,7 @@ public abstract class SqlDialect : IDisposable
     /// </summary>
     public abstract bool SingleWriter { get; }
 
-    /// <summary>Whether several processes may share this database at once (docs/DESIGN.md#12-storage-engines).</summary>
+    /// <summary>Whether several processes may share this database at once (docs/DESIGN.md#12-scale-out).</summary>
     public abstract bool SharedByInstances { get; }
 
     /// <summary>A new, closed connection.</summary>
@@ -82,6 +82,12 @@ public abstract class SqlDialect : IDisposable
     /// <summary>The same per-chat lock as <see cref="LockChatsAsync"/>, for a chat known by its row id.</summary>
     public Task LockChatAsync(UnitOfWork db, string chatRef, CancellationToken cancellationToken) => LockChatsByRefAsync(db, [chatRef], cancellationToken);
 
+    /// <summary>
+    /// Takes the lock <paramref name="name"/>, which one process at a time may hold against this database, until it is
+    /// disposed or the process dies; null when another process holds it (docs/DESIGN.md#12-scale-out).
+    /// </summary>
+    public abstract Task<HeldLock?> TryHoldAsync(string name, CancellationToken cancellationToken);
+
     /// <summary>A zero-length blob literal (a placeholder for a payload written once its row id is known).</summary>
     public abstract string EmptyBlob { get; }
 
@@ -118,4 +124,13 @@ public abstract class SqlDialect : IDisposable
 
     /// <summary>The error of this engine as one line without data: its code, never its message (which may quote values).</summary>
     public abstract string? DescribeError(Exception exception);
+}
+
+/// <summary>A lock held by this process against the database (<see cref="SqlDialect.TryHoldAsync"/>).</summary>
+public abstract class HeldLock : IAsyncDisposable
+{
+    /// <summary>Whether the lock is still this process's (a lost connection to the server loses it).</summary>
+    public abstract Task<bool> StillHeldAsync(CancellationToken cancellationToken);
+
+    public abstract ValueTask DisposeAsync();
 }

@@ -108,6 +108,37 @@ public sealed class SqliteDialect : SqlDialect
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// A lock file beside the database, opened exclusively: the operating system lets go of it when the process ends,
+    /// however it ends.
+    /// </summary>
+    public override Task<HeldLock?> TryHoldAsync(string name, CancellationToken cancellationToken)
+    {
+        PrepareStorage();
+        try
+        {
+            var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = OwnerOnlyFile;
+            }
+
+            var file = new FileStream(FilePath + "." + name + ".lock", options);
+            return Task.FromResult<HeldLock?>(new FileLock(file));
+        }
+        catch (IOException)
+        {
+            return Task.FromResult<HeldLock?>(null);
+        }
+    }
+
+    private sealed class FileLock(FileStream file) : HeldLock
+    {
+        public override Task<bool> StillHeldAsync(CancellationToken cancellationToken) => Task.FromResult(true);
+
+        public override ValueTask DisposeAsync() => file.DisposeAsync();
+    }
+
     public override string EmptyBlob => "x''";
 
     public override string JsonArrayValues(string parameter) => $"SELECT value FROM json_each({parameter})";

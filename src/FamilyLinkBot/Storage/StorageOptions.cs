@@ -5,7 +5,7 @@ public sealed class StorageOptions
 {
     public const string Section = "Storage";
 
-    /// <summary>The engine: SQLite (default, a file, nothing to install) or PostgreSQL (docs/DESIGN.md#12-storage-engines).</summary>
+    /// <summary>The engine: SQLite (default, a file, nothing to install) or PostgreSQL (docs/DESIGN.md#12-scale-out).</summary>
     public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
 
     /// <summary>SQLite: <c>Data Source=path</c>. PostgreSQL: an Npgsql connection string (<c>Host=…;Database=…;Username=…</c>).</summary>

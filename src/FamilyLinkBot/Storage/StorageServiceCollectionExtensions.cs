@@ -19,6 +19,7 @@ public static class StorageServiceCollectionExtensions
             .Validate(o => !string.IsNullOrWhiteSpace(o.MasterKeyPath) || !string.IsNullOrWhiteSpace(o.MasterKey), "Crypto:MasterKeyPath must not be empty.")
             .ValidateOnStart();
         builder.Services.AddSingleton<Database>();
+        builder.Services.AddSingleton<SingletonLeases>();
         builder.Services.AddSingleton<Migrator>();
         builder.Services.AddSingleton<KeyStore>();
         builder.Services.AddSingleton<MetaStore>();

@@ -35,6 +35,41 @@ public sealed class PollingService(
 
     private static readonly UpdateType[] AllowedUpdates = [UpdateType.Message, UpdateType.CallbackQuery];
 
+    private HeldLock? _polling;
+
+    /// <summary>
+    /// Telegram serves getUpdates to one caller: a second instance polling with the same database would take turns
+    /// with the first (409 Conflict) and both would store offsets. It is refused at start, naming the way to run
+    /// several (docs/DESIGN.md#12-scale-out).
+    /// </summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.Mode == TelegramMode.Polling)
+        {
+            _polling = await database.Dialect.TryHoldAsync("polling", cancellationToken)
+                ?? throw new Hosting.StartupException(
+                    $"Another instance is already polling Telegram with this database ({database.Dialect.Location}). Polling allows one " +
+                    "instance: stop the other one, or run several in webhook mode on PostgreSQL (docs/OPERATIONS.md).");
+        }
+
+        await base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await base.StopAsync(cancellationToken);
+        }
+        finally
+        {
+            if (Interlocked.Exchange(ref _polling, null) is { } held)
+            {
+                await held.DisposeAsync();
+            }
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (options.Value.Mode != TelegramMode.Polling)

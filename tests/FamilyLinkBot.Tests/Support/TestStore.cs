@@ -6,7 +6,7 @@ using Npgsql;
 namespace FamilyLinkBot.Tests.Support;
 
 /// <summary>
-/// Which engine the suite's bots keep their data in (docs/DESIGN.md#12-storage-engines): SQLite by default; PostgreSQL
+/// Which engine the suite's bots keep their data in (docs/DESIGN.md#12-scale-out): SQLite by default; PostgreSQL
 /// when <c>FLB_TEST_STORE=PostgreSQL</c>, on the server named by <c>FLB_TEST_POSTGRES</c> (an Npgsql connection string
 /// whose user may create databases; <c>.ci/postgres start</c> prints one). Each test data folder gets a database of its
 /// own, named after the folder, so a bot restarted on the same folder finds its data again, and tests run in parallel.
