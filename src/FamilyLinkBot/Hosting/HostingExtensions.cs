@@ -2,6 +2,7 @@ using FamilyLinkBot.Alerts;
 using FamilyLinkBot.Cases;
 using FamilyLinkBot.Caseworkers;
 using FamilyLinkBot.Conversations;
+using FamilyLinkBot.Crypto;
 using FamilyLinkBot.Delivery;
 using FamilyLinkBot.Monitoring;
 using FamilyLinkBot.Privacy;
@@ -23,6 +24,7 @@ public static class HostingExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(8));
 
+        builder.AddCrypto();
         builder.AddStorage();
         builder.AddMonitoring();
         builder.AddTelegramStartCheck();

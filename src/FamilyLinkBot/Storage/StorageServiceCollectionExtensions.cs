@@ -12,9 +12,6 @@ public static class StorageServiceCollectionExtensions
             .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), "Storage:ConnectionString must not be empty.")
             .Validate(o => string.IsNullOrWhiteSpace(o.ConnectionString) || Database.IsUsable(o.ConnectionString), "Storage:ConnectionString must be an SQLite connection string naming a database file (Data Source=path).")
             .ValidateOnStart();
-        builder.Services.AddOptions<CryptoOptions>().BindConfiguration("Crypto")
-            .Validate(o => !string.IsNullOrWhiteSpace(o.MasterKeyPath) || !string.IsNullOrWhiteSpace(o.MasterKey), "Crypto:MasterKeyPath must not be empty.")
-            .ValidateOnStart();
         builder.Services.AddSingleton<Database>();
         builder.Services.AddSingleton<Migrator>();
         builder.Services.AddSingleton<KeyStore>();
