@@ -72,6 +72,14 @@ internal sealed class BotApiEndpoint(
             var fault = faults.Next(method);
             if (fault is { Drop: false })
             {
+                // A 502 or 503 comes from the gateway in front of the Bot API, which never saw the request: no limit
+                // counts it. A 500 (the Bot API failed) or a 504 (the gateway gave up waiting for it) reached the Bot
+                // API, which counted it like any other (docs/SEND-RATE.md); a full window answers 429 first.
+                if (fault.StatusCode is 500 or 504 && RateLimits.Applies(method))
+                {
+                    rateLimits.Acquire(RequestParameters.ChatIdOf(values), values["allow_paid_broadcast"]?.ToString() == "true");
+                }
+
                 throw Error.Injected(fault.StatusCode, fault.RetryAfter);
             }
 

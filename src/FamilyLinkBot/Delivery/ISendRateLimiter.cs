@@ -13,6 +13,7 @@ public interface ISendRateLimiter
     /// Waits until a slot is free and takes it. While an <see cref="Lane.Interactive"/> caller waits, no Notice or Bulk
     /// caller gets a slot: replies to people chatting now go first. Dispose the slot as soon as Telegram has answered
     /// (or the request failed or was never made): by then the request has surely arrived, which is what Telegram counts.
+    /// Refund it instead when a gateway answered for Telegram (<see cref="ISendSlot.Refund"/>).
     /// </summary>
-    ValueTask<IDisposable> AcquireAsync(Lane lane, CancellationToken cancellationToken);
+    ValueTask<ISendSlot> AcquireAsync(Lane lane, CancellationToken cancellationToken);
 }

@@ -158,7 +158,7 @@ public sealed class OutboxDispatcher : BackgroundService
                     continue;
                 }
 
-                IDisposable? rateSlot = null;
+                ISendSlot? rateSlot = null;
                 try
                 {
                     await slots.WaitAsync(stoppingToken);
@@ -264,8 +264,11 @@ public sealed class OutboxDispatcher : BackgroundService
         return items.Count;
     }
 
-    /// <param name="rateSlot">Given back as soon as Telegram has answered: the request has arrived by then.</param>
-    private async Task SendAndRecordAsync(DueItem item, bool probe, IDisposable rateSlot, CancellationToken cancellationToken)
+    /// <param name="rateSlot">
+    /// Given back as soon as Telegram has answered: the request has arrived by then. Refunded when no request was made,
+    /// or a gateway answered instead (Telegram never counted it; then the chat's spacing does not count it either).
+    /// </param>
+    private async Task SendAndRecordAsync(DueItem item, bool probe, ISendSlot rateSlot, CancellationToken cancellationToken)
     {
         DateTimeOffset? retryAt = null;
         try
@@ -273,7 +276,8 @@ public sealed class OutboxDispatcher : BackgroundService
             var payload = await _claims.WriteAsync(item.Id);
             if (payload is null)
             {
-                return; // sent, cancelled or erased meanwhile, or another process holds it
+                rateSlot.Refund(); // sent, cancelled or erased meanwhile, or another process holds it: no request made
+                return;
             }
 
             ChatRecord? chat;
@@ -283,6 +287,7 @@ public sealed class OutboxDispatcher : BackgroundService
                 chat = await _chats.GetAsync(db, item.ChatRef, cancellationToken);
                 if (chat is null)
                 {
+                    rateSlot.Refund();
                     return;
                 }
 
@@ -295,6 +300,7 @@ public sealed class OutboxDispatcher : BackgroundService
             {
                 if (message is null)
                 {
+                    rateSlot.Refund();
                     retryAt = await RecordAsync(item, chat, new SendOutcome(SendResult.Refused) { Error = "broadcast gone" }, _circuit.Now());
                     return;
                 }
@@ -302,7 +308,16 @@ public sealed class OutboxDispatcher : BackgroundService
                 message = WithPhrase(item.Lane, chat, message);
                 var started = _circuit.Now();
                 var outcome = await _sender.SendAsync(chat.TelegramChatId, item.Lane, message, cancellationToken);
-                rateSlot.Dispose();
+                if (outcome.NotCounted)
+                {
+                    rateSlot.Refund();
+                    _scheduler.NotCounted(item);
+                }
+                else
+                {
+                    rateSlot.Dispose();
+                }
+
                 if (outcome.Result == SendResult.Unreachable)
                 {
                     _circuit.Unreachable(item.Id);

@@ -21,6 +21,8 @@ internal sealed class SendScheduler(TimeProvider clock)
     private readonly HashSet<string> _busyChats = new(StringComparer.Ordinal);
     private readonly HashSet<long> _finishedSinceRefresh = [];
     private readonly Dictionary<string, long> _lastSend = new(StringComparer.Ordinal);
+    // Each item in flight: its chat's last send before it (null: none known), put back if Telegram did not count it.
+    private readonly Dictionary<long, long?> _sendBefore = [];
     // Replies sent to each chat since it last had none waiting: the round-robin's rounds.
     private readonly Dictionary<string, int> _served = new(StringComparer.Ordinal);
 
@@ -143,6 +145,7 @@ internal sealed class SendScheduler(TimeProvider clock)
             _window.RemoveAt(chosen);
             _inFlight.Add(taken.Id);
             _busyChats.Add(taken.ChatRef);
+            _sendBefore[taken.Id] = _lastSend.TryGetValue(taken.ChatRef, out var before) ? before : null;
             _lastSend[taken.ChatRef] = clock.GetTimestamp();
             if (taken.Lane == Lane.Interactive)
             {
@@ -162,12 +165,35 @@ internal sealed class SendScheduler(TimeProvider clock)
         }
     }
 
+    /// <summary>
+    /// A gateway answered for Telegram, which never saw the item's request: the chat's spacing does not count it
+    /// either, so a retry waits only for its back-off (docs/SEND-RATE.md).
+    /// </summary>
+    public void NotCounted(DueItem item)
+    {
+        lock (_gate)
+        {
+            if (_sendBefore.Remove(item.Id, out var before))
+            {
+                if (before is { } stamp)
+                {
+                    _lastSend[item.ChatRef] = stamp;
+                }
+                else
+                {
+                    _lastSend.Remove(item.ChatRef);
+                }
+            }
+        }
+    }
+
     /// <summary>The send is over. An item to try again goes back into the window, keeping its chat's order.</summary>
     public void Finished(DueItem item, DateTimeOffset? retryAt)
     {
         lock (_gate)
         {
             _inFlight.Remove(item.Id);
+            _sendBefore.Remove(item.Id);
             _busyChats.Remove(item.ChatRef);
             if (retryAt is { } at)
             {

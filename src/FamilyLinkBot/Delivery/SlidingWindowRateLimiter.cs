@@ -8,7 +8,8 @@ namespace FamilyLinkBot.Delivery;
 /// <c>limit</c> arrivals, however unevenly the requests travel. Grants are also paced by GCRA (one every
 /// window / limit, catching up at most one interval, or 5 ms at high rates, after a late wake-up), which keeps notices
 /// and bulk sends evenly spaced. Replies are held only by the window: when many people act at once, a second's worth
-/// of first answers may go at once.
+/// of first answers may go at once. A refunded slot (a gateway answered for Telegram, which then never counted the
+/// request) leaves the log as if never granted, and gives its pacing interval back.
 /// </summary>
 public sealed class SlidingWindowRateLimiter : ISendRateLimiter
 {
@@ -21,13 +22,13 @@ public sealed class SlidingWindowRateLimiter : ISendRateLimiter
 
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
-    private readonly long[] _granted;
-    private readonly long[] _answered;
+    private readonly int _limit;
+    // The last `limit` requests that may count, oldest first; a refunded one leaves, so the window judges only the others.
+    private readonly LinkedList<Request> _log = new();
     private readonly long _windowTicks;
     private readonly long _intervalTicks;
     private readonly long _toleranceTicks;
     private readonly long _transitTicks;
-    private long _sequence;
     private long _theoreticalNext;
     private int _interactiveWaiting;
 
@@ -36,8 +37,7 @@ public sealed class SlidingWindowRateLimiter : ISendRateLimiter
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(window, TimeSpan.Zero);
         _time = time;
-        _granted = new long[limit];
-        _answered = new long[limit];
+        _limit = limit;
         _windowTicks = Ticks(window);
         _intervalTicks = Math.Max(1, (_windowTicks + limit - 1) / limit); // rounded up: never faster than the limit
         _toleranceTicks = Math.Max(_intervalTicks, Ticks(MinimumCatchUp));
@@ -45,7 +45,7 @@ public sealed class SlidingWindowRateLimiter : ISendRateLimiter
         _theoreticalNext = long.MinValue / 2;
     }
 
-    public async ValueTask<IDisposable> AcquireAsync(Lane lane, CancellationToken cancellationToken)
+    public async ValueTask<ISendSlot> AcquireAsync(Lane lane, CancellationToken cancellationToken)
     {
         var interactive = lane == Lane.Interactive;
         if (interactive)
@@ -75,18 +75,17 @@ public sealed class SlidingWindowRateLimiter : ISendRateLimiter
     }
 
     /// <summary>Takes a slot if one is free now (dispose it when answered); otherwise null and how long until one may be.</summary>
-    internal IDisposable? TryAcquire(Lane lane, out TimeSpan wait)
+    internal ISendSlot? TryAcquire(Lane lane, out TimeSpan wait)
     {
         lock (_gate)
         {
             var now = _time.GetTimestamp();
             var waitTicks = 0L;
-            var limit = _granted.Length;
-            if (_sequence >= limit)
+            if (_log.Count >= _limit)
             {
-                // The request `limit` grants back: answered (or surely arrived) a full window ago?
-                var oldest = (int)(_sequence % limit);
-                var arrivedBy = Math.Min(_answered[oldest], _granted[oldest] + _transitTicks);
+                // The request `limit` counted grants back: answered (or surely arrived) a full window ago?
+                var oldest = _log.First!.Value;
+                var arrivedBy = Math.Min(oldest.Answered, oldest.Granted + _transitTicks);
                 waitTicks = (arrivedBy + _windowTicks) - now;
             }
 
@@ -104,41 +103,72 @@ public sealed class SlidingWindowRateLimiter : ISendRateLimiter
                 return null;
             }
 
-            var sequence = _sequence++;
-            var index = (int)(sequence % limit);
-            _granted[index] = now;
-            _answered[index] = long.MaxValue;
+            if (_log.Count >= _limit)
+            {
+                // It arrived a full window before now: no request from now on can share a window with it.
+                _log.RemoveFirst();
+            }
+
             _theoreticalNext = Math.Max(_theoreticalNext, now) + _intervalTicks;
             wait = TimeSpan.Zero;
-            return new Slot(this, sequence);
+            return new Slot(this, _log.AddLast(new Request(now)));
         }
     }
 
-    private void Answered(long sequence)
+    private void Answered(LinkedListNode<Request> request)
     {
         lock (_gate)
         {
-            var limit = _granted.Length;
-            var index = (int)(sequence % limit);
-            // A slot `limit` grants old has already been judged by its grant time plus MaxTransit.
-            if (_sequence - sequence <= limit && _answered[index] == long.MaxValue)
+            // A request that left the log has already been judged by its grant time plus MaxTransit.
+            if (request.List is not null && request.Value.Answered == long.MaxValue)
             {
-                _answered[index] = _time.GetTimestamp();
+                request.Value.Answered = _time.GetTimestamp();
             }
+        }
+    }
+
+    private void Refunded(LinkedListNode<Request> request)
+    {
+        lock (_gate)
+        {
+            if (request.List is null)
+            {
+                return; // a window old already: it holds nothing back any more
+            }
+
+            _log.Remove(request);
+            // Its pacing interval too, or goodput would stay one interval per refund below the rate; never below now,
+            // so refunds cannot add up to a burst beyond the usual one interval of catch-up.
+            _theoreticalNext = Math.Max(_theoreticalNext - _intervalTicks, _time.GetTimestamp());
         }
     }
 
     private long Ticks(TimeSpan span) => (long)Math.Ceiling(span.TotalSeconds * _time.TimestampFrequency);
 
-    private sealed class Slot(SlidingWindowRateLimiter owner, long sequence) : IDisposable
+    private sealed class Request(long granted)
     {
-        private int _disposed;
+        public long Granted { get; } = granted;
+
+        public long Answered { get; set; } = long.MaxValue;
+    }
+
+    private sealed class Slot(SlidingWindowRateLimiter owner, LinkedListNode<Request> request) : ISendSlot
+    {
+        private int _done;
 
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            if (Interlocked.Exchange(ref _done, 1) == 0)
             {
-                owner.Answered(sequence);
+                owner.Answered(request);
+            }
+        }
+
+        public void Refund()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0)
+            {
+                owner.Refunded(request);
             }
         }
     }

@@ -12,7 +12,9 @@ namespace FamilyLinkBot.Delivery;
 /// <summary>
 /// Turns one outgoing message into one request to Telegram and its answer into a <see cref="SendOutcome"/>; it keeps
 /// no state and writes nothing. 400 is the message's own fault, 403 the chat's, 429 a request to slow down, and
-/// 5xx, network errors and time-outs say only that Telegram could not be reached this time.
+/// 5xx, network errors and time-outs say only that Telegram could not be reached this time. A 502 or 503 is a gateway
+/// answering for the Bot API, which never saw the request: the outcome says Telegram did not count it
+/// (docs/SEND-RATE.md).
 /// </summary>
 public sealed class TelegramSender(ITelegramBotClient bot, IOptions<DeliveryOptions> options)
 {
@@ -62,15 +64,17 @@ public sealed class TelegramSender(ITelegramBotClient bot, IOptions<DeliveryOpti
         }
         catch (ApiRequestException ex)
         {
-            return Unreachable(ex.ErrorCode.ToString(CultureInfo.InvariantCulture));
+            return Unreachable(ex.ErrorCode);
         }
         catch (HttpRequestException ex)
         {
-            return Unreachable(ex.StatusCode is { } code ? ((int)code).ToString(CultureInfo.InvariantCulture) : "network");
+            return ex.StatusCode is { } code ? Unreachable((int)code) : Unreachable("network");
         }
-        catch (RequestException)
+        catch (RequestException ex)
         {
-            return Unreachable("network");
+            // A gateway's own error page (HTML, not the Bot API's JSON) cannot be read as an answer: Telegram.Bot throws
+            // a RequestException carrying the HTTP status.
+            return ex.HttpStatusCode is { } code && (int)code >= 400 ? Unreachable((int)code) : Unreachable("network");
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -79,6 +83,17 @@ public sealed class TelegramSender(ITelegramBotClient bot, IOptions<DeliveryOpti
     }
 
     private static SendOutcome Unreachable(string error) => new(SendResult.Unreachable) { Error = error };
+
+    private static SendOutcome Unreachable(int status) =>
+        Unreachable(status.ToString(CultureInfo.InvariantCulture)) with { NotCounted = IsGatewayRefusal(status) };
+
+    /// <summary>
+    /// 502 Bad Gateway and 503 Service Unavailable: a gateway in front of the Bot API answered because it could not hand
+    /// the request on, so Telegram never counted it. Not 504: the gateway did hand it on and stopped waiting, and the
+    /// Bot API may have counted (and sent) it; not 500, which the Bot API itself answers; not a lost connection, which
+    /// tells nothing.
+    /// </summary>
+    internal static bool IsGatewayRefusal(int status) => status is 502 or 503;
 
     /// <summary>Telegram's description up to its first detail: the detail may quote parts of our text.</summary>
     private static string ErrorReason(ApiRequestException ex)
@@ -121,4 +136,7 @@ public sealed record SendOutcome(SendResult Result)
     public string? Error { get; init; }
 
     public TimeSpan RetryAfter { get; init; }
+
+    /// <summary>A gateway answered for Telegram (502, 503): the request never reached the Bot API, which did not count it.</summary>
+    public bool NotCounted { get; init; }
 }

@@ -2,6 +2,7 @@ using FamilyLinkBot.Alerts;
 using FamilyLinkBot.Cases;
 using FamilyLinkBot.Caseworkers;
 using FamilyLinkBot.Conversations;
+using FamilyLinkBot.Crypto;
 using FamilyLinkBot.Delivery;
 using FamilyLinkBot.Monitoring;
 using FamilyLinkBot.Privacy;
@@ -25,6 +26,7 @@ public static class HostingExtensions
         builder.Services.AddSingleton(_ => Texts.Load());
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(8));
 
+        builder.AddCrypto();
         builder.AddStorage();
         builder.AddMonitoring();
         builder.AddTelegramStartCheck();

@@ -15,9 +15,6 @@ public static class StorageServiceCollectionExtensions
                 o => string.IsNullOrWhiteSpace(o.ConnectionString) || !Enum.IsDefined(o.Provider) || o.HasUsableConnectionString(),
                 "Storage:ConnectionString must be an SQLite connection string naming a database file (Data Source=path), or with Storage:Provider=PostgreSQL an Npgsql connection string naming Host and Database.")
             .ValidateOnStart();
-        builder.Services.AddOptions<CryptoOptions>().BindConfiguration("Crypto")
-            .Validate(o => !string.IsNullOrWhiteSpace(o.MasterKeyPath) || !string.IsNullOrWhiteSpace(o.MasterKey), "Crypto:MasterKeyPath must not be empty.")
-            .ValidateOnStart();
         builder.Services.AddSingleton<Database>();
         builder.Services.AddSingleton<SingletonLeases>();
         builder.Services.AddSingleton<Migrator>();

@@ -64,15 +64,17 @@ public sealed class SendRateAccountingTests : IAsyncLifetime
 
         public ConcurrentQueue<Lane> Answered { get; } = new();
 
-        public ValueTask<IDisposable> AcquireAsync(Lane lane, CancellationToken cancellationToken)
+        public ValueTask<ISendSlot> AcquireAsync(Lane lane, CancellationToken cancellationToken)
         {
             Acquired.Enqueue(lane);
-            return ValueTask.FromResult<IDisposable>(new Slot(this, lane));
+            return ValueTask.FromResult<ISendSlot>(new Slot(this, lane));
         }
 
-        private sealed class Slot(CountingLimiter owner, Lane lane) : IDisposable
+        private sealed class Slot(CountingLimiter owner, Lane lane) : ISendSlot
         {
             public void Dispose() => owner.Answered.Enqueue(lane);
+
+            public void Refund() => owner.Answered.Enqueue(lane);
         }
     }
 }

@@ -163,4 +163,49 @@ public sealed class SendSchedulerTests
         clock.Advance(TimeSpan.FromMilliseconds(200));
         Assert.Equal(2, scheduler.Take(Start)!.Id);
     }
+
+    [Fact]
+    public void TakeWithABulkRetryWaitingServesTheOtherChatsMeanwhile()
+    {
+        var clock = new FakeTimeProvider();
+        var scheduler = new SendScheduler(clock);
+        scheduler.Replace(Enumerable.Range(1, 5).Select(id => Item(id, "chat" + id, Lane.Bulk)), Start);
+        var failed = scheduler.Take(Start)!;
+        scheduler.Started(failed);
+        scheduler.Finished(failed, Start.AddSeconds(1)); // a 502: its back-off
+
+        var meanwhile = new List<long>();
+        while (scheduler.Take(Start) is { } item)
+        {
+            meanwhile.Add(item.Id);
+            scheduler.Started(item);
+            scheduler.Finished(item, null);
+        }
+
+        Assert.Equal([2, 3, 4, 5], meanwhile);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, scheduler.Take(Start.AddSeconds(1))!.Id);
+    }
+
+    [Fact]
+    public void NotCountedSendLeavesTheChatsBulkSpacingWhereItWas()
+    {
+        var clock = new FakeTimeProvider();
+        var scheduler = new SendScheduler(clock);
+        scheduler.Replace([Item(1, "a", Lane.Bulk), Item(2, "b", Lane.Bulk)], Start);
+        var counted = scheduler.Take(Start)!;
+        scheduler.Started(counted);
+        scheduler.Finished(counted, Start.AddMilliseconds(500)); // a 504: Telegram may have counted it
+        var gateway = scheduler.Take(Start)!;
+        scheduler.Started(gateway);
+        scheduler.NotCounted(gateway); // a 502: Telegram never saw it
+        scheduler.Finished(gateway, Start.AddMilliseconds(500));
+
+        clock.Advance(TimeSpan.FromMilliseconds(500));
+        var now = Start.AddMilliseconds(500);
+        Assert.Equal(2, scheduler.Take(now)!.Id); // its back-off is over, and no send to b counts
+        Assert.Null(scheduler.Take(now)); // a waits for 1 s after its counted send
+        clock.Advance(TimeSpan.FromMilliseconds(500));
+        Assert.Equal(1, scheduler.Take(now.AddMilliseconds(500))!.Id);
+    }
 }

@@ -253,6 +253,26 @@ public sealed class OperatorStartTests : IDisposable
         AssertNothingCreated();
     }
 
+    [Theory]
+    [InlineData("News__PollInterval", "00:00:10", "News:PollInterval")]
+    [InlineData("News__MaxFeedBytes", "0", "News:MaxFeedBytes")]
+    [InlineData("Caseworkers__InviteValidity", "00:00:01", "Caseworkers:InviteValidity")]
+    [InlineData("Caseworkers__TokenLookupsPerMinute", "5000", "Caseworkers:TokenLookupsPerMinute")]
+    [InlineData("Crypto__MasterKeyPath", " ", "Crypto:MasterKeyPath")]
+    public async Task CheckReportsEachSectionsBadValueThroughTheHostsOwnValidation(string variable, string value, string key)
+    {
+        await using var emulator = await BotApiEmulator.StartAsync();
+        var settings = Settings(emulator, emulator.Token);
+        settings[variable] = value;
+
+        var check = await RunAsync(["check"], settings);
+
+        Assert.Equal(1, check.ExitCode);
+        Assert.Contains("PROBLEM  configuration: " + key, check.Output);
+        Assert.DoesNotContain("   at ", check.Output + check.Error);
+        AssertNothingCreated();
+    }
+
     private static Dictionary<string, string> Settings(BotApiEmulator emulator, string token) => new()
     {
         ["Telegram__BotToken"] = token,

@@ -92,6 +92,48 @@ public sealed class StrictWindowTests
         Assert.Equal(1, emulator.PeakMessagesInOneSecond);
     }
 
+    [Theory]
+    [InlineData(502)]
+    [InlineData(503)]
+    public async Task StrictWindowDoesNotCountARequestAGatewayAnswered(int status)
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var emulator = await BotApiEmulator.StartAsync(new BotApiEmulatorOptions { TimeProvider = time, StrictWindowMessages = 1, PerChatMessagesPerSecond = 1, PerChatBurst = 1 });
+        var client = EmulatorClients.Client(emulator);
+        var user = emulator.CreateUser();
+        emulator.FailNext("sendMessage", status);
+
+        var gateway = await Assert.ThrowsAsync<ApiRequestException>(() => client.SendMessage(user.ChatId, "never reached the Bot API"));
+        await client.SendMessage(user.ChatId, "the same second, the same chat: the only one counted");
+
+        Assert.Equal(status, gateway.ErrorCode);
+        Assert.Equal("the same second, the same chat: the only one counted", Assert.Single(emulator.MessagesIn(user.ChatId)).Text);
+        Assert.Equal(1, emulator.PeakMessagesInOneSecond);
+        Assert.Equal(0, emulator.Count429);
+    }
+
+    [Theory]
+    [InlineData(500)]
+    [InlineData(504)]
+    public async Task StrictWindowCountsARequestTheBotApiSaw(int status)
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var emulator = await BotApiEmulator.StartAsync(new BotApiEmulatorOptions { TimeProvider = time, StrictWindowMessages = 1 });
+        var client = EmulatorClients.Client(emulator);
+        var users = Enumerable.Range(0, 3).Select(_ => emulator.CreateUser()).ToList();
+        emulator.FailNext("sendMessage", status);
+
+        var failed = await Assert.ThrowsAsync<ApiRequestException>(() => client.SendMessage(users[0].ChatId, "reached the Bot API, then failed"));
+        var limited = await Assert.ThrowsAsync<ApiRequestException>(() => client.SendMessage(users[1].ChatId, "the same second"));
+        time.Advance(TimeSpan.FromSeconds(1));
+        await client.SendMessage(users[2].ChatId, "a second later");
+
+        Assert.Equal(status, failed.ErrorCode);
+        Assert.Equal(429, limited.ErrorCode);
+        Assert.Empty(emulator.MessagesIn(users[0].ChatId));
+        Assert.Single(emulator.MessagesIn(users[2].ChatId));
+    }
+
     [Fact]
     public async Task StrictWindowWithRandom502sAnswersBoth()
     {
