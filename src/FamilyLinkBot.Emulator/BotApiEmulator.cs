@@ -352,6 +352,8 @@ public sealed partial class BotApiEmulator : IAsyncDisposable
 
     internal int BotActivity(long chatId) => _chats.Activity(chatId);
 
+    internal int BotMessageActivity(long chatId) => _chats.MessageActivity(chatId);
+
     internal bool IsUpdateDelivered(int updateId) => _updates.IsDelivered(updateId);
 
     internal CallbackAnswer? FindAnswer(string queryId) => _queries.FindAnswer(queryId);

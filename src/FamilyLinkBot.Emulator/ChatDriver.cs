@@ -22,6 +22,9 @@ public sealed class ChatDriver(BotApiEmulator emulator, EmulatedUser user)
     /// <summary>After the first response, wait until the chat has been quiet this long.</summary>
     public TimeSpan QuietPeriod { get; set; } = TimeSpan.FromMilliseconds(150);
 
+    /// <summary>How long a press answered only by its callback answer waits for a message to follow.</summary>
+    public TimeSpan ToastOnlyWait { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The bot's messages in this chat that are still there, oldest first.</summary>
     public IReadOnlyList<BotMessage> Replies =>
         _emulator.MessagesIn(ChatId).Where(m => m.IsFromBot && !m.IsDeleted).ToList();
@@ -128,6 +131,7 @@ public sealed class ChatDriver(BotApiEmulator emulator, EmulatedUser user)
     private async Task<BotMessage> Respond(Func<int> send, string awaited)
     {
         var activityBefore = _emulator.BotActivity(ChatId);
+        var messagesBefore = _emulator.BotMessageActivity(ChatId);
         var revisionBefore = _emulator.CurrentRevision;
         var deadline = DateTime.UtcNow + Timeout;
         var updateId = send();
@@ -138,6 +142,13 @@ public sealed class ChatDriver(BotApiEmulator emulator, EmulatedUser user)
         if (!responded)
         {
             throw _emulator.TimeoutError(ChatId, awaited);
+        }
+
+        // Only the press's callback answer so far: the bot answers a press once its change is stored, and the message
+        // it leads to goes through the outbox a moment later. Wait a little for it; a press that only toasts costs this.
+        if (_emulator.BotMessageActivity(ChatId) == messagesBefore)
+        {
+            await _emulator.Changed.WaitAsync(() => _emulator.BotMessageActivity(ChatId) != messagesBefore, ToastOnlyWait, CancellationToken.None);
         }
 
         await QuietAsync(deadline);

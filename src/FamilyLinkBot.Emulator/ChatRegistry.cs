@@ -95,6 +95,15 @@ internal sealed class ChatRegistry
         }
     }
 
+    /// <summary>The chat's activity other than callback answers: messages sent, edited or deleted.</summary>
+    public int MessageActivity(long chatId)
+    {
+        lock (Gate)
+        {
+            return _chats.TryGetValue(chatId, out var chat) ? chat.Activity - chat.CallbackAnswers : 0;
+        }
+    }
+
     public void Touch(long chatId)
     {
         lock (Gate)
@@ -102,6 +111,7 @@ internal sealed class ChatRegistry
             if (_chats.TryGetValue(chatId, out var chat))
             {
                 chat.Activity++;
+                chat.CallbackAnswers++;
             }
         }
     }

@@ -24,6 +24,9 @@ internal sealed class ChatState(Chat chat, string chatInstance)
     // Bot sends, edits, deletions and callback answers in this chat: what "the bot responded" means.
     public int Activity { get; set; }
 
+    // Callback answers alone: a press's toast comes at once, the message it leads to may come a moment later.
+    public int CallbackAnswers { get; set; }
+
     public IReadOnlyList<BotMessage> Messages => _messages;
 
     public BotMessage? Find(int messageId) =>

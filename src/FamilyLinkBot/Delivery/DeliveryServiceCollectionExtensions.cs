@@ -1,4 +1,5 @@
 using FamilyLinkBot.Conversations;
+using FamilyLinkBot.Storage;
 using FamilyLinkBot.Telegram;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -24,8 +25,20 @@ public static class DeliveryServiceCollectionExtensions
         builder.Services.AddSingleton<TelegramSender>();
         builder.Services.AddSingleton<TelegramCircuit>();
         // Real time whatever clock the bot is given: the limit is Telegram's, on the wall clock.
-        builder.Services.AddSingleton<ISendRateLimiter>(s => new SlidingWindowRateLimiter(
+        // One process: the window in memory. An engine several instances share: the window in the database as well
+        // (docs/DESIGN.md#12-scale-out), since Telegram counts per bot.
+        builder.Services.AddSingleton(s => new SlidingWindowRateLimiter(
             s.GetRequiredService<IOptions<DeliveryOptions>>().Value.MessagesPerSecond, TimeSpan.FromSeconds(1), TimeProvider.System));
+        builder.Services.AddSingleton<ISendRateLimiter>(s =>
+        {
+            var local = s.GetRequiredService<SlidingWindowRateLimiter>();
+            var database = s.GetRequiredService<Database>();
+            return database.Dialect.SharedByInstances
+                ? new SharedSendRateLimiter(
+                    database, local, s.GetRequiredService<IOptions<DeliveryOptions>>().Value.MessagesPerSecond, TimeSpan.FromSeconds(1),
+                    s.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SharedSendRateLimiter>>())
+                : local;
+        });
         builder.Services.AddSingleton<SystemKey>();
         builder.Services.AddSingleton<IAudienceQuery, AllAudienceQuery>();
         builder.Services.AddSingleton<IAudienceQuery, LanguageAudienceQuery>();

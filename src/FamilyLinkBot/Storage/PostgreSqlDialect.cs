@@ -202,6 +202,14 @@ public sealed class PostgreSqlDialect : SqlDialect
         }
     }
 
+    public override async Task LockAsync(UnitOfWork db, string name, CancellationToken cancellationToken)
+    {
+        await using var command = db.Command("SELECT pg_advisory_xact_lock(hashtextextended(@name, 7));").With("@name", "familylinkbot:" + name);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public override string NowMilliseconds => "CAST(floor(extract(epoch FROM clock_timestamp()) * 1000) AS bigint)";
+
     public override string ZeroesLike(string blob) => $"decode(repeat('00', length({blob})), 'hex')";
 
     public override string BlobAsText(string blob) => $"convert_from({blob}, 'UTF8')";

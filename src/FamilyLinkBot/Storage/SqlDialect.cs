@@ -88,6 +88,12 @@ public abstract class SqlDialect : IDisposable
     /// </summary>
     public abstract Task<HeldLock?> TryHoldAsync(string name, CancellationToken cancellationToken);
 
+    /// <summary>Takes the lock <paramref name="name"/> until the transaction ends (SQLite's single writer holds every lock already).</summary>
+    public virtual Task LockAsync(UnitOfWork db, string name, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The database server's clock in unix milliseconds, as an SQL expression (one clock for every instance).</summary>
+    public abstract string NowMilliseconds { get; }
+
     /// <summary>A zero-length blob literal (a placeholder for a payload written once its row id is known).</summary>
     public abstract string EmptyBlob { get; }
 

@@ -139,6 +139,8 @@ public sealed class SqliteDialect : SqlDialect
         public override ValueTask DisposeAsync() => file.DisposeAsync();
     }
 
+    public override string NowMilliseconds => "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
+
     public override string EmptyBlob => "x''";
 
     public override string JsonArrayValues(string parameter) => $"SELECT value FROM json_each({parameter})";
