@@ -216,10 +216,17 @@ public sealed class PrivacyTests : IAsyncLifetime
         var store = _bot.Service<FamilyLinkBot.Delivery.BroadcastStore>();
         await using (var db = await _bot.Service<Database>().BeginAsync())
         {
-            // No recipients exist, so the running one stays running with nothing to send.
             ended = await store.CreateAsync(db, "Rally on Monday", FamilyLinkBot.Delivery.Audience.All, null, _time.GetUtcNow(), CancellationToken.None);
             await store.FinishAsync(db, ended, FamilyLinkBot.Delivery.BroadcastState.Cancelled, _time.GetUtcNow(), CancellationToken.None);
             running = await store.CreateAsync(db, "Legal aid on Tuesday", FamilyLinkBot.Delivery.Audience.All, null, _time.GetUtcNow(), CancellationToken.None);
+            // The running one keeps a message in flight (claimed by another instance that never finishes it), so the
+            // runner cannot finish it whenever it looks.
+            await using var inFlight = db.Command(
+                    "INSERT INTO outbox (chat_ref, lane, payload, not_before, created_at, broadcast_id, claimed_by, claimed_until) " +
+                    "VALUES (NULL, 2, @empty, 1000, 1000, @id, 'elsewhere:0', 253402300799000);")
+                .With("@empty", Array.Empty<byte>())
+                .With("@id", running);
+            await inFlight.ExecuteNonQueryAsync();
             await db.CommitAsync();
         }
 
