@@ -12,7 +12,8 @@ using Telegram.Bot.Exceptions;
 namespace FamilyLinkBot.Hosting;
 
 /// <summary>
-/// The program's sub-commands (docs/DESIGN.md#9-running-it): <c>keygen</c>, <c>rotate-key --new PATH</c>, <c>check</c> and <c>sandbox</c> (§11). Each prints
+/// The program's sub-commands (docs/DESIGN.md#9-running-it): <c>keygen</c>, <c>rotate-key --new PATH</c>, <c>check</c>,
+/// <c>migrate-to-postgres --from PATH</c> (docs/DESIGN.md#12-scale-out) and <c>sandbox</c> (docs/DESIGN.md#11-sandbox). Each prints
 /// what it did or what is wrong, never a key or the token, and returns the process exit code. The arguments were
 /// checked by <see cref="CommandLine"/> first.
 /// </summary>
@@ -26,6 +27,7 @@ public static class SubCommands
             {
                 "keygen" => Keygen(args, output, error),
                 "rotate-key" => await RotateKeyAsync(args, output, error, cancellationToken),
+                MigrateToPostgresCommand.Name => await MigrateToPostgresCommand.RunAsync(args, output, error, cancellationToken),
                 "sandbox" => await Sandbox.SandboxCommand.RunAsync(args[1..], output, error, cancellationToken),
                 _ => await CheckAsync(args, output, cancellationToken),
             };
