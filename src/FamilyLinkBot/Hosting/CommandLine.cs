@@ -26,7 +26,7 @@ public static class CommandLine
 {
     public const int UsageExitCode = 2;
 
-    public static readonly IReadOnlyList<string> SubCommandNames = ["check", "keygen", "rotate-key", "sandbox"];
+    public static readonly IReadOnlyList<string> SubCommandNames = ["check", "keygen", "migrate-to-postgres", "rotate-key", "sandbox"];
 
     /// <summary>Configuration sections that may be overridden as <c>--Section:Key=Value</c>.</summary>
     private static readonly string[] Sections =
@@ -90,6 +90,17 @@ public static class CommandLine
                 if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
                 {
                     return "rotate-key needs --new <path of the new key file>.";
+                }
+
+                i++;
+                continue;
+            }
+
+            if (subCommand == "migrate-to-postgres" && arg == "--from")
+            {
+                if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    return "migrate-to-postgres needs --from <path of the SQLite database>.";
                 }
 
                 i++;
@@ -162,13 +173,16 @@ public static class CommandLine
                FamilyLinkBot sandbox                       try the bot without Telegram on http://127.0.0.1:5080
                FamilyLinkBot keygen [path]                 write a new master key file (never overwrites one)
                FamilyLinkBot rotate-key --new PATH         re-wrap every data key under a new master key
+               FamilyLinkBot migrate-to-postgres --from PATH
+                                                           copy an SQLite deployment into the configured PostgreSQL database
                FamilyLinkBot --help | --version
 
         Main settings (appsettings.json, or environment variables such as Telegram__BotToken):
           Telegram:BotToken          the token from @BotFather (required)
           Telegram:Mode              Polling (default) or Webhook (with Telegram:WebhookUrl, WebhookSecret, ListenUrl)
           Admins:UserIds             Telegram user ids of admins; without any, the bot prints a one-time /setup code at start
-          Storage:ConnectionString   the SQLite file (default data/familylinkbot.db)
+          Storage:Provider           Sqlite (default) or PostgreSQL
+          Storage:ConnectionString   the SQLite file (default data/familylinkbot.db), or an Npgsql connection string
           Crypto:MasterKeyPath       the master key file (default data/master.key); keep a copy apart from backups
           News:Feeds                 RSS/Atom feeds for news alerts
           Monitoring:Enabled         /healthz and /metrics on Monitoring:ListenUrl (default off; loopback)

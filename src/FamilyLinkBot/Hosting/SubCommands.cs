@@ -12,7 +12,8 @@ using Telegram.Bot.Exceptions;
 namespace FamilyLinkBot.Hosting;
 
 /// <summary>
-/// The program's sub-commands (docs/DESIGN.md#9-running-it): <c>keygen</c>, <c>rotate-key --new PATH</c>, <c>check</c> and <c>sandbox</c> (§11). Each prints
+/// The program's sub-commands (docs/DESIGN.md#9-running-it): <c>keygen</c>, <c>rotate-key --new PATH</c>, <c>check</c>,
+/// <c>migrate-to-postgres --from PATH</c> (docs/DESIGN.md#12-scale-out) and <c>sandbox</c> (docs/DESIGN.md#11-sandbox). Each prints
 /// what it did or what is wrong, never a key or the token, and returns the process exit code. The arguments were
 /// checked by <see cref="CommandLine"/> first.
 /// </summary>
@@ -26,6 +27,7 @@ public static class SubCommands
             {
                 "keygen" => Keygen(args, output, error),
                 "rotate-key" => await RotateKeyAsync(args, output, error, cancellationToken),
+                MigrateToPostgresCommand.Name => await MigrateToPostgresCommand.RunAsync(args, output, error, cancellationToken),
                 "sandbox" => await Sandbox.SandboxCommand.RunAsync(args[1..], output, error, cancellationToken),
                 _ => await CheckAsync(args, output, cancellationToken),
             };
@@ -125,13 +127,19 @@ public static class SubCommands
 
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         var crypto = CryptoOptionsFrom(builder.Configuration);
+        SqlDialect? dialect = null;
         try
         {
-            await CheckStoreAsync(storage, crypto, Report, cancellationToken);
+            dialect = storage.CreateDialect();
+            await CheckStoreAsync(dialect, crypto, Report, cancellationToken);
         }
         catch (Exception ex) when (ex is StartupException or MasterKeyException or DbException or InvalidOperationException)
         {
-            Report(false, ex is DbException ? "database: " + (storage.CreateDialect().DescribeError(ex) ?? "error") : ex.Message);
+            Report(false, ex is DbException db && dialect is not null ? "database: " + DatabaseProblem.Describe(storage, dialect, db) : ex.Message);
+        }
+        finally
+        {
+            dialect?.Dispose();
         }
 
         if (failures.Any(f => f.StartsWith("Telegram:", StringComparison.Ordinal)))
@@ -149,9 +157,8 @@ public static class SubCommands
     }
 
     /// <summary>The database (opened read-only, never created or migrated) and whether the key matches it.</summary>
-    private static async Task CheckStoreAsync(StorageOptions storage, CryptoOptions crypto, Action<bool, string> report, CancellationToken cancellationToken)
+    private static async Task CheckStoreAsync(SqlDialect dialect, CryptoOptions crypto, Action<bool, string> report, CancellationToken cancellationToken)
     {
-        var dialect = storage.CreateDialect();
         var path = dialect.Location;
         byte[]? keyCheck = null;
         byte[]? rotationCheck = null;
@@ -166,7 +173,9 @@ public static class SubCommands
             var integrity = await dialect.IntegrityProblemAsync(connection, cancellationToken);
             var version = await dialect.SchemaVersionAsync(connection, null, cancellationToken);
             report(integrity is null, $"database {path}" + (integrity is null ? "" : ": " + integrity));
-            report(version <= Migrator.LatestVersion, version == Migrator.LatestVersion
+            report(version <= Migrator.LatestVersion, version == 0
+                ? $"schema: none yet; the first start creates it (version {Migrator.LatestVersion})"
+                : version == Migrator.LatestVersion
                 ? $"schema version {version}"
                 : version < Migrator.LatestVersion
                     ? $"schema version {version}; the next start migrates it to {Migrator.LatestVersion} (back up first)"

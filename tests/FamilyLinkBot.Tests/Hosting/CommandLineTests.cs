@@ -28,6 +28,9 @@ public sealed class CommandLineTests
     [InlineData("check", "--verbose")]
     [InlineData("keygen", "a.key", "b.key")]
     [InlineData("rotate-key", "--new")]
+    [InlineData("migrate-to-postgres", "--from")]
+    [InlineData("migrate-to-postgres", "--from", "--Storage:Provider=PostgreSQL")]
+    [InlineData("migrate-to-postgres", "data/familylinkbot.db")]
     [InlineData("check", "--Sandbox:ListenUrl=http://127.0.0.1:1")]
     public void AnythingElseIsRefused(params string[] args)
     {
@@ -44,6 +47,8 @@ public sealed class CommandLineTests
     [InlineData("keygen", "new.key")]
     [InlineData("rotate-key", "--new", "new.key", "--Crypto:MasterKeyPath=old.key")]
     [InlineData("sandbox", "--Sandbox:ListenUrl=http://127.0.0.1:5081")]
+    [InlineData("migrate-to-postgres", "--from", "data/familylinkbot.db")]
+    [InlineData("migrate-to-postgres", "--from", "data/familylinkbot.db", "--Storage:Provider=PostgreSQL", "--Storage:ConnectionString", "Host=db;Database=flb")]
     public void KnownSubCommandsWithTheirOptionsRun(params string[] args)
     {
         var parsed = CommandLine.Parse(args);

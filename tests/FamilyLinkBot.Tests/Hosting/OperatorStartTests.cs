@@ -28,7 +28,7 @@ public sealed class OperatorStartTests : IDisposable
         var run = await RunAsync([argument], new() { ["Telegram__BotToken"] = WellFormedToken });
 
         Assert.Equal(0, run.ExitCode);
-        foreach (var expected in new[] { "Usage:", "check", "sandbox", "keygen", "rotate-key", "Telegram:BotToken", "Admins:UserIds", "docs/OPERATIONS.md" })
+        foreach (var expected in new[] { "Usage:", "check", "sandbox", "keygen", "rotate-key", "migrate-to-postgres", "Storage:Provider", "Telegram:BotToken", "Admins:UserIds", "docs/OPERATIONS.md" })
         {
             Assert.Contains(expected, run.Output);
         }
