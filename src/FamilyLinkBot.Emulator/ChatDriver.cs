@@ -20,10 +20,13 @@ public sealed class ChatDriver(BotApiEmulator emulator, EmulatedUser user)
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>After the first response, wait until the chat has been quiet this long.</summary>
-    public TimeSpan QuietPeriod { get; set; } = TimeSpan.FromMilliseconds(150);
+    public TimeSpan QuietPeriod { get; set; } = DefaultQuietPeriod;
+
+    /// <summary>The <see cref="QuietPeriod"/> of drivers made from now on (a slower store may want a longer one).</summary>
+    public static TimeSpan DefaultQuietPeriod { get; set; } = TimeSpan.FromMilliseconds(150);
 
     /// <summary>How long a press answered only by its callback answer waits for a message to follow.</summary>
-    public TimeSpan ToastOnlyWait { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan ToastOnlyWait { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>The bot's messages in this chat that are still there, oldest first.</summary>
     public IReadOnlyList<BotMessage> Replies =>

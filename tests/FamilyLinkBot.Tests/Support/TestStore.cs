@@ -19,8 +19,19 @@ public static class TestStore
 
     private static readonly Lazy<string?> Server = new(() => Environment.GetEnvironmentVariable("FLB_TEST_POSTGRES") is { Length: > 0 } s ? s : null);
 
-    public static bool IsPostgreSql { get; } =
-        string.Equals(Environment.GetEnvironmentVariable("FLB_TEST_STORE"), "PostgreSQL", StringComparison.OrdinalIgnoreCase);
+    public static bool IsPostgreSql { get; } = PostgreSqlChosen();
+
+    private static bool PostgreSqlChosen()
+    {
+        var chosen = string.Equals(Environment.GetEnvironmentVariable("FLB_TEST_STORE"), "PostgreSQL", StringComparison.OrdinalIgnoreCase);
+        if (chosen)
+        {
+            // Every write is a round trip to a server sharing the two cores: a reply's second message may come a little later.
+            FamilyLinkBot.Testing.ChatDriver.DefaultQuietPeriod = TimeSpan.FromMilliseconds(300);
+        }
+
+        return chosen;
+    }
 
     /// <summary>The storage settings for a bot whose data lives in <paramref name="dataFolder"/>.</summary>
     public static Dictionary<string, string?> Settings(string dataFolder) =>
