@@ -1,5 +1,6 @@
 using FamilyLinkBot.Crypto;
 using FamilyLinkBot.Storage;
+using FamilyLinkBot.Storage.PostgreSQL;
 using FamilyLinkBot.Telegram;
 using System.Data.Common;
 using Microsoft.Extensions.Configuration;

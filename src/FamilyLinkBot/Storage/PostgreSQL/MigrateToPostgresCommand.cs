@@ -1,12 +1,13 @@
 using System.Data.Common;
 using System.Globalization;
 using FamilyLinkBot.Crypto;
+using FamilyLinkBot.Hosting;
 using FamilyLinkBot.Storage;
 using FamilyLinkBot.Storage.PostgreSQL;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
 
-namespace FamilyLinkBot.Hosting;
+namespace FamilyLinkBot.Storage.PostgreSQL;
 
 /// <summary>
 /// <c>migrate-to-postgres --from PATH</c> (docs/DESIGN.md#12-scale-out): brings the configured PostgreSQL database to

@@ -3,14 +3,14 @@ using System.Globalization;
 using FamilyLinkBot.Storage;
 using Npgsql;
 
-namespace FamilyLinkBot.Hosting;
+namespace FamilyLinkBot.Storage;
 
 /// <summary>
 /// A database error as the one line an operator needs from <c>check</c> and <c>migrate-to-postgres</c>: where it
 /// happened and what to fix, from the error's kind and code only (an engine's message may quote values), never a
 /// password or a stack trace.
 /// </summary>
-internal static class DatabaseProblem
+public static class DatabaseProblem
 {
     public static string Describe(StorageOptions storage, SqlDialect dialect, DbException error)
     {
