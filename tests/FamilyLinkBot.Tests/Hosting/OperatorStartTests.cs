@@ -309,23 +309,9 @@ public sealed class OperatorStartTests : IDisposable
         return count;
     }
 
-    private async Task<(int ExitCode, string Output, string Error)> RunAsync(string[] args, Dictionary<string, string> environment)
+    private Task<(int ExitCode, string Output, string Error)> RunAsync(string[] args, Dictionary<string, string> environment)
     {
-        using var process = Process.Start(StartInfo(args, environment))!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await output, await error);
+        return ProgramProcess.RunToEndAsync(StartInfo(args, environment), TimeSpan.FromSeconds(60));
     }
 
     private ProcessStartInfo StartInfo(string[] args, Dictionary<string, string> environment)

@@ -39,10 +39,16 @@ public static class ProgramProcess
             start.Environment[key] = value;
         }
 
+        return await RunToEndAsync(start, TimeSpan.FromSeconds(90));
+    }
+
+    /// <summary>Runs <paramref name="start"/> (output redirected) to its end, killed after <paramref name="limit"/>.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunToEndAsync(ProcessStartInfo start, TimeSpan limit)
+    {
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        using var timeout = new CancellationTokenSource(limit);
         try
         {
             await process.WaitForExitAsync(timeout.Token);
