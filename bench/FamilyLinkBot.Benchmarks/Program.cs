@@ -18,7 +18,8 @@ public static class Program
                 BenchmarkRunner.Run<FieldEncryptionBenchmark>(args: args.Skip(1).ToArray());
                 return 0;
             case "updates":
-                return await UpdatesRun.RunAsync(Arg(args, "--updates", 20_000), Arg(args, "--users", 20_000));
+                return await UpdatesRun.RunAsync(
+                    Arg(args, "--updates", 20_000), Arg(args, "--users", 20_000), Text(args, "--postgres"), Arg(args, "--instances", 1));
             case "startup":
                 return await StartupRun.RunAsync(Arg(args, "--runs", 5), Arg(args, "--idle-seconds", 15));
             case "broadcast":
@@ -30,7 +31,7 @@ public static class Program
             case "relevance":
                 return RelevanceRun.Run(Text(args, "--corpus"), Text(args, "--rules"), args.Contains("--quiet"));
             default:
-                Console.WriteLine("usage: crypto [BenchmarkDotNet args] | updates [--updates N --users N] | startup [--runs N --idle-seconds N] | broadcast [--recipients N --rate R --paid --unlimited --strict WINDOW --fail502 PERCENT] | many [--people N --rate R] | relevance [--corpus PATH --rules PATH --quiet]");
+                Console.WriteLine("usage: crypto [BenchmarkDotNet args] | updates [--updates N --users N --postgres CONN --instances N] | startup [--runs N --idle-seconds N] | broadcast [--recipients N --rate R --paid --unlimited --strict WINDOW --fail502 PERCENT] | many [--people N --rate R] | relevance [--corpus PATH --rules PATH --quiet]");
                 return mode == "help" ? 0 : 2;
         }
     }

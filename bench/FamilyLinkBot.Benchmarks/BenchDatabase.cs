@@ -1,0 +1,45 @@
+using Npgsql;
+
+namespace FamilyLinkBot.Benchmarks;
+
+/// <summary>
+/// A fresh database for one run on the PostgreSQL server named by <c>--postgres</c> (its role may CREATE DATABASE),
+/// dropped at the end, so every run starts from the same empty schema (docs/DESIGN.md#12-scale-out).
+/// </summary>
+public sealed class BenchDatabase : IAsyncDisposable
+{
+    private readonly string _server;
+
+    private BenchDatabase(string server, string name)
+    {
+        _server = server;
+        Name = name;
+        ConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
+    }
+
+    public string Name { get; }
+
+    public string ConnectionString { get; }
+
+    public static async Task<BenchDatabase> CreateAsync(string server)
+    {
+        var database = new BenchDatabase(server, "flb_bench_" + Guid.NewGuid().ToString("N")[..16]);
+        // template0 with the C collation, as the test fixture does: keyset cursors order as SQLite's BINARY.
+        await database.OnServerAsync($"CREATE DATABASE {database.Name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C';");
+        return database;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // FORCE: the bot processes were killed, but the server may not have noticed their connections yet.
+        await OnServerAsync($"DROP DATABASE IF EXISTS {Name} WITH (FORCE);");
+    }
+
+    private async Task OnServerAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_server);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
