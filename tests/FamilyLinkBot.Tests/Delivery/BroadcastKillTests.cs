@@ -42,6 +42,8 @@ public sealed class BroadcastKillTests : IAsyncLifetime
         // A child process answers a button before its edit goes out; under a loaded test run the gap can pass 150 ms.
         var admin = _emulator.Driver(adminUser);
         admin.QuietPeriod = TimeSpan.FromSeconds(1);
+        // The first answer after a child starts waits for a cold process (JIT, migrations, getMe, commands) on a busy machine.
+        admin.Timeout = TimeSpan.FromSeconds(60);
         var settings = new Dictionary<string, string?> { ["Admins:UserIds:0"] = adminUser.Id.ToString(CultureInfo.InvariantCulture) };
         await using var seeding = await TestBot.StartAsync(_emulator, _folder.Path, settings);
         await admin.Says("/start");
