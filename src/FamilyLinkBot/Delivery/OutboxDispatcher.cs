@@ -50,7 +50,7 @@ public sealed class OutboxDispatcher : BackgroundService
     private readonly ConcurrentDictionary<long, string> _broadcastTexts = new();
     // When each item last failed (circuit clock), to tell its own failures from an outage; cleared when it settles.
     private readonly ConcurrentDictionary<long, long> _lastFailure = new();
-    private readonly GroupCommit<long, byte[]?> _claims;
+    private readonly GroupCommit<DueItem, Claimed?> _claims;
     private readonly GroupCommit<Settlement, Settled> _records;
     private DateTimeOffset _pausedUntil = DateTimeOffset.MinValue;
 
@@ -87,10 +87,14 @@ public sealed class OutboxDispatcher : BackgroundService
         MaxInFlight = Math.Clamp(_options.MessagesPerSecond / 4, 4, 32);
         // This run's claims: the instance name lets the next run of the same instance release them at once.
         Claimant = _options.Instance + ":" + Guid.NewGuid().ToString("N")[..12];
-        _claims = new GroupCommit<long, byte[]?>(database, (db, id) => _store.ClaimAsync(db, id, Claimant, _time.GetUtcNow(), CancellationToken.None));
+        // Writers side by side where the engine allows it: one claim or outcome is a few statements, and a single
+        // writer would bound sending by its round trips to the server.
+        var writers = database.Dialect.SingleWriter ? 1 : 4;
+        _claims = new GroupCommit<DueItem, Claimed?>(database, ClaimAsync, writers: writers);
         // The chats' locks first, in the order update batches take them: recording never deadlocks with a /panic.
         _records = new GroupCommit<Settlement, Settled>(
-            database, ApplyAsync, prepare: (db, batch) => db.Dialect.LockChatsByRefAsync(db, batch.Select(s => s.ChatRef), CancellationToken.None));
+            database, ApplyAsync, prepare: (db, batch) => db.Dialect.LockChatsByRefAsync(db, batch.Select(s => s.ChatRef), CancellationToken.None),
+            writers: writers);
     }
 
     /// <summary>Who this process's claims name: "&lt;Delivery:Instance&gt;:&lt;random per start&gt;".</summary>
@@ -273,62 +277,44 @@ public sealed class OutboxDispatcher : BackgroundService
         DateTimeOffset? retryAt = null;
         try
         {
-            var payload = await _claims.WriteAsync(item.Id);
-            if (payload is null)
+            using var claimed = await _claims.WriteAsync(item);
+            if (claimed is not { Chat: { } chat })
             {
                 rateSlot.Refund(); // sent, cancelled or erased meanwhile, or another process holds it: no request made
                 return;
             }
 
-            ChatRecord? chat;
-            OutgoingMessage? message;
-            await using (var db = await ReadAsync(cancellationToken))
+            var message = item.BroadcastId is null ? OutboxStore.Decrypt(chat.Key, item.Id, claimed.Payload) : claimed.Broadcast;
+            if (message is null)
             {
-                chat = await _chats.GetAsync(db, item.ChatRef, cancellationToken);
-                if (chat is null)
-                {
-                    rateSlot.Refund();
-                    return;
-                }
-
-                message = item.BroadcastId is { } broadcastId
-                    ? await BroadcastMessageAsync(db, broadcastId, cancellationToken)
-                    : OutboxStore.Decrypt(chat.Key, item.Id, payload);
+                rateSlot.Refund();
+                retryAt = await RecordAsync(item, chat, new SendOutcome(SendResult.Refused) { Error = "broadcast gone" }, _circuit.Now());
+                return;
             }
 
-            using (chat)
+            message = WithPhrase(item.Lane, chat, message);
+            var started = _circuit.Now();
+            var outcome = await _sender.SendAsync(chat.TelegramChatId, item.Lane, message, cancellationToken);
+            if (outcome.NotCounted)
             {
-                if (message is null)
-                {
-                    rateSlot.Refund();
-                    retryAt = await RecordAsync(item, chat, new SendOutcome(SendResult.Refused) { Error = "broadcast gone" }, _circuit.Now());
-                    return;
-                }
-
-                message = WithPhrase(item.Lane, chat, message);
-                var started = _circuit.Now();
-                var outcome = await _sender.SendAsync(chat.TelegramChatId, item.Lane, message, cancellationToken);
-                if (outcome.NotCounted)
-                {
-                    rateSlot.Refund();
-                    _scheduler.NotCounted(item);
-                }
-                else
-                {
-                    rateSlot.Dispose();
-                }
-
-                if (outcome.Result == SendResult.Unreachable)
-                {
-                    _circuit.Unreachable(item.Id);
-                }
-                else
-                {
-                    _circuit.Answered();
-                }
-
-                retryAt = await RecordAsync(item, chat, outcome, started);
+                rateSlot.Refund();
+                _scheduler.NotCounted(item);
             }
+            else
+            {
+                rateSlot.Dispose();
+            }
+
+            if (outcome.Result == SendResult.Unreachable)
+            {
+                _circuit.Unreachable(item.Id);
+            }
+            else
+            {
+                _circuit.Answered();
+            }
+
+            retryAt = await RecordAsync(item, chat, outcome, started);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -354,6 +340,39 @@ public sealed class OutboxDispatcher : BackgroundService
             _scheduler.Finished(item, retryAt);
             _outbox.Nudge();
         }
+    }
+
+    /// <summary>
+    /// Claims the row and reads what sending it needs (the chat, and a broadcast's text) in the same transaction; null
+    /// when the row is no longer this process's to send.
+    /// </summary>
+    private async Task<Claimed?> ClaimAsync(UnitOfWork db, DueItem item)
+    {
+        var payload = await _store.ClaimAsync(db, item.Id, Claimant, _time.GetUtcNow(), CancellationToken.None);
+        if (payload is null)
+        {
+            return null;
+        }
+
+        var chat = await _chats.GetAsync(db, item.ChatRef, CancellationToken.None);
+        try
+        {
+            var broadcast = chat is not null && item.BroadcastId is { } broadcastId
+                ? await BroadcastMessageAsync(db, broadcastId, CancellationToken.None)
+                : null;
+            return new Claimed(payload, chat, broadcast);
+        }
+        catch
+        {
+            chat?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A claimed row: its payload, its chat (null when erased meanwhile) and, for a broadcast, its text.</summary>
+    private sealed record Claimed(byte[] Payload, ChatRecord? Chat, OutgoingMessage? Broadcast) : IDisposable
+    {
+        public void Dispose() => Chat?.Dispose();
     }
 
     /// <summary>A read-only transaction: reading a payload must not take a write lock.</summary>

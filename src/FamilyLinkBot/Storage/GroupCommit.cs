@@ -12,15 +12,25 @@ namespace FamilyLinkBot.Storage;
 /// </summary>
 internal sealed class GroupCommit<TItem, TResult>
 {
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Pending> _queue;
     private readonly Database _database;
     private readonly Func<UnitOfWork, TItem, Task<TResult>> _apply;
     private readonly Func<UnitOfWork, IEnumerable<TItem>, Task>? _prepare;
     private readonly int _maxBatch;
+    private readonly int _writers;
 
     /// <param name="prepare">Runs first in every transaction with all of its items (to take their locks in one order).</param>
-    public GroupCommit(Database database, Func<UnitOfWork, TItem, Task<TResult>> apply, int maxBatch = 256, Func<UnitOfWork, IEnumerable<TItem>, Task>? prepare = null)
+    /// <param name="writers">
+    /// How many batches may be written at once: 1 on an engine with one writer; more where writers run side by side
+    /// (each batch then takes its locks in one order through <paramref name="prepare"/>).
+    /// </param>
+    public GroupCommit(
+        Database database, Func<UnitOfWork, TItem, Task<TResult>> apply, int maxBatch = 256, Func<UnitOfWork, IEnumerable<TItem>, Task>? prepare = null,
+        int writers = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(writers);
+        _writers = writers;
+        _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = writers == 1 });
         _database = database;
         _apply = apply;
         _prepare = prepare;
@@ -42,8 +52,10 @@ internal sealed class GroupCommit<TItem, TResult>
     /// <summary>No more writes: <see cref="RunAsync"/> ends once the queued ones are committed.</summary>
     public void Complete() => _queue.Writer.TryComplete();
 
-    /// <summary>The writer loop; runs until <see cref="Complete"/> and the queue is empty.</summary>
-    public async Task RunAsync()
+    /// <summary>The writer loops; run until <see cref="Complete"/> and the queue is empty.</summary>
+    public Task RunAsync() => _writers == 1 ? WriteLoopAsync() : Task.WhenAll(Enumerable.Range(0, _writers).Select(_ => Task.Run(WriteLoopAsync)));
+
+    private async Task WriteLoopAsync()
     {
         var batch = new List<Pending>(_maxBatch);
         var results = new List<TResult>(_maxBatch);
@@ -80,6 +92,7 @@ internal sealed class GroupCommit<TItem, TResult>
             }
             catch (Exception) when (batch.Count > 1)
             {
+                DiscardResults(results);
                 foreach (var pending in batch)
                 {
                     await WriteAloneAsync(pending);
@@ -87,8 +100,18 @@ internal sealed class GroupCommit<TItem, TResult>
             }
             catch (Exception ex)
             {
+                DiscardResults(results);
                 batch[0].Done.SetException(ex);
             }
+        }
+    }
+
+    // Results of a batch that did not commit are never handed out: any that hold keys are let go now.
+    private static void DiscardResults(List<TResult> results)
+    {
+        foreach (var result in results)
+        {
+            (result as IDisposable)?.Dispose();
         }
     }
 

@@ -36,6 +36,23 @@ public sealed class PostgreSqlDialect : SqlDialect
         }
 
         _location = $"PostgreSQL database {builder.Database} on {builder.Host}:{builder.Port.ToString(CultureInfo.InvariantCulture)}";
+        // Every statement of this program is one of a few hundred fixed texts: prepared once per pooled connection, the
+        // server parses and plans each only once. The program keeps no session state on a pooled connection (advisory
+        // session locks live on a connection of their own and are let go before it returns), so the reset round
+        // (DISCARD ALL, which would also drop the prepared statements) is left out. An operator's own setting wins.
+        // (A plain builder: Npgsql's own says it contains every keyword it knows.)
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
+        {
+            builder.MaxAutoPrepare = 128;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
+        {
+            builder.NoResetOnClose = true;
+        }
+
         _dataSource = NpgsqlDataSource.Create(builder);
         ConnectionString = builder.ConnectionString;
     }
@@ -234,6 +251,11 @@ public sealed class PostgreSqlDialect : SqlDialect
         await connection.OpenAsync(cancellationToken);
         return connection;
     }
+
+    // 40P01 deadlock_detected, 40001 serialization_failure.
+    public override bool IsRetryable(Exception exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure }
+        || exception.InnerException is { } inner && IsRetryable(inner);
 
     public override string? DescribeError(Exception exception) => exception switch
     {

@@ -130,6 +130,12 @@ public abstract class SqlDialect : IDisposable
 
     /// <summary>The error of this engine as one line without data: its code, never its message (which may quote values).</summary>
     public abstract string? DescribeError(Exception exception);
+
+    /// <summary>
+    /// Whether the transaction failed only because another ran beside it (a deadlock the server broke, or a
+    /// serialization failure): the whole transaction may be run again. Never true on SQLite, whose one writer waits.
+    /// </summary>
+    public virtual bool IsRetryable(Exception exception) => false;
 }
 
 /// <summary>A lock held by this process against the database (<see cref="SqlDialect.TryHoldAsync"/>).</summary>

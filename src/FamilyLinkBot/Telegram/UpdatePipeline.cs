@@ -75,27 +75,76 @@ public sealed class UpdatePipeline(
         metrics.UpdatesProcessed(updates.Count);
     }
 
+    /// <summary>
+    /// On an engine with side-by-side writers the batch's chats are split into up to <see cref="ParallelGroups"/>
+    /// groups applied at once, each in its own transaction on its own connection (a chat's updates stay in one group,
+    /// in update-id order); with one writer (SQLite) the batch is one group. A group that cannot be stored propagates:
+    /// the whole batch comes again, and the groups already stored are recognised as processed.
+    /// </summary>
     private async Task ApplyPrivateAsync(List<Update> updates, CancellationToken cancellationToken)
+    {
+        if (database.Dialect.SingleWriter || updates.Count == 1)
+        {
+            await ApplyGroupAsync(updates, cancellationToken);
+            return;
+        }
+
+        var groups = updates
+            .GroupBy(u => ChatOf(u)!.Id)
+            .Select((chat, n) => (Group: n % ParallelGroups, Updates: chat))
+            .GroupBy(c => c.Group, c => c.Updates)
+            .Select(g => g.SelectMany(u => u).OrderBy(u => u.Id).ToList())
+            .ToList();
+        await Task.WhenAll(groups.Select(g => ApplyGroupAsync(g, cancellationToken)));
+    }
+
+    /// <summary>How many groups of a batch are applied at once where writers run side by side.</summary>
+    internal const int ParallelGroups = 8;
+
+    /// <summary>How often a group is run again after a deadlock with another writer before the batch fails.</summary>
+    private const int GroupAttempts = 4;
+
+    private async Task ApplyGroupAsync(List<Update> updates, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await ApplyGroupOnceAsync(updates, cancellationToken);
+                return;
+            }
+            catch (Exception ex) when (attempt < GroupAttempts && database.Dialect.IsRetryable(ex))
+            {
+                // Two writers waited for each other (an update reaching into another chat, say) and the server chose
+                // this one: nothing of it was stored, so it runs again from the start.
+                logger.LogInformation("A batch of {Count} updates met another writer ({Error}); running it again.", updates.Count, database.Dialect.DescribeError(ex));
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 50) * attempt), cancellationToken);
+            }
+        }
+    }
+
+    private async Task ApplyGroupOnceAsync(List<Update> updates, CancellationToken cancellationToken)
     {
         var turns = new List<(Update Update, Turn? Turn)>(updates.Count);
         await using (var db = await database.BeginAsync(cancellationToken))
         {
-            // Every chat of the batch, locked up front in one order: its updates apply in update-id order and once,
+            // Every chat of the group, locked up front in one order: its updates apply in update-id order and once,
             // whichever instance received them (docs/DESIGN.md#12-scale-out).
             await db.Dialect.LockChatsAsync(db, updates.Select(u => chats.IndexOf(ChatOf(u)!.Id)), cancellationToken);
             for (var i = 0; i < updates.Count; i++)
             {
                 var update = updates[i];
                 var savepoint = "u" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                db.Transaction.Save(savepoint);
+                await db.Transaction.SaveAsync(savepoint, cancellationToken);
                 try
                 {
                     turns.Add((update, await ApplyAsync(db, update, cancellationToken)));
-                    db.Transaction.Release(savepoint);
+                    await db.Transaction.ReleaseAsync(savepoint, cancellationToken);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                catch (Exception ex) when ((ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                    && !database.Dialect.IsRetryable(ex))
                 {
-                    db.Transaction.Rollback(savepoint);
+                    await db.Transaction.RollbackAsync(savepoint, cancellationToken);
                     LogFailure(update, ex);
                     await ApologizeAsync(db, update, savepoint, cancellationToken);
                     turns.Add((update, null));
@@ -294,7 +343,7 @@ public sealed class UpdatePipeline(
     /// <summary>After a failure the update's changes were rolled back; it is recorded as done and the user gets a short apology.</summary>
     private async Task ApologizeAsync(UnitOfWork db, Update update, string savepoint, CancellationToken cancellationToken)
     {
-        db.Transaction.Save(savepoint);
+        await db.Transaction.SaveAsync(savepoint, cancellationToken);
         try
         {
             var now = time.GetUtcNow();
@@ -310,12 +359,12 @@ public sealed class UpdatePipeline(
                 await outboxStore.EnqueueAsync(db, chat, Lane.Interactive, new OutgoingMessage { Text = _texts.Get(language, "error.generic") }, now, cancellationToken);
             }
 
-            db.Transaction.Release(savepoint);
+            await db.Transaction.ReleaseAsync(savepoint, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Even the apology failed (the chat's key cannot be read, say): leave the update unrecorded and move on.
-            db.Transaction.Rollback(savepoint);
+            await db.Transaction.RollbackAsync(savepoint, cancellationToken);
             logger.LogError("Could not record the failed update {UpdateId} ({ErrorType}).", update.Id, ex.GetType().Name);
         }
     }
