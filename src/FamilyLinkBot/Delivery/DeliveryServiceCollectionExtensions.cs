@@ -35,7 +35,7 @@ public static class DeliveryServiceCollectionExtensions
             var database = s.GetRequiredService<Database>();
             return database.Dialect.SharedByInstances
                 ? new SharedSendRateLimiter(
-                    database, local, s.GetRequiredService<IOptions<DeliveryOptions>>().Value.MessagesPerSecond, TimeSpan.FromSeconds(1),
+                    database, local, s.GetRequiredService<TelegramCircuit>(), s.GetRequiredService<IOptions<DeliveryOptions>>().Value.MessagesPerSecond, TimeSpan.FromSeconds(1),
                     s.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SharedSendRateLimiter>>())
                 : local;
         });

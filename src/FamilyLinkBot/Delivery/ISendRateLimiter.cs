@@ -16,4 +16,12 @@ public interface ISendRateLimiter
     /// Refund it instead when a gateway answered for Telegram (<see cref="ISendSlot.Refund"/>).
     /// </summary>
     ValueTask<ISendSlot> AcquireAsync(Lane lane, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Telegram answered 429 with retry_after: the bot as a whole must wait that long. The dispatcher holds its own
+    /// sending back; a limiter shared by several instances tells the others too.
+    /// </summary>
+    void TelegramAskedToWait(TimeSpan retryAfter)
+    {
+    }
 }

@@ -419,6 +419,7 @@ public sealed class OutboxDispatcher : BackgroundService
                 }
 
                 _logger.LogWarning("Telegram asked to slow down: all sending pauses for {Seconds} s.", outcome.RetryAfter.TotalSeconds);
+                _limiter.TelegramAskedToWait(outcome.RetryAfter);
                 return item.NotBefore; // nothing to write: the global pause holds everything back
             case SendResult.Unreachable:
                 // Its own failure only if Telegram answered something else since its previous failure (or since this

@@ -147,14 +147,18 @@ public sealed class OutboxStore
 
     /// <summary>
     /// Claims a pending row for <paramref name="claimant"/> until now + <see cref="ClaimLease"/>, and returns its
-    /// (encrypted) payload; null when the row is no longer pending or another process holds a live claim on it.
+    /// (encrypted) payload; null when the row is no longer pending or another process holds a live claim on it. Where
+    /// writers run side by side the row is locked with <c>FOR UPDATE SKIP LOCKED</c>: a row another instance is
+    /// claiming or settling at this moment is skipped, not waited for.
     /// </summary>
     internal async Task<byte[]?> ClaimAsync(UnitOfWork db, long itemId, string claimant, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var command = db.Command(
                 $"""
                 UPDATE outbox SET claimed_by = @me, claimed_until = @until
-                WHERE id = @id AND state = {Pending} AND (claimed_until IS NULL OR claimed_until <= @now OR claimed_by = @me)
+                WHERE id = (SELECT id FROM outbox
+                            WHERE id = @id AND state = {Pending} AND (claimed_until IS NULL OR claimed_until <= @now OR claimed_by = @me)
+                            {db.Dialect.ForUpdateSkipLocked})
                 RETURNING payload;
                 """)
             .With("@me", claimant)

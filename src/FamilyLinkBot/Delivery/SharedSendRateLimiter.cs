@@ -20,6 +20,13 @@ namespace FamilyLinkBot.Delivery;
 /// answer is written the request counts as in flight, which can only make the limit stricter.
 /// </para>
 /// <para>
+/// The same transaction holds back what all instances must hold back together (<c>send_pause</c>): Telegram's 429
+/// "retry after", which it asks of the bot and not of one process (<see cref="TelegramAskedToWait"/>), and an outage —
+/// while this process's <see cref="TelegramCircuit"/> is open it marks the outage as its own for
+/// <see cref="OutageMark"/>, renewed with each probe; other instances get no grant until the mark is cleared (Telegram
+/// answered the probe) or runs out (the probing instance died), so only one instance probes.
+/// </para>
+/// <para>
 /// At high rates one transaction per grant would bound sending by the database's commit time, so a process that uses
 /// its grants quickly takes several at once (up to <see cref="MaxBatch"/>); a grant unused after
 /// <see cref="PrefetchLife"/> is given back. At Telegram's ordinary 30 a second every grant is its own transaction.
@@ -33,13 +40,20 @@ public sealed class SharedSendRateLimiter : ISendRateLimiter, IDisposable
     /// <summary>How long a grant taken ahead may wait for its request before it is given back.</summary>
     public static readonly TimeSpan PrefetchLife = TimeSpan.FromMilliseconds(25);
 
+    /// <summary>How long an outage mark holds without renewal: longer than the longest gap between two probes.</summary>
+    public static readonly TimeSpan OutageMark = TelegramCircuit.LongestProbe + TimeSpan.FromSeconds(30);
+
     private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(2);
+    // How often an instance held back by another's outage mark looks again.
+    private static readonly TimeSpan OutageRecheck = TimeSpan.FromSeconds(1);
     // A batch used up this soon after its grant means the sender keeps up with it: the next one may be larger.
     private static readonly TimeSpan QuickUse = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan FlushDelay = TimeSpan.FromMilliseconds(10);
 
     private readonly Database _database;
     private readonly SlidingWindowRateLimiter _local;
+    private readonly TelegramCircuit _circuit;
+    private readonly string _instance = Guid.NewGuid().ToString("N");
     private readonly int _limit;
     private readonly ILogger<SharedSendRateLimiter> _logger;
     private readonly long _windowMs;
@@ -55,12 +69,15 @@ public sealed class SharedSendRateLimiter : ISendRateLimiter, IDisposable
     private long _lastBatchAt;
     private int _batch = 1;
     private int _transactions;
+    private long _askedToWaitMs;
+    private long _outageMarkedAt;
 
     public SharedSendRateLimiter(
-        Database database, SlidingWindowRateLimiter local, int limit, TimeSpan window, ILogger<SharedSendRateLimiter> logger)
+        Database database, SlidingWindowRateLimiter local, TelegramCircuit circuit, int limit, TimeSpan window, ILogger<SharedSendRateLimiter> logger)
     {
         _database = database;
         _local = local;
+        _circuit = circuit;
         _limit = limit;
         _logger = logger;
         _windowMs = (long)window.TotalMilliseconds;
@@ -121,6 +138,19 @@ public sealed class SharedSendRateLimiter : ISendRateLimiter, IDisposable
         }
     }
 
+    public void TelegramAskedToWait(TimeSpan retryAfter)
+    {
+        var ms = (long)retryAfter.TotalMilliseconds;
+        long seen;
+        do
+        {
+            seen = Interlocked.Read(ref _askedToWaitMs);
+        }
+        while (ms > seen && Interlocked.CompareExchange(ref _askedToWaitMs, ms, seen) != seen);
+
+        _settledSignal.Release();
+    }
+
     public void Dispose()
     {
         _stop.Cancel();
@@ -170,25 +200,39 @@ public sealed class SharedSendRateLimiter : ISendRateLimiter, IDisposable
         await RelaxDurabilityAsync(db, cancellationToken);
         await WriteSettledAsync(db, cancellationToken);
         await db.Dialect.LockAsync(db, "send window", cancellationToken);
+        await WritePauseAsync(db, cancellationToken);
         var nowMs = db.Dialect.NowMilliseconds;
 
-        long now, counted;
+        long now, counted, heldUntil;
         long? soonestFree;
         await using (var window = db.Command(
                 $"""
                 WITH n AS MATERIALIZED (SELECT {nowMs} AS now),
                      c AS (SELECT CASE WHEN answered_at IS NULL OR answered_at > granted_at + @counted THEN granted_at + @counted ELSE answered_at END AS arrival
                            FROM send_slots WHERE granted_at > (SELECT now FROM n) - @window - @counted)
-                SELECT (SELECT now FROM n), COUNT(*), MIN(arrival) FROM c WHERE arrival > (SELECT now FROM n) - @window;
+                SELECT (SELECT now FROM n), COUNT(*), MIN(arrival),
+                       (SELECT GREATEST(paused_until, CASE WHEN outage_by IS DISTINCT FROM @me THEN LEAST(outage_until, (SELECT now FROM n) + @recheck) ELSE 0 END)
+                        FROM send_pause WHERE id = 1)
+                FROM c WHERE arrival > (SELECT now FROM n) - @window;
                 """)
             .With("@counted", _countedForMs)
-            .With("@window", _windowMs))
+            .With("@window", _windowMs)
+            .With("@me", _instance)
+            .With("@recheck", (long)OutageRecheck.TotalMilliseconds))
         await using (var reader = await window.ExecuteReaderAsync(cancellationToken))
         {
             await reader.ReadAsync(cancellationToken);
             now = reader.GetInt64(0);
             counted = reader.GetInt64(1);
             soonestFree = reader.IsDBNull(2) ? null : reader.GetInt64(2) + _windowMs;
+            heldUntil = reader.IsDBNull(3) ? 0 : reader.GetInt64(3);
+        }
+
+        if (heldUntil > now)
+        {
+            // Telegram asked the bot to wait, or another instance is probing an outage: no grant for anyone here.
+            await db.CommitAsync(cancellationToken);
+            return ([], TimeSpan.FromMilliseconds(heldUntil - now));
         }
 
         var free = (int)Math.Min(int.MaxValue, Math.Max(0, _limit - counted));
@@ -218,6 +262,43 @@ public sealed class SharedSendRateLimiter : ISendRateLimiter, IDisposable
 
         await db.CommitAsync(cancellationToken);
         return (ids, TimeSpan.Zero);
+    }
+
+    /// <summary>
+    /// Writes a 429's pause for everyone, and this process's outage mark: set (or renewed) while its circuit is open,
+    /// cleared once it closed.
+    /// </summary>
+    private async Task WritePauseAsync(UnitOfWork db, CancellationToken cancellationToken)
+    {
+        var askedMs = Interlocked.Exchange(ref _askedToWaitMs, 0);
+        var open = _circuit.IsOpen;
+        var marked = Interlocked.Read(ref _outageMarkedAt);
+        var renew = open && (marked == 0 || Stopwatch.GetElapsedTime(marked) > OutageMark / 3);
+        var clear = !open && marked != 0;
+        if (askedMs == 0 && !renew && !clear)
+        {
+            return;
+        }
+
+        var nowMs = db.Dialect.NowMilliseconds;
+        await using var command = db.Command(
+                $"""
+                INSERT INTO send_pause (id, paused_until, outage_until, outage_by)
+                VALUES (1, {nowMs} + @asked, CASE WHEN @renew THEN {nowMs} + @mark ELSE 0 END, CASE WHEN @renew THEN @me END)
+                ON CONFLICT (id) DO UPDATE SET
+                    paused_until = GREATEST(send_pause.paused_until, excluded.paused_until),
+                    outage_until = CASE WHEN @renew THEN excluded.outage_until
+                                        WHEN @clear AND send_pause.outage_by = @me THEN 0 ELSE send_pause.outage_until END,
+                    outage_by = CASE WHEN @renew THEN @me
+                                     WHEN @clear AND send_pause.outage_by = @me THEN NULL ELSE send_pause.outage_by END;
+                """)
+            .With("@asked", askedMs)
+            .With("@renew", renew)
+            .With("@clear", clear)
+            .With("@mark", (long)OutageMark.TotalMilliseconds)
+            .With("@me", _instance);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        Interlocked.Exchange(ref _outageMarkedAt, renew ? Stopwatch.GetTimestamp() : clear ? 0 : marked);
     }
 
     // The rows only pace requests: one lost with a crashed database server was counted for nothing that matters, so
@@ -280,14 +361,18 @@ public sealed class SharedSendRateLimiter : ISendRateLimiter, IDisposable
         {
             try
             {
-                await _settledSignal.WaitAsync(_stop.Token);
+                // Also once a second: an outage mark of this process is cleared soon after its circuit closed, even
+                // when nothing is being sent.
+                await _settledSignal.WaitAsync(OutageRecheck, _stop.Token);
                 await Task.Delay(FlushDelay, _stop.Token);
                 while (_settledSignal.CurrentCount > 0 && _settledSignal.Wait(0))
                 {
                     // The queue is drained as a whole below.
                 }
 
-                if (_settled.IsEmpty)
+                var pauseToWrite = Interlocked.Read(ref _askedToWaitMs) != 0
+                    || (Interlocked.Read(ref _outageMarkedAt) != 0) != _circuit.IsOpen;
+                if (_settled.IsEmpty && !pauseToWrite)
                 {
                     continue;
                 }
@@ -295,6 +380,12 @@ public sealed class SharedSendRateLimiter : ISendRateLimiter, IDisposable
                 await using var db = await _database.BeginAsync(_stop.Token);
                 await RelaxDurabilityAsync(db, _stop.Token);
                 await WriteSettledAsync(db, _stop.Token);
+                if (pauseToWrite)
+                {
+                    await db.Dialect.LockAsync(db, "send window", _stop.Token);
+                    await WritePauseAsync(db, _stop.Token);
+                }
+
                 await db.CommitAsync(_stop.Token);
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)

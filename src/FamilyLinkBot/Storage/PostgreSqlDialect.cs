@@ -233,6 +233,8 @@ public sealed class PostgreSqlDialect : SqlDialect
 
     public override string Greatest(string left, string right) => $"GREATEST({left}, {right})";
 
+    public override string ForUpdateSkipLocked => "FOR UPDATE SKIP LOCKED";
+
     public override void ClearPools() => NpgsqlConnection.ClearPool(_dataSource.CreateConnection());
 
     protected override void Dispose(bool disposing)

@@ -109,6 +109,9 @@ public abstract class SqlDialect : IDisposable
     /// <summary>The larger of two SQL expressions.</summary>
     public abstract string Greatest(string left, string right);
 
+    /// <summary>The row-locking clause of a claim (PostgreSQL: <c>FOR UPDATE SKIP LOCKED</c>); empty where one writer runs.</summary>
+    public virtual string ForUpdateSkipLocked => "";
+
     /// <summary>
     /// After erasure: makes sure erased rows are gone from the files the engine keeps (SQLite: truncate the WAL).
     /// Returns false when a reader kept it from finishing.

@@ -14,8 +14,17 @@ public sealed class SharedSendRateLimiterTests : IDisposable
 {
     private const int Limit = 10;
     private readonly TempFolder _folder = new();
+    private readonly List<Database> _databases = [];
 
-    public void Dispose() => _folder.Dispose();
+    public void Dispose()
+    {
+        foreach (var database in _databases)
+        {
+            database.Dispose();
+        }
+
+        _folder.Dispose();
+    }
 
     [Fact]
     public async Task TwoInstancesTogetherStayWithinOneWindowAndStillUseIt()
@@ -29,9 +38,7 @@ public sealed class SharedSendRateLimiterTests : IDisposable
         using var databaseB = TestStore.DatabaseFor(_folder.Path);
         await new Migrator(databaseA).MigrateAsync();
         var limiters = new[] { databaseA, databaseB }
-            .Select(db => new SharedSendRateLimiter(
-                db, new SlidingWindowRateLimiter(Limit, TimeSpan.FromSeconds(1), TimeProvider.System), Limit, TimeSpan.FromSeconds(1),
-                NullLogger<SharedSendRateLimiter>.Instance))
+            .Select(db => Limiter(db, new TelegramCircuit(NullLogger<TelegramCircuit>.Instance)))
             .ToArray();
 
         // Four senders per instance, each answered at once, for three seconds; one in five is refunded (a gateway answer).
@@ -87,5 +94,110 @@ public sealed class SharedSendRateLimiterTests : IDisposable
         // And the two together used the window: about Limit a second over three seconds.
         Assert.InRange(granted.Count, 2 * Limit, 4 * Limit);
         Assert.True(refunded > 0);
+        foreach (var limiter in limiters)
+        {
+            limiter.Dispose();
+        }
     }
+
+    [Fact]
+    public async Task A429OnOneInstanceHoldsTheOtherBackForRetryAfter()
+    {
+        if (!TestStore.IsPostgreSql)
+        {
+            return; // one process per SQLite file: the dispatcher's own pause covers it (OutboxDispatcherTests)
+        }
+
+        var (a, b, _, _) = await TwoAsync();
+        using (a)
+        using (b)
+        {
+            (await b.AcquireAsync(Lane.Bulk, CancellationToken.None)).Dispose(); // the window works
+
+            a.TelegramAskedToWait(TimeSpan.FromSeconds(2));
+            await Task.Delay(300); // written for everyone off a's sending path, at once
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            (await b.AcquireAsync(Lane.Interactive, CancellationToken.None)).Dispose();
+            Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(10));
+        }
+    }
+
+    [Fact]
+    public async Task AnOutageFoundByOneInstanceHoldsTheOtherUntilItsProbeIsAnswered()
+    {
+        if (!TestStore.IsPostgreSql)
+        {
+            return; // one process per SQLite file: its circuit is the only one (TelegramCircuitTests)
+        }
+
+        var (a, b, circuitA, _) = await TwoAsync();
+        using (a)
+        using (b)
+        {
+            // a finds Telegram unreachable: five failures from two senders open its circuit.
+            for (var i = 0; i < TelegramCircuit.FailuresToOpen; i++)
+            {
+                circuitA.Unreachable(i % 2 == 0 ? 1 : 2);
+            }
+
+            Assert.True(circuitA.IsOpen);
+            (await a.AcquireAsync(Lane.Bulk, CancellationToken.None)).Dispose(); // its probe's grant marks the outage
+
+            // b gets nothing while a probes…
+            using var held = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await b.AcquireAsync(Lane.Interactive, held.Token));
+
+            // …and sends again within a few seconds of Telegram answering a's probe.
+            circuitA.Answered();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            using var resumed = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            (await b.AcquireAsync(Lane.Interactive, resumed.Token)).Dispose();
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"b resumed after {clock.Elapsed.TotalSeconds:0.0} s");
+        }
+    }
+
+    [Fact]
+    public async Task AnOutageMarkOfADeadInstanceRunsOut()
+    {
+        if (!TestStore.IsPostgreSql)
+        {
+            return;
+        }
+
+        var (a, b, _, _) = await TwoAsync();
+        using (a)
+        using (b)
+        {
+            // A mark left by an instance that died (it never clears it) holds the others only until it runs out.
+            await using (var connection = await TestStore.OpenAsync(Path.Combine(_folder.Path, "bot.db")))
+            await using (var command = connection.CreateCommand())
+            {
+                command.CommandText = """
+                    INSERT INTO send_pause (id, outage_until, outage_by)
+                    VALUES (1, CAST(floor(extract(epoch FROM clock_timestamp()) * 1000) AS bigint) + 2000, 'dead-instance');
+                    """;
+                await command.ExecuteNonQueryAsync();
+            }
+
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            (await b.AcquireAsync(Lane.Interactive, CancellationToken.None)).Dispose();
+            Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10));
+        }
+    }
+
+    private async Task<(SharedSendRateLimiter A, SharedSendRateLimiter B, TelegramCircuit CircuitA, TelegramCircuit CircuitB)> TwoAsync()
+    {
+        var databaseA = TestStore.DatabaseFor(_folder.Path);
+        var databaseB = TestStore.DatabaseFor(_folder.Path);
+        _databases.Add(databaseA);
+        _databases.Add(databaseB);
+        await new Migrator(databaseA).MigrateAsync();
+        var circuitA = new TelegramCircuit(NullLogger<TelegramCircuit>.Instance);
+        var circuitB = new TelegramCircuit(NullLogger<TelegramCircuit>.Instance);
+        return (Limiter(databaseA, circuitA), Limiter(databaseB, circuitB), circuitA, circuitB);
+    }
+
+    private static SharedSendRateLimiter Limiter(Database database, TelegramCircuit circuit) => new(
+        database, new SlidingWindowRateLimiter(Limit, TimeSpan.FromSeconds(1), TimeProvider.System), circuit, Limit, TimeSpan.FromSeconds(1),
+        NullLogger<SharedSendRateLimiter>.Instance);
 }
