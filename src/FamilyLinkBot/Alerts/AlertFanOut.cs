@@ -49,6 +49,14 @@ public sealed class AlertFanOut(
                 await leases.WaitForTurnAsync("alert fan-out", stoppingToken);
                 await DeliverApprovedAsync(stoppingToken);
             }
+            catch (Exception ex) when (ex is not OperationCanceledException && database.Dialect.IsRetryable(ex))
+            {
+                // A page met an update pushing into the same chats (docs/DESIGN.md#what-may-run-once-and-what-may-run-many-times):
+                // nothing of it was stored, and it goes again at once.
+                logger.LogInformation("Queueing an alert page met another writer; trying again.");
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(20, 200)), stoppingToken);
+                continue;
+            }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 logger.LogError("Sending approved alerts failed ({ErrorType}); retrying in a minute.", ex.GetType().Name);

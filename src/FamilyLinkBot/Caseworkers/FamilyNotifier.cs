@@ -63,6 +63,9 @@ public sealed class FamilyNotifier(OutboxStore outbox, SessionStore sessions, Te
         UnitOfWork db, ChatRecord family, string showAction, string neutralKey, Lane lane, bool protect, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var language = LanguageOf(family);
+        // The family's own lock first (docs/DESIGN.md#what-may-run-once-and-what-may-run-many-times): its session must
+        // not change under an update of that chat applied meanwhile, here or on another instance.
+        await db.Dialect.LockChatAsync(db, family.Id, cancellationToken);
         var session = await sessions.LoadAsync(db, family, cancellationToken);
         // Keyed by the notice, beside the live menu: a step in progress keeps its buttons, and the hundredth notice's
         // Show works like the first (an index into the menu would run past what callback data allows).

@@ -118,6 +118,8 @@ public sealed class RelayFlow(
         Turn turn, ChatRecord caseworker, string caseId, byte[] tokenHash, string reference, string message, CancellationToken cancellationToken)
     {
         var language = caseworker.Language ?? Language.Ko;
+        // The caseworker's own lock first, as for a family's Show button (FamilyNotifier.PushDiscreetAsync).
+        await turn.Db.Dialect.LockChatAsync(turn.Db, caseworker.Id, cancellationToken);
         var session = await sessions.LoadAsync(turn.Db, caseworker, cancellationToken);
         // The Reply button is kept under its own id beside the caseworker's live menu, like a family's Show button:
         // a step in progress keeps its buttons, and a hundred relayed copies never break it.

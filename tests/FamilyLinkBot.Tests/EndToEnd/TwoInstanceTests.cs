@@ -25,6 +25,7 @@ public sealed class TwoInstanceTests(ITestOutputHelper output) : IAsyncLifetime
     private const string HookPath = "/telegram/hook";
     private const string Announcement = "Border news for every family";
     private const int RecipientCount = 300;
+    private const int Rate = 29;
 
     private readonly TempFolder _folder = new();
     private BotApiEmulator _emulator = null!;
@@ -89,9 +90,9 @@ public sealed class TwoInstanceTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     /// <summary>
-    /// The send rate is per process today (a documented gap, docs/DESIGN.md#12-scale-out), so the pair divides 29/s:
-    /// the first instance (which holds the fan-out role) sends at most 15/s and the second 14/s, never more than 29 in
-    /// any second together against the emulator's strict window of 30. After the kill the second sends alone at 14/s.
+    /// Both instances are configured for the whole rate, 29/s: the send window is one for both, kept in the database
+    /// (docs/DESIGN.md#12-scale-out), so together they never put more than 29 into any second against the emulator's
+    /// strict window of 30, and after the kill the survivor sends at the whole rate alone.
     /// </summary>
     [PostgresStoreFact]
     public async Task BroadcastFinishesOnTheOtherInstanceWhenTheOneRunningItIsKilled()
@@ -99,8 +100,10 @@ public sealed class TwoInstanceTests(ITestOutputHelper output) : IAsyncLifetime
         _emulator = await BotApiEmulator.StartAsync(new BotApiEmulatorOptions { StrictWindowMessages = 30, PerChatMessagesPerSecond = 1 });
         var adminUser = _emulator.CreateUser(languageCode: "en");
         var admin = _emulator.Driver(adminUser);
-        // A child process answers a button before its edit goes out; under a loaded test run the gap can pass 150 ms.
+        // A child process answers a button before its edit goes out; under a loaded test run the gap can pass 150 ms,
+        // and a freshly started child's first answer can take many seconds on a busy machine.
         admin.QuietPeriod = TimeSpan.FromSeconds(1);
+        admin.Timeout = TimeSpan.FromSeconds(60);
         List<EmulatedUser> users;
         await using (var seeding = await TestBot.StartAsync(
             _emulator, _folder.Path, new Dictionary<string, string?> { ["Admins:UserIds:0"] = adminUser.Id.ToString(CultureInfo.InvariantCulture) }))
@@ -112,9 +115,9 @@ public sealed class TwoInstanceTests(ITestOutputHelper output) : IAsyncLifetime
 
         var portA = FreePort();
         var portB = FreePort();
-        using var a = new Instance(StartChild(adminUser, portA, "a", rate: 15));
+        using var a = new Instance(StartChild(adminUser, portA, "a", rate: Rate));
         await WaitForAsync(() => a.When("This instance now runs broadcast fan-out") is not null, "instance a to take the fan-out role");
-        using var b = new Instance(StartChild(adminUser, portB, "b", rate: 14));
+        using var b = new Instance(StartChild(adminUser, portB, "b", rate: Rate));
         await _emulator.WaitUntilAsync(() => _emulator.Requests.Count(r => r.Method == "setWebhook") >= 2, TimeSpan.FromSeconds(30));
         await using var pusher = await WebhookPusher.StartAsync(
             _emulator, [$"http://127.0.0.1:{portA}{HookPath}", $"http://127.0.0.1:{portB}{HookPath}"], Secret);
@@ -162,9 +165,10 @@ public sealed class TwoInstanceTests(ITestOutputHelper output) : IAsyncLifetime
             $"b: {b.Lines.Single(l => l.Contains("finished:", StringComparison.Ordinal)).Trim()}");
         Assert.Equal(0, lost);
         Assert.Equal(0, _emulator.Count429);
-        // A duplicate is a send a had made and not yet recorded when it died: at most its requests in flight
-        // (OutboxDispatcher.MaxInFlight, 4 at 15/s).
-        Assert.InRange(duplicated, 0, Math.Min(stuck, 4));
+        // A duplicate is a send a had made and not yet recorded when it died: at most its requests in flight, which at
+        // 29/s against an answer within milliseconds is one or two.
+        Assert.InRange(duplicated, 0, Math.Min(stuck, 2));
+        Assert.True(_emulator.PeakMessagesInOneSecond <= Rate, $"{_emulator.PeakMessagesInOneSecond} messages in one second from the two together");
         Assert.True(takeover < TimeSpan.FromSeconds(30), $"the fan-out role was taken over {takeover.TotalSeconds:0.0} s after the kill");
         Assert.Contains($"finished: {RecipientCount + 1} sent, 0 failed", b.Lines.Single(l => l.Contains("finished:", StringComparison.Ordinal)), StringComparison.Ordinal);
 
