@@ -26,6 +26,8 @@ public sealed class ClaimedAdminStore(MetaStore meta)
     /// <summary>Makes the chat the claimed admin unless a living one exists; true when it did.</summary>
     public async Task<bool> TryClaimAsync(UnitOfWork db, string chatRef, CancellationToken cancellationToken)
     {
+        // One claim even when two people send the code to two instances at once: the second waits, then finds the first.
+        await db.Dialect.LockAsync(db, "meta: " + MetaKey, cancellationToken);
         if (await GetAsync(db, cancellationToken) is not null)
         {
             return false;

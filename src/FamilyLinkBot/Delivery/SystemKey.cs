@@ -23,6 +23,9 @@ public sealed class SystemKey(KeyStore keys, MetaStore meta) : IDisposable
             return ready;
         }
 
+        // Get-or-create under a lock of the caller's transaction: two instances never each create one (a broadcast stored
+        // under the losing key could not be read again).
+        await db.Dialect.LockAsync(db, "meta: " + MetaName, cancellationToken);
         var wrapped = await meta.GetAsync(db, MetaName, cancellationToken);
         if (wrapped is null)
         {

@@ -46,6 +46,9 @@ public sealed class KeyStore(Database database, MetaStore meta, IOptions<CryptoO
         }
 
         await using var db = await database.BeginAsync(cancellationToken);
+        // Instances starting together on an empty database create the key check and index root once: the second waits
+        // here and then reads what the first wrote (docs/DESIGN.md#what-may-run-once-and-what-may-run-many-times).
+        await db.Dialect.LockAsync(db, "meta: keys", cancellationToken);
         var keyCheck = await meta.GetAsync(db, KeyCheckName, cancellationToken);
         var hasData = keyCheck is not null || await HasAnyRowsAsync(db, cancellationToken);
 

@@ -69,6 +69,49 @@ public sealed class KeyStoreTests : IDisposable
         Assert.Equal(-1, wal.AsSpan().IndexOf(key));
     }
 
+    /// <summary>
+    /// Four instances starting at once on an empty PostgreSQL database (docs/DESIGN.md#what-may-run-once-and-what-may-run-many-times)
+    /// create the key check and index root once: both then derive the same blind indexes. Five fresh databases, so a
+    /// race that a lucky schedule hides once shows.
+    /// </summary>
+    [PostgresFact]
+    public async Task FirstStartsAtOnceOnPostgreSqlAgreeOnTheIndexRoot()
+    {
+        var keyPath = _folder.File("master.key");
+        MasterKeySource.CreateFile(keyPath);
+        for (var run = 0; run < 5; run++)
+        {
+            await using var server = await PostgresDatabase.CreateAsync();
+            using (var first = new Database(new PostgreSqlDialect(server.ConnectionString)))
+            {
+                await new Migrator(first).MigrateAsync();
+            }
+
+            var databases = Enumerable.Range(0, 4).Select(_ => new Database(new PostgreSqlDialect(server.ConnectionString))).ToList();
+            var stores = databases
+                .Select(d => new KeyStore(d, new MetaStore(), Options.Create(new CryptoOptions { MasterKeyPath = keyPath }), NullLogger<KeyStore>.Instance))
+                .ToList();
+            try
+            {
+                // Connections opened first, so the four start their transactions within a moment of each other.
+                await Task.WhenAll(databases.Select(async d => await (await d.OpenAsync()).DisposeAsync()));
+                using var start = new Barrier(stores.Count);
+                await Task.WhenAll(stores.Select(k => Task.Run(async () =>
+                {
+                    start.SignalAndWait(TimeSpan.FromSeconds(10));
+                    await k.InitializeAsync(CancellationToken.None);
+                })));
+
+                Assert.Single(stores.Select(k => Convert.ToHexString(k.Index.ChatIndex(4242))).Distinct());
+            }
+            finally
+            {
+                stores.ForEach(k => k.Dispose());
+                databases.ForEach(d => d.Dispose());
+            }
+        }
+    }
+
     private async Task<KeyStore> OpenAsync(string keyPath)
     {
         var database = new Database($"Data Source={_folder.File("bot.db")}");
