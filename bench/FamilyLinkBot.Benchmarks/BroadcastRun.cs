@@ -196,6 +196,9 @@ public static class BroadcastRun
             await Task.Delay(50);
         }
 
+        // Meanwhile the outbox rows each instance is seen holding a claim on (a claim lasts from just before its send to
+        // its outcome, so this samples each instance's sends): the Bot API cannot tell which process sent a copy.
+        var seen = hooks.Bots.Select(_ => new HashSet<long>()).ToList();
         var target = (int)Math.Ceiling(fraction * users.Count);
         while (users.Count(u => Copies(emulator, u).Count > 0) < target)
         {
@@ -204,6 +207,17 @@ public static class BroadcastRun
                 throw new TimeoutException($"{target} recipients did not have their copy in 10 minutes");
             }
 
+            await database.ReadAsync(
+                $"SELECT id, claimed_by FROM outbox WHERE state = {(int)OutboxState.Pending} AND claimed_by IS NOT NULL;",
+                row =>
+                {
+                    var claimant = row.GetString(1);
+                    var owner = Enumerable.Range(0, seen.Count).FirstOrDefault(i => claimant.StartsWith(WebhookInstances.Name(i) + ":", StringComparison.Ordinal), -1);
+                    if (owner >= 0)
+                    {
+                        seen[owner].Add(row.GetInt64(0));
+                    }
+                });
             await Task.Delay(50);
         }
 
@@ -215,7 +229,7 @@ public static class BroadcastRun
         // Rows it had claimed and not settled: their lease must run out before another instance may send them.
         var claimed = await database.CountAsync(
             $"SELECT COUNT(*) FROM outbox WHERE state = {(int)OutboxState.Pending} AND claimed_by LIKE '{WebhookInstances.Name(index)}:%';");
-        return new Kill(index, killedAt, served, claimed, peak);
+        return new Kill(index, killedAt, served, claimed, peak, [.. seen.Select(ids => ids.Count)]);
     }
 
     private static void PrintKill(
@@ -232,6 +246,9 @@ public static class BroadcastRun
         Console.WriteLine(
             $"kill: {victim} ran the fan-out; SIGKILL {(kill.At - started).TotalSeconds:0.0} s after the first instance started, " +
             $"with {kill.Served} of {count} recipients served; it held {kill.Claimed} claimed, unsent row(s)");
+        Console.WriteLine(
+            $"before the kill, rows seen claimed (sampled every ~50 ms, so a lower bound of each one's sends): " +
+            string.Join(", ", kill.SeenClaiming.Select((n, i) => $"{WebhookInstances.Name(i)} {n}")));
         Console.WriteLine(
             $"resumed after {(resumed is { } r ? $"{After(r):0.00} s" : "never")} (the first broadcast send after the kill); " +
             $"fan-out role taken by {(takeover.Bot is null ? "none" : WebhookInstances.Name(hooks.Bots.ToList().IndexOf(takeover.Bot)))} " +
@@ -288,6 +305,9 @@ public static class BroadcastRun
         return (users, adminUser.ChatId);
     }
 
-    /// <summary>The killed instance (index in the <see cref="WebhookInstances"/>), when, how many were served then, its claimed rows, its peak memory.</summary>
-    private sealed record Kill(int Index, DateTimeOffset At, int Served, long Claimed, double PeakRss);
+    /// <summary>
+    /// The killed instance (index in the <see cref="WebhookInstances"/>), when, how many were served then, its claimed
+    /// rows, its peak memory, and the rows each instance was seen holding a claim on before.
+    /// </summary>
+    private sealed record Kill(int Index, DateTimeOffset At, int Served, long Claimed, double PeakRss, IReadOnlyList<int> SeenClaiming);
 }
