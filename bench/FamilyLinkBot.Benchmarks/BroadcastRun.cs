@@ -22,9 +22,10 @@ namespace FamilyLinkBot.Benchmarks;
 /// With <c>postgres</c> the chats are seeded into a fresh <see cref="BenchDatabase"/> on that server and the bot runs on
 /// it (docs/DESIGN.md#12-scale-out). With <c>instances</c> ≥ 2 as well, that many <see cref="WebhookInstances"/> share
 /// the database and its one send window (each configured with the whole rate), and the one running the fan-out is
-/// killed with SIGKILL once <c>killAt</c> of the recipients have their copy; the others finish the broadcast. Its
-/// claimed, unsent rows wait out their lease (OutboxStore.ClaimLease, 3 minutes) as they would in production without
-/// a restart, so the run lasts that long. Exit code 1 there when a recipient was missed or more were served twice than
+/// killed with SIGKILL once <c>killAt</c> of the recipients have their copy (with <c>killWhileClaiming</c>, at the first
+/// moment after that when it holds an outbox claim); the others finish the broadcast. Its claimed, unsent rows wait out
+/// their lease (OutboxStore.ClaimLease, 3 minutes) as they would in production without a restart, so when it held any
+/// the run lasts that long. Exit code 1 there when a recipient was missed or more were served twice than
 /// the killed instance could have had in flight.
 /// </summary>
 public static class BroadcastRun
@@ -33,7 +34,7 @@ public static class BroadcastRun
     private const string FanOutTaken = "This instance now runs broadcast fan-out";
 
     public static async Task<int> RunAsync(
-        int count, int rate, bool paid, bool unlimited, int? strictWindow, double percent502, string? postgres, int instances, double killAt)
+        int count, int rate, bool paid, bool unlimited, int? strictWindow, double percent502, string? postgres, int instances, double killAt, bool killWhileClaiming)
     {
         if (instances > 1 && postgres is null)
         {
@@ -88,7 +89,7 @@ public static class BroadcastRun
             if (instances > 1)
             {
                 hooks = await WebhookInstances.StartAsync(emulator, settings, folder, instances);
-                kill = await KillFanOutAsync(emulator, database!, hooks, users, killAt);
+                kill = await KillFanOutAsync(emulator, database!, hooks, users, killAt, killWhileClaiming);
             }
             else
             {
@@ -179,10 +180,11 @@ public static class BroadcastRun
 
     /// <summary>
     /// Waits for the instance that runs the fan-out (the one that logged taking the role) and for <paramref name="fraction"/>
-    /// of the recipients to have their copy, then kills it with SIGKILL.
+    /// of the recipients to have their copy, then kills it with SIGKILL; with <paramref name="whileClaiming"/> only once
+    /// it is also seen holding a claim (a send between its claim and its recorded outcome: the case a kill can duplicate).
     /// </summary>
     private static async Task<Kill> KillFanOutAsync(
-        BotApiEmulator emulator, BenchDatabase database, WebhookInstances hooks, List<long> users, double fraction)
+        BotApiEmulator emulator, BenchDatabase database, WebhookInstances hooks, List<long> users, double fraction, bool whileClaiming)
     {
         var clock = Stopwatch.StartNew();
         int index;
@@ -200,13 +202,14 @@ public static class BroadcastRun
         // its outcome, so this samples each instance's sends): the Bot API cannot tell which process sent a copy.
         var seen = hooks.Bots.Select(_ => new HashSet<long>()).ToList();
         var target = (int)Math.Ceiling(fraction * users.Count);
-        while (users.Count(u => Copies(emulator, u).Count > 0) < target)
+        while (true)
         {
             if (clock.Elapsed > TimeSpan.FromMinutes(10))
             {
                 throw new TimeoutException($"{target} recipients did not have their copy in 10 minutes");
             }
 
+            var holding = 0;
             await database.ReadAsync(
                 $"SELECT id, claimed_by FROM outbox WHERE state = {(int)OutboxState.Pending} AND claimed_by IS NOT NULL;",
                 row =>
@@ -216,9 +219,17 @@ public static class BroadcastRun
                     if (owner >= 0)
                     {
                         seen[owner].Add(row.GetInt64(0));
+                        holding += owner == index ? 1 : 0;
                     }
                 });
-            await Task.Delay(50);
+            var reached = users.Count(u => Copies(emulator, u).Count > 0) >= target;
+            if (reached && (!whileClaiming || holding > 0))
+            {
+                break;
+            }
+
+            // Past the share, a kill while claiming waits for a sample that finds one of its claims, and kills at once.
+            await Task.Delay(reached ? 2 : 50);
         }
 
         var victim = hooks.Bots[index];
