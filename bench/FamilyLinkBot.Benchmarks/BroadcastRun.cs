@@ -104,9 +104,12 @@ public static class BroadcastRun
             var survivors = hooks?.Bots.Where((_, i) => i != kill?.Index).ToList() ?? [single!];
             if (kill is not null)
             {
-                // The broadcast ends once the last recipient is settled: the survivor that took the role says so.
+                // The broadcast ends once the last recipient is settled: the survivor that took the role says so. Rows the
+                // killed instance claimed keep it running until their lease ends, even when their copies went out before
+                // the kill (then they go again: the duplicates a kill can cause), so the run waits that long.
                 var until = Stopwatch.StartNew();
-                while (until.Elapsed < TimeSpan.FromSeconds(30) && !survivors.Any(b => b.When("finished:") is not null))
+                var limit = OutboxStore.ClaimLease + TimeSpan.FromMinutes(1);
+                while (until.Elapsed < limit && !survivors.Any(b => b.When("finished:") is not null))
                 {
                     await Task.Delay(200);
                 }
@@ -157,10 +160,10 @@ public static class BroadcastRun
             if (kill is not null)
             {
                 PrintKill(kill, hooks!, survivors, started, firsts, times, count);
-                if (finished is not null)
-                {
-                    Console.WriteLine($"survivor's log: {finished}");
-                }
+                var end = survivors.Select(b => b.When("finished:")).Min();
+                Console.WriteLine(end is { } e
+                    ? $"broadcast finished {(e - kill.At).TotalSeconds:0.0} s after the kill, {(e - started).TotalSeconds:0.0} s after the first instance started; survivor's log: {finished}"
+                    : $"the broadcast did not finish within {(OutboxStore.ClaimLease + TimeSpan.FromMinutes(1)).TotalMinutes:0} minutes of the last copy");
             }
 
             var peaks = kill is null ? memory.Select(m => $"{m:0.0} MB") : memory.Select(m => $"{m:0.0} MB").Prepend($"{kill.PeakRss:0.0} MB (killed)");
@@ -201,6 +204,8 @@ public static class BroadcastRun
         // Meanwhile the outbox rows each instance is seen holding a claim on (a claim lasts from just before its send to
         // its outcome, so this samples each instance's sends): the Bot API cannot tell which process sent a copy.
         var seen = hooks.Bots.Select(_ => new HashSet<long>()).ToList();
+        var victim = hooks.Bots[index];
+        var (peak, heldAtLastSample) = (0.0, 0);
         var target = (int)Math.Ceiling(fraction * users.Count);
         while (true)
         {
@@ -209,6 +214,9 @@ public static class BroadcastRun
                 throw new TimeoutException($"{target} recipients did not have their copy in 10 minutes");
             }
 
+            // Cheap checks first, so that a kill follows the sample that found a claim within a millisecond or so.
+            var reached = users.Count(u => Copies(emulator, u).Count > 0) >= target;
+            peak = victim.Memory().Peak;
             var holding = 0;
             await database.ReadAsync(
                 $"SELECT id, claimed_by FROM outbox WHERE state = {(int)OutboxState.Pending} AND claimed_by IS NOT NULL;",
@@ -222,9 +230,10 @@ public static class BroadcastRun
                         holding += owner == index ? 1 : 0;
                     }
                 });
-            var reached = users.Count(u => Copies(emulator, u).Count > 0) >= target;
             if (reached && (!whileClaiming || holding > 0))
             {
+                await victim.KillAsync();
+                heldAtLastSample = holding;
                 break;
             }
 
@@ -232,15 +241,12 @@ public static class BroadcastRun
             await Task.Delay(reached ? 2 : 50);
         }
 
-        var victim = hooks.Bots[index];
-        var peak = victim.Memory().Peak;
-        await victim.KillAsync();
         var killedAt = DateTimeOffset.UtcNow;
         var served = users.Count(u => Copies(emulator, u).Count > 0);
         // Rows it had claimed and not settled: their lease must run out before another instance may send them.
         var claimed = await database.CountAsync(
             $"SELECT COUNT(*) FROM outbox WHERE state = {(int)OutboxState.Pending} AND claimed_by LIKE '{WebhookInstances.Name(index)}:%';");
-        return new Kill(index, killedAt, served, claimed, peak, [.. seen.Select(ids => ids.Count)]);
+        return new Kill(index, killedAt, served, heldAtLastSample, claimed, peak, [.. seen.Select(ids => ids.Count)]);
     }
 
     private static void PrintKill(
@@ -256,7 +262,7 @@ public static class BroadcastRun
         static double Rate(List<DateTimeOffset> span) => span.Count > 1 ? (span.Count - 1) / (span[^1] - span[0]).TotalSeconds : 0;
         Console.WriteLine(
             $"kill: {victim} ran the fan-out; SIGKILL {(kill.At - started).TotalSeconds:0.0} s after the first instance started, " +
-            $"with {kill.Served} of {count} recipients served; it held {kill.Claimed} claimed, unsent row(s)");
+            $"with {kill.Served} of {count} recipients served; it held {kill.Claimed} claimed, unsent row(s) after it ({kill.HeldAtLastSample} at the last sample before it)");
         Console.WriteLine(
             $"before the kill, rows seen claimed (sampled every ~50 ms, so a lower bound of each one's sends): " +
             string.Join(", ", kill.SeenClaiming.Select((n, i) => $"{WebhookInstances.Name(i)} {n}")));
@@ -317,8 +323,8 @@ public static class BroadcastRun
     }
 
     /// <summary>
-    /// The killed instance (index in the <see cref="WebhookInstances"/>), when, how many were served then, its claimed
-    /// rows, its peak memory, and the rows each instance was seen holding a claim on before.
+    /// The killed instance (index in the <see cref="WebhookInstances"/>), when, how many were served then, its claims at
+    /// the last sample before the kill and after it, its peak memory, and the rows each instance was seen holding a claim on before.
     /// </summary>
-    private sealed record Kill(int Index, DateTimeOffset At, int Served, long Claimed, double PeakRss, IReadOnlyList<int> SeenClaiming);
+    private sealed record Kill(int Index, DateTimeOffset At, int Served, int HeldAtLastSample, long Claimed, double PeakRss, IReadOnlyList<int> SeenClaiming);
 }
