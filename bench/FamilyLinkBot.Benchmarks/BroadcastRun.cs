@@ -23,7 +23,7 @@ namespace FamilyLinkBot.Benchmarks;
 /// it (docs/DESIGN.md#12-scale-out). With <c>instances</c> ≥ 2 as well, that many <see cref="WebhookInstances"/> share
 /// the database and its one send window (each configured with the whole rate), and the one running the fan-out is
 /// killed with SIGKILL once <c>killAt</c> of the recipients have their copy (with <c>killWhileClaiming</c>, at the first
-/// moment after that when it holds an outbox claim); the others finish the broadcast. Its claimed, unsent rows wait out
+/// moment after that when it holds an outbox claim); the others finish the broadcast. Its claimed, unsettled rows wait out
 /// their lease (OutboxStore.ClaimLease, 3 minutes) as they would in production without a restart, so when it held any
 /// the run lasts that long. Exit code 1 there when a recipient was missed or more were served twice than
 /// the killed instance could have had in flight.
@@ -155,7 +155,7 @@ public static class BroadcastRun
                 : "30/s global, 1/s per chat, 429 beyond";
             var store = database is null ? "SQLite" : instances > 1 ? $"PostgreSQL, {instances} webhook instances sharing its send window" : "PostgreSQL";
             Console.WriteLine($"recipients={count} rate={rate}/s paid={paid} store={store} emulator={limits}{(percent502 > 0 ? $", {percent502:0.#}% of sends answered 502" : "")}");
-            Console.WriteLine($"sent={times.Count} span={span:0.0}s achieved={achieved:0.00}/s ({100 * achieved / rate:0.0}% of {rate}/s) sustained (middle 80%)={sustained:0.00}/s");
+            Console.WriteLine($"sent={times.Count} span={span:0.0}s{(kill is { Claimed: > 0 } ? " (to the re-sends after the claim lease)" : "")} achieved={achieved:0.00}/s ({100 * achieved / rate:0.0}% of {rate}/s) sustained (middle 80%)={sustained:0.00}/s");
             Console.WriteLine($"lost={lost} duplicated={duplicated} (recipients with >1 copy: {twice}) 429s={emulator.Count429} 502s={emulator.Count502} progress message sends+edits={progress} peak sends+edits in any 1 s={emulator.PeakMessagesInOneSecond}");
             if (kill is not null)
             {
@@ -262,7 +262,7 @@ public static class BroadcastRun
         static double Rate(List<DateTimeOffset> span) => span.Count > 1 ? (span.Count - 1) / (span[^1] - span[0]).TotalSeconds : 0;
         Console.WriteLine(
             $"kill: {victim} ran the fan-out; SIGKILL {(kill.At - started).TotalSeconds:0.0} s after the first instance started, " +
-            $"with {kill.Served} of {count} recipients served; it held {kill.Claimed} claimed, unsent row(s) after it ({kill.HeldAtLastSample} at the last sample before it)");
+            $"with {kill.Served} of {count} recipients served; it held {kill.Claimed} claimed row(s) with no recorded outcome after it ({kill.HeldAtLastSample} at the last sample before it)");
         Console.WriteLine(
             $"before the kill, rows seen claimed (sampled every ~50 ms, so a lower bound of each one's sends): " +
             string.Join(", ", kill.SeenClaiming.Select((n, i) => $"{WebhookInstances.Name(i)} {n}")));
