@@ -29,6 +29,28 @@ public sealed class BenchDatabase : IAsyncDisposable
         return database;
     }
 
+    /// <summary>A read of the bot's tables in this database, for figures the Bot API cannot show (who holds which outbox claims).</summary>
+    public async Task<long> CountAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Calls <paramref name="row"/> for each row of a read of the bot's tables in this database.</summary>
+    public async Task ReadAsync(string sql, Action<NpgsqlDataReader> row)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            row(reader);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         // FORCE: the bot processes were killed, but the server may not have noticed their connections yet.

@@ -1,12 +1,17 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using FamilyLinkBot.Testing;
 
 namespace FamilyLinkBot.Benchmarks;
 
-/// <summary>The real bot (FamilyLinkBot.dll beside this program) as a child process, configured by environment variables.</summary>
+/// <summary>
+/// The real bot (FamilyLinkBot.dll beside this program) as a child process, configured by environment variables. Its
+/// output lines are kept with the time each arrived (only warnings and errors unless the settings raise a category's level).
+/// </summary>
 public sealed class BotProcess : IDisposable
 {
     private readonly Process _process;
+    private readonly ConcurrentQueue<(DateTimeOffset At, string Line)> _output = new();
 
     private BotProcess(Process process, string folder)
     {
@@ -48,13 +53,20 @@ public sealed class BotProcess : IDisposable
             start.Environment[key] = value;
         }
 
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return new BotProcess(process, folder);
+        var bot = new BotProcess(Process.Start(start)!, folder);
+        bot._process.OutputDataReceived += (_, e) => bot.Keep(e.Data);
+        bot._process.ErrorDataReceived += (_, e) => bot.Keep(e.Data);
+        bot._process.BeginOutputReadLine();
+        bot._process.BeginErrorReadLine();
+        return bot;
     }
+
+    /// <summary>The output lines so far.</summary>
+    public IEnumerable<string> Lines => _output.Select(o => o.Line);
+
+    /// <summary>When the bot first wrote a line containing <paramref name="text"/>, or null.</summary>
+    public DateTimeOffset? When(string text) =>
+        _output.Where(o => o.Line.Contains(text, StringComparison.Ordinal)).Select(o => (DateTimeOffset?)o.At).FirstOrDefault();
 
     /// <summary>Resident memory now and at its peak (VmRSS, VmHWM from /proc), in MB.</summary>
     public (double Rss, double Peak) Memory()
@@ -75,6 +87,13 @@ public sealed class BotProcess : IDisposable
         return _process.WaitForExit(timeout) ? _process.ExitCode : null;
     }
 
+    /// <summary>SIGKILL: no shutdown, its connections and its outbox claims simply end. Returns once it has exited.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited)
@@ -91,6 +110,14 @@ public sealed class BotProcess : IDisposable
         }
         catch (IOException)
         {
+        }
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is not null)
+        {
+            _output.Enqueue((DateTimeOffset.UtcNow, line));
         }
     }
 }

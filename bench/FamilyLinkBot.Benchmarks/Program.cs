@@ -25,13 +25,15 @@ public static class Program
             case "broadcast":
                 return await BroadcastRun.RunAsync(
                     Arg(args, "--recipients", 10_000), Arg(args, "--rate", 25), args.Contains("--paid"), args.Contains("--unlimited"),
-                    args.Contains("--strict") ? Arg(args, "--strict", 30) : null, Arg(args, "--fail502", 0));
+                    args.Contains("--strict") ? Arg(args, "--strict", 30) : null, Arg(args, "--fail502", 0),
+                    Text(args, "--postgres"), Arg(args, "--instances", 1), Fraction(args, "--kill-at", 0.33),
+                    args.Contains("--kill-while-claiming"));
             case "many":
                 return await ManyAtOnceRun.RunAsync(Arg(args, "--people", 60), Arg(args, "--rate", 25));
             case "relevance":
                 return RelevanceRun.Run(Text(args, "--corpus"), Text(args, "--rules"), args.Contains("--quiet"));
             default:
-                Console.WriteLine("usage: crypto [BenchmarkDotNet args] | updates [--updates N --users N --postgres CONN --instances N] | startup [--runs N --idle-seconds N] | broadcast [--recipients N --rate R --paid --unlimited --strict WINDOW --fail502 PERCENT] | many [--people N --rate R] | relevance [--corpus PATH --rules PATH --quiet]");
+                Console.WriteLine("usage: crypto [BenchmarkDotNet args] | updates [--updates N --users N --postgres CONN --instances N] | startup [--runs N --idle-seconds N] | broadcast [--recipients N --rate R --paid --unlimited --strict WINDOW --fail502 PERCENT --postgres CONN --instances N --kill-at FRACTION --kill-while-claiming] | many [--people N --rate R] | relevance [--corpus PATH --rules PATH --quiet]");
                 return mode == "help" ? 0 : 2;
         }
     }
@@ -40,6 +42,12 @@ public static class Program
     {
         var index = Array.IndexOf(args, name);
         return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+
+    private static double Fraction(string[] args, string name, double fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length && double.TryParse(args[index + 1], System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : fallback;
     }
 
     private static int Arg(string[] args, string name, int fallback)

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using FamilyLinkBot.Testing;
 
 namespace FamilyLinkBot.Benchmarks;
@@ -16,11 +14,9 @@ namespace FamilyLinkBot.Benchmarks;
 /// </summary>
 public static class UpdatesRun
 {
-    private const string Secret = "bench-webhook-secret_0123456789";
-
     public static async Task<int> RunAsync(int updates, int users, string? postgres, int instances)
     {
-        Console.WriteLine($"machine: {Environment.ProcessorCount} cores (bot(s), emulator, this driver{(postgres is null ? "" : " and the PostgreSQL server")} share them), .NET {Environment.Version}, load average {LoadAverage()}");
+        Console.WriteLine($"{Machine.Describe($"bot(s), emulator, this driver{(postgres is null ? "" : " and the PostgreSQL server")}")}, load average {Machine.LoadAverage()}");
         if (postgres is null)
         {
             Print("SQLite, 1 instance, polling", await MeasureAsync(updates, users, null, 0));
@@ -39,7 +35,7 @@ public static class UpdatesRun
         var many = await MeasureAsync(updates, users, postgres, instances);
         Print($"PostgreSQL, {instances} instances, webhook, round-robin", many);
         Console.WriteLine($"{instances} instances / 1 instance: {many.PerSecond / polling.PerSecond:0.00} of the polling run, {many.PerSecond / oneHook.PerSecond:0.00} of the one-instance webhook run (target ≥ 0.90)");
-        Console.WriteLine($"load average after the runs: {LoadAverage()}");
+        Console.WriteLine($"load average after the runs: {Machine.LoadAverage()}");
         return 0;
     }
 
@@ -62,36 +58,20 @@ public static class UpdatesRun
             settings["Storage__ConnectionString"] = database.ConnectionString;
         }
 
-        var bots = new List<BotProcess>();
+        BotProcess? polling = null;
+        WebhookInstances? hooks = null;
         WebhookPusher? pusher = null;
         try
         {
             if (webhooks == 0)
             {
-                bots.Add(BotProcess.Start(emulator, settings, folder));
+                polling = BotProcess.Start(emulator, settings, folder);
                 await emulator.WaitUntilAsync(() => emulator.Requests.Any(r => r.Method == "getUpdates"), TimeSpan.FromSeconds(60));
             }
             else
             {
-                var hooks = new List<string>();
-                for (var i = 0; i < webhooks; i++)
-                {
-                    // The first instance starts alone and migrates (docs/DESIGN.md#what-may-run-once-and-what-may-run-many-times);
-                    // the others start once it has set the webhook. All share the folder, so the same master key.
-                    var port = FreePort();
-                    bots.Add(BotProcess.Start(emulator, new Dictionary<string, string>(settings)
-                    {
-                        ["Telegram__Mode"] = "Webhook",
-                        ["Telegram__WebhookUrl"] = "https://bench.example.org/hook",
-                        ["Telegram__WebhookSecret"] = Secret,
-                        ["Telegram__ListenUrl"] = $"http://127.0.0.1:{port}",
-                        ["Delivery__Instance"] = $"bench-{i + 1}",
-                    }, folder));
-                    hooks.Add($"http://127.0.0.1:{port}/hook");
-                    await emulator.WaitUntilAsync(() => emulator.Requests.Count(r => r.Method == "setWebhook") > i, TimeSpan.FromSeconds(60));
-                }
-
-                pusher = await WebhookPusher.StartAsync(emulator, hooks, Secret);
+                hooks = await WebhookInstances.StartAsync(emulator, settings, folder, webhooks);
+                pusher = await WebhookPusher.StartAsync(emulator, hooks.Hooks, WebhookInstances.Secret);
             }
 
             // Warm-up: a few hundred updates so JIT and the connection pools are ready.
@@ -129,7 +109,7 @@ public static class UpdatesRun
             var elapsed = clock.Elapsed;
             return new Figures(
                 updates, users, applied, elapsed, updates / elapsed.TotalSeconds,
-                [.. bots.Select(b => b.Memory())], pusher?.PushedTo ?? [], pusher?.FailedAttempts ?? 0);
+                [.. (hooks?.Bots ?? [polling!]).Select(b => b.Memory())], pusher?.PushedTo ?? [], pusher?.FailedAttempts ?? 0);
         }
         finally
         {
@@ -138,11 +118,8 @@ public static class UpdatesRun
                 await pusher.DisposeAsync();
             }
 
-            // Killed together, then the shared folder is deleted by each (the later ones find it gone).
-            foreach (var bot in bots)
-            {
-                bot.Dispose();
-            }
+            polling?.Dispose();
+            hooks?.Dispose();
         }
     }
 
@@ -155,16 +132,6 @@ public static class UpdatesRun
     }
 
     private static int Sent(BotApiEmulator emulator) => emulator.Requests.Count(r => r.Method == "sendMessage" && r.StatusCode == 200);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     private sealed record Figures(
         int Updates, int Users, TimeSpan Applied, TimeSpan Elapsed, double PerSecond,
