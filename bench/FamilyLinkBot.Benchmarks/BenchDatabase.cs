@@ -53,8 +53,21 @@ public sealed class BenchDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // FORCE: the bot processes were killed, but the server may not have noticed their connections yet.
-        await OnServerAsync($"DROP DATABASE IF EXISTS {Name} WITH (FORCE);");
+        // FORCE: the bot processes were killed, but the server may not have noticed their connections yet; a backend
+        // still starting or ending can make FORCE itself fail for a moment, so it is tried a few times.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await OnServerAsync($"DROP DATABASE IF EXISTS {Name} WITH (FORCE);");
+                return;
+            }
+            catch (PostgresException ex) when (attempt < 5)
+            {
+                Console.WriteLine($"dropping the bench database failed ({ex.SqlState}); trying again");
+                await Task.Delay(TimeSpan.FromSeconds(attempt));
+            }
+        }
     }
 
     private async Task OnServerAsync(string sql)
