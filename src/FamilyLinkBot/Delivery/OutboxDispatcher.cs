@@ -87,14 +87,10 @@ public sealed class OutboxDispatcher : BackgroundService
         MaxInFlight = Math.Clamp(_options.MessagesPerSecond / 4, 4, 32);
         // This run's claims: the instance name lets the next run of the same instance release them at once.
         Claimant = _options.Instance + ":" + Guid.NewGuid().ToString("N")[..12];
-        // Writers side by side where the engine allows it: one claim or outcome is a few statements, and a single
-        // writer would bound sending by its round trips to the server.
-        var writers = database.Dialect.SingleWriter ? 1 : 4;
-        _claims = new GroupCommit<DueItem, Claimed?>(database, ClaimAsync, writers: writers);
+        _claims = new GroupCommit<DueItem, Claimed?>(database, ClaimAsync);
         // The chats' locks first, in the order update batches take them: recording never deadlocks with a /panic.
         _records = new GroupCommit<Settlement, Settled>(
-            database, ApplyAsync, prepare: (db, batch) => db.Dialect.LockChatsByRefAsync(db, batch.Select(s => s.ChatRef), CancellationToken.None),
-            writers: writers);
+            database, ApplyAsync, prepare: (db, batch) => db.Dialect.LockChatsByRefAsync(db, batch.Select(s => s.ChatRef), CancellationToken.None));
     }
 
     /// <summary>Who this process's claims name: "&lt;Delivery:Instance&gt;:&lt;random per start&gt;".</summary>

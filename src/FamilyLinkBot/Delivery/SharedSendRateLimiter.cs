@@ -62,7 +62,7 @@ public sealed class SharedSendRateLimiter : ISendRateLimiter, IDisposable
     private readonly Lock _gate = new();
     private readonly Queue<long> _ready = new();
     private readonly ConcurrentQueue<(long Id, long At, bool Refund)> _settled = new();
-    private readonly SemaphoreSlim _settledSignal = new(0, int.MaxValue);
+    private readonly SemaphoreSlim _flushSignal = new(0, int.MaxValue);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _flusher;
     private long _readySince;
@@ -148,7 +148,7 @@ public sealed class SharedSendRateLimiter : ISendRateLimiter, IDisposable
         }
         while (ms > seen && Interlocked.CompareExchange(ref _askedToWaitMs, ms, seen) != seen);
 
-        _settledSignal.Release();
+        _flushSignal.Release();
     }
 
     public void Dispose()
@@ -157,7 +157,7 @@ public sealed class SharedSendRateLimiter : ISendRateLimiter, IDisposable
         _flusher.Wait(TimeSpan.FromSeconds(2));
         _stop.Dispose();
         _taking.Dispose();
-        _settledSignal.Dispose();
+        _flushSignal.Dispose();
     }
 
     /// <summary>A grant taken ahead and still fresh, or null; stale ones are given back, and the batch shrinks.</summary>
@@ -312,7 +312,7 @@ public sealed class SharedSendRateLimiter : ISendRateLimiter, IDisposable
     private void Settle(long id, bool refund)
     {
         _settled.Enqueue((id, Stopwatch.GetTimestamp(), refund));
-        _settledSignal.Release();
+        _flushSignal.Release();
     }
 
     /// <summary>Writes the answers and refunds queued so far, each answer at the time it came.</summary>
@@ -363,9 +363,9 @@ public sealed class SharedSendRateLimiter : ISendRateLimiter, IDisposable
             {
                 // Also once a second: an outage mark of this process is cleared soon after its circuit closed, even
                 // when nothing is being sent.
-                await _settledSignal.WaitAsync(OutageRecheck, _stop.Token);
+                await _flushSignal.WaitAsync(OutageRecheck, _stop.Token);
                 await Task.Delay(FlushDelay, _stop.Token);
-                while (_settledSignal.CurrentCount > 0 && _settledSignal.Wait(0))
+                while (_flushSignal.CurrentCount > 0 && _flushSignal.Wait(0))
                 {
                     // The queue is drained as a whole below.
                 }

@@ -19,18 +19,18 @@ internal sealed class GroupCommit<TItem, TResult>
     private readonly int _maxBatch;
     private readonly int _writers;
 
-    /// <param name="prepare">Runs first in every transaction with all of its items (to take their locks in one order).</param>
-    /// <param name="writers">
-    /// How many batches may be written at once: 1 on an engine with one writer; more where writers run side by side
-    /// (each batch then takes its locks in one order through <paramref name="prepare"/>).
+    /// <summary>Batches written at once where writers run side by side (PostgreSQL); SQLite's one writer takes one at a time.</summary>
+    internal const int SideBySideWriters = 4;
+
+    /// <param name="prepare">
+    /// Runs first in every transaction with all of its items (to take their locks in one order, which also keeps
+    /// side-by-side batches from deadlocking).
     /// </param>
-    public GroupCommit(
-        Database database, Func<UnitOfWork, TItem, Task<TResult>> apply, int maxBatch = 256, Func<UnitOfWork, IEnumerable<TItem>, Task>? prepare = null,
-        int writers = 1)
+    public GroupCommit(Database database, Func<UnitOfWork, TItem, Task<TResult>> apply, int maxBatch = 256, Func<UnitOfWork, IEnumerable<TItem>, Task>? prepare = null)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(writers);
-        _writers = writers;
-        _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = writers == 1 });
+        // One claim or outcome is a few statements: on a server, a single writer would bound the writes by its round trips.
+        _writers = database.Dialect.SingleWriter ? 1 : SideBySideWriters;
+        _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = _writers == 1 });
         _database = database;
         _apply = apply;
         _prepare = prepare;
@@ -117,20 +117,25 @@ internal sealed class GroupCommit<TItem, TResult>
 
     private async Task WriteAloneAsync(Pending pending)
     {
+        var results = new List<TResult>(1);
         try
         {
-            await using var db = await _database.BeginAsync(CancellationToken.None);
-            if (_prepare is not null)
+            await using (var db = await _database.BeginAsync(CancellationToken.None))
             {
-                await _prepare(db, [pending.Item]);
+                if (_prepare is not null)
+                {
+                    await _prepare(db, [pending.Item]);
+                }
+
+                results.Add(await _apply(db, pending.Item));
+                await db.CommitAsync(CancellationToken.None);
             }
 
-            var result = await _apply(db, pending.Item);
-            await db.CommitAsync(CancellationToken.None);
-            pending.Done.SetResult(result);
+            pending.Done.SetResult(results[0]);
         }
         catch (Exception ex)
         {
+            DiscardResults(results);
             pending.Done.SetException(ex);
         }
     }

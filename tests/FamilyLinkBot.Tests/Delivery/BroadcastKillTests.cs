@@ -16,7 +16,7 @@ public sealed class BroadcastKillTests : IAsyncLifetime
     private const string Announcement = "Border news for every family";
 
     private readonly TempFolder _folder = new();
-    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _childOutput = new();
+    private readonly List<ChildProcess> _children = [];
     private BotApiEmulator _emulator = null!;
 
     public async Task InitializeAsync() =>
@@ -26,7 +26,7 @@ public sealed class BroadcastKillTests : IAsyncLifetime
     {
         // The child's own log lines (docs/DESIGN.md#2-data-classification): no chat id, no token, no broadcast text.
         var secrets = _emulator.Users.Select(u => u.Id.ToString(CultureInfo.InvariantCulture)).Append(_emulator.Token).Append(Announcement).ToList();
-        foreach (var line in _childOutput)
+        foreach (var line in _children.SelectMany(c => c.Lines))
         {
             Assert.DoesNotContain(secrets, secret => line.Contains(secret, StringComparison.Ordinal));
         }
@@ -58,7 +58,7 @@ public sealed class BroadcastKillTests : IAsyncLifetime
         var (adminUser, admin, users) = await SeedAsync();
 
         var maxInFlight = Math.Clamp(100 / 4, 4, 32);
-        using (var first = new ChildProcess(StartChild(adminUser)))
+        using (var first = StartChild(adminUser))
         {
             await admin.Says("/broadcast");
             await admin.Says(Announcement);
@@ -71,7 +71,7 @@ public sealed class BroadcastKillTests : IAsyncLifetime
 
         var atKill = Delivered();
         Assert.True(atKill < RecipientCount, "the kill came before the end");
-        using (var second = new ChildProcess(StartChild(adminUser)))
+        using (var second = StartChild(adminUser))
         {
             await _emulator.WaitUntilAsync(() => users.All(u => Recipients.Received(_emulator, u, Announcement) >= 1), TimeSpan.FromSeconds(40));
             await Task.Delay(1000);
@@ -88,7 +88,7 @@ public sealed class BroadcastKillTests : IAsyncLifetime
     {
         var (adminUser, admin, users) = await SeedAsync();
 
-        using (var first = new ChildProcess(StartChild(adminUser)))
+        using (var first = StartChild(adminUser))
         {
             await admin.Says("/broadcast");
             await admin.Says(Announcement);
@@ -108,7 +108,7 @@ public sealed class BroadcastKillTests : IAsyncLifetime
         }
 
         Assert.True(Delivered() < RecipientCount, "SIGTERM came before the end");
-        using (var second = new ChildProcess(StartChild(adminUser)))
+        using (var second = StartChild(adminUser))
         {
             await _emulator.WaitUntilAsync(() => users.All(u => Recipients.Received(_emulator, u, Announcement) >= 1), TimeSpan.FromSeconds(40));
             await Task.Delay(1000);
@@ -119,63 +119,22 @@ public sealed class BroadcastKillTests : IAsyncLifetime
         Assert.All(users, u => Assert.Equal(1, Recipients.Received(_emulator, u, Announcement)));
     }
 
-    private void Keep(string? line)
-    {
-        if (line is not null)
-        {
-            _childOutput.Enqueue(line);
-        }
-    }
-
     private int Delivered() =>
         _emulator.AllBotMessages.Count(m => m.Text.Contains(Announcement, StringComparison.Ordinal) && !m.Text.Contains("Preview", StringComparison.Ordinal));
 
-    private Process StartChild(EmulatedUser admin)
+    private ChildProcess StartChild(EmulatedUser admin)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = _folder.Path,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(ProgramStartTests.ProgramPath);
-        start.Environment["Telegram__BotToken"] = _emulator.Token;
-        start.Environment["Telegram__ApiBaseUrl"] = _emulator.BaseUrl;
-        start.Environment["Telegram__PollingTimeoutSeconds"] = "1";
-        foreach (var (key, value) in TestStore.Settings(_folder.Path))
-        {
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
-
-        start.Environment["Crypto__MasterKeyPath"] = Path.Combine(_folder.Path, "master.key");
-        start.Environment["Admins__UserIds__0"] = admin.Id.ToString(CultureInfo.InvariantCulture);
-        start.Environment["Delivery__AllowPaidBroadcast"] = "true";
-        start.Environment["Delivery__MessagesPerSecond"] = "100";
-        start.Environment["Logging__LogLevel__Default"] = "Information";
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) => Keep(e.Data);
-        process.ErrorDataReceived += (_, e) => Keep(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-}
-
-/// <summary>A child process that is killed when the test ends, whatever happened, so none outlives its test.</summary>
-internal sealed class ChildProcess(Process process) : IDisposable
-{
-    public Process Process { get; } = process;
-
-    public void Dispose()
-    {
-        if (!Process.HasExited)
-        {
-            Process.Kill(entireProcessTree: true);
-            Process.WaitForExit(5000);
-        }
-
-        Process.Dispose();
+        var settings = TestStore.Settings(_folder.Path).ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
+        settings["Telegram__BotToken"] = _emulator.Token;
+        settings["Telegram__ApiBaseUrl"] = _emulator.BaseUrl;
+        settings["Telegram__PollingTimeoutSeconds"] = "1";
+        settings["Crypto__MasterKeyPath"] = Path.Combine(_folder.Path, "master.key");
+        settings["Admins__UserIds__0"] = admin.Id.ToString(CultureInfo.InvariantCulture);
+        settings["Delivery__AllowPaidBroadcast"] = "true";
+        settings["Delivery__MessagesPerSecond"] = "100";
+        settings["Logging__LogLevel__Default"] = "Information";
+        var child = new ChildProcess(Process.Start(ProgramProcess.StartInfo(_folder.Path, settings))!);
+        _children.Add(child);
+        return child;
     }
 }

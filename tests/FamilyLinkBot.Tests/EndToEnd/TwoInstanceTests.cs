@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -115,9 +114,9 @@ public sealed class TwoInstanceTests(ITestOutputHelper output) : IAsyncLifetime
 
         var portA = FreePort();
         var portB = FreePort();
-        using var a = new Instance(StartChild(adminUser, portA, "a", rate: Rate));
+        using var a = new ChildProcess(StartChild(adminUser, portA, "a", rate: Rate));
         await WaitForAsync(() => a.When("This instance now runs broadcast fan-out") is not null, "instance a to take the fan-out role");
-        using var b = new Instance(StartChild(adminUser, portB, "b", rate: Rate));
+        using var b = new ChildProcess(StartChild(adminUser, portB, "b", rate: Rate));
         await _emulator.WaitUntilAsync(() => _emulator.Requests.Count(r => r.Method == "setWebhook") >= 2, TimeSpan.FromSeconds(30));
         await using var pusher = await WebhookPusher.StartAsync(
             _emulator, [$"http://127.0.0.1:{portA}{HookPath}", $"http://127.0.0.1:{portB}{HookPath}"], Secret);
@@ -230,68 +229,14 @@ public sealed class TwoInstanceTests(ITestOutputHelper output) : IAsyncLifetime
     /// <summary>The real program as a child process in webhook mode on <paramref name="port"/>, on this test's database and key.</summary>
     private Process StartChild(EmulatedUser admin, int port, string instance, int rate)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = _folder.Path,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(ProgramStartTests.ProgramPath);
-        start.Environment["Telegram__BotToken"] = _emulator.Token;
-        start.Environment["Telegram__ApiBaseUrl"] = _emulator.BaseUrl;
-        foreach (var (key, value) in TestStore.Settings(_folder.Path).Concat(Webhook($"http://127.0.0.1:{port}", instance)))
-        {
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
-
-        start.Environment["Crypto__MasterKeyPath"] = Path.Combine(_folder.Path, "master.key");
-        start.Environment["Admins__UserIds__0"] = admin.Id.ToString(CultureInfo.InvariantCulture);
-        start.Environment["Delivery__MessagesPerSecond"] = rate.ToString(CultureInfo.InvariantCulture);
-        start.Environment["Logging__LogLevel__Default"] = "Information";
-        return Process.Start(start)!;
-    }
-
-    /// <summary>A child instance whose output is kept, killed when the test ends whatever happened.</summary>
-    private sealed class Instance : IDisposable
-    {
-        private readonly ConcurrentQueue<(DateTimeOffset At, string Line)> _output = new();
-
-        public Instance(Process process)
-        {
-            Process = process;
-            process.OutputDataReceived += (_, e) => Keep(e.Data);
-            process.ErrorDataReceived += (_, e) => Keep(e.Data);
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-        }
-
-        public Process Process { get; }
-
-        public IEnumerable<string> Lines => _output.Select(o => o.Line);
-
-        /// <summary>When the instance first wrote a line containing <paramref name="text"/>, or null.</summary>
-        public DateTimeOffset? When(string text) =>
-            _output.Where(o => o.Line.Contains(text, StringComparison.Ordinal)).Select(o => (DateTimeOffset?)o.At).FirstOrDefault();
-
-        public void Dispose()
-        {
-            if (!Process.HasExited)
-            {
-                Process.Kill(entireProcessTree: true);
-                Process.WaitForExit(5000);
-            }
-
-            Process.Dispose();
-        }
-
-        private void Keep(string? line)
-        {
-            if (line is not null)
-            {
-                _output.Enqueue((DateTimeOffset.UtcNow, line));
-            }
-        }
+        var settings = TestStore.Settings(_folder.Path).Concat(Webhook($"http://127.0.0.1:{port}", instance))
+            .ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
+        settings["Telegram__BotToken"] = _emulator.Token;
+        settings["Telegram__ApiBaseUrl"] = _emulator.BaseUrl;
+        settings["Crypto__MasterKeyPath"] = Path.Combine(_folder.Path, "master.key");
+        settings["Admins__UserIds__0"] = admin.Id.ToString(CultureInfo.InvariantCulture);
+        settings["Delivery__MessagesPerSecond"] = rate.ToString(CultureInfo.InvariantCulture);
+        settings["Logging__LogLevel__Default"] = "Information";
+        return Process.Start(ProgramProcess.StartInfo(_folder.Path, settings))!;
     }
 }

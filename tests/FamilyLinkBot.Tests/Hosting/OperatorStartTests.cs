@@ -314,36 +314,6 @@ public sealed class OperatorStartTests : IDisposable
         return ProgramProcess.RunToEndAsync(StartInfo(args, environment), TimeSpan.FromSeconds(60));
     }
 
-    private ProcessStartInfo StartInfo(string[] args, Dictionary<string, string> environment)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = _folder.Path,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(ProgramStartTests.ProgramPath);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (var key in start.Environment.Keys.Where(IsBotSetting).ToList())
-        {
-            start.Environment.Remove(key);
-        }
-
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        return start;
-    }
-
-    private static bool IsBotSetting(string key) =>
-        new[] { "Telegram", "Storage", "Crypto", "Admins", "News", "Monitoring", "Delivery", "Caseworkers", "Conversations" }
-            .Any(section => key.StartsWith(section, StringComparison.OrdinalIgnoreCase));
+    private ProcessStartInfo StartInfo(string[] args, Dictionary<string, string> environment) =>
+        ProgramProcess.StartInfo(_folder.Path, environment, args);
 }

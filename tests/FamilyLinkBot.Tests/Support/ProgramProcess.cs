@@ -12,8 +12,15 @@ public static class ProgramProcess
     private static readonly string[] BotSections =
         ["Telegram", "Storage", "Crypto", "Admins", "News", "Monitoring", "Delivery", "Caseworkers", "Conversations", "Privacy", "Retention"];
 
-    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(
-        string workingFolder, IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static Task<(int ExitCode, string Output, string Error)> RunAsync(
+        string workingFolder, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunToEndAsync(StartInfo(workingFolder, environment, args), TimeSpan.FromSeconds(90));
+
+    /// <summary>
+    /// How to start the program in <paramref name="workingFolder"/> with <paramref name="args"/>, its output redirected,
+    /// and of the bot's settings only <paramref name="environment"/> (keys in .NET environment form, Section__Key).
+    /// </summary>
+    public static ProcessStartInfo StartInfo(string workingFolder, IEnumerable<KeyValuePair<string, string>> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -39,7 +46,7 @@ public static class ProgramProcess
             start.Environment[key] = value;
         }
 
-        return await RunToEndAsync(start, TimeSpan.FromSeconds(90));
+        return start;
     }
 
     /// <summary>Runs <paramref name="start"/> (output redirected) to its end, killed after <paramref name="limit"/>.</summary>
