@@ -471,7 +471,7 @@ public sealed class OutboxDispatcher : BackgroundService
                     await _trackedMessages.TrackAsync(db, chatRef, messageId, now, panicked ? 0 : outcome.DisappearAfterSeconds, CancellationToken.None);
                 }
 
-                if (outcome.MessageId is { } sentId && !outcome.Edited)
+                if (item.Relayed && outcome.MessageId is { } sentId && !outcome.Edited)
                 {
                     foreach (var listener in _sentListeners)
                     {

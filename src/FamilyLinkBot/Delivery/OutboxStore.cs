@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
 using FamilyLinkBot.Conversations;
@@ -122,7 +123,7 @@ public sealed class OutboxStore
     {
         await using var command = db.Command(
                 $"""
-                SELECT id, chat_ref, lane, attempts, not_before, broadcast_id FROM outbox
+                SELECT id, chat_ref, lane, attempts, not_before, broadcast_id, source_ref IS NOT NULL FROM outbox
                 WHERE state = {Pending} AND (claimed_until IS NULL OR claimed_until <= @now OR claimed_by = @me)
                 ORDER BY lane, id LIMIT @limit;
                 """)
@@ -139,7 +140,8 @@ public sealed class OutboxStore
                 (Lane)reader.GetInt32(2),
                 reader.GetInt32(3),
                 DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
-                reader.IsDBNull(5) ? null : reader.GetInt64(5)));
+                reader.IsDBNull(5) ? null : reader.GetInt64(5),
+                reader.GetBoolean(6)));
         }
 
         return items;
@@ -193,53 +195,121 @@ public sealed class OutboxStore
         // The chat's own lock: a /panic being applied elsewhere either committed its mark before this looks, or waits
         // until this is recorded and then sees the message among those it deletes.
         await db.Dialect.LockChatAsync(db, chatRef, cancellationToken);
-        await SettleAsync(db, "id = @id", ("@id", itemId), OutboxState.Sent, null, messageId, cancellationToken);
-        await using var panicked = db.Command("SELECT EXISTS (SELECT 1 FROM outbox_panics WHERE chat_ref = @chat AND last_item >= @id);")
+        // Whether a /panic mark covers the row comes back with the row itself; only a row no longer pending (cancelled
+        // by that /panic, say) needs a look of its own.
+        var panicMark = "EXISTS (SELECT 1 FROM outbox_panics WHERE chat_ref = @chat AND last_item >= @id)";
+        var (settled, panicked) = await SettleAsync(
+            db, "id = @id", ("@id", itemId), OutboxState.Sent, null, messageId, single: true, cancellationToken, (panicMark, ("@chat", chatRef)));
+        if (settled > 0)
+        {
+            return panicked;
+        }
+
+        await using var look = db.Command($"SELECT {panicMark};")
             .With("@chat", chatRef)
             .With("@id", itemId);
-        return Convert.ToInt64(await panicked.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) != 0;
+        return Convert.ToInt64(await look.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) != 0;
     }
 
     /// <summary>Telegram refused the message itself (400), or it cannot be built: it will not be tried again.</summary>
     internal Task SettleFailedAsync(UnitOfWork db, long itemId, string? error, CancellationToken cancellationToken) =>
-        SettleAsync(db, "id = @id", ("@id", itemId), OutboxState.Failed, error, null, cancellationToken);
+        SettleAsync(db, "id = @id", ("@id", itemId), OutboxState.Failed, error, null, single: true, cancellationToken);
 
     /// <summary>The chat blocked the bot: everything still pending for it fails.</summary>
     internal Task FailPendingForChatAsync(UnitOfWork db, string chatRef, string error, CancellationToken cancellationToken) =>
-        SettleAsync(db, "chat_ref = @chat", ("@chat", chatRef), OutboxState.Failed, error, null, cancellationToken);
+        SettleAsync(db, "chat_ref = @chat", ("@chat", chatRef), OutboxState.Failed, error, null, single: false, cancellationToken);
 
     /// <summary>
-    /// Settles the pending rows <paramref name="where"/> selects: counted in the hour's statistics (sent, failed),
-    /// deleted, or, where a running broadcast still needs them, stripped of recipient and payload.
+    /// Settles the pending rows <paramref name="where"/> selects: deleted, or, where a running broadcast still needs
+    /// them, stripped of recipient and payload; sent and failed ones are counted in their hour's statistics (written
+    /// once per transaction, just before it commits: see <see cref="DeliveryTally"/>). <paramref name="single"/>: the
+    /// condition selects at most one row, so a row the first statement deleted needs no second.
     /// </summary>
-    private async Task SettleAsync(
-        UnitOfWork db, string where, (string Name, object Value) parameter, OutboxState state, string? error, int? messageId, CancellationToken cancellationToken)
+    /// <param name="flag">An SQL condition returned with each settled row (with its parameter); the result says whether any row met it.</param>
+    private async Task<(int Settled, bool Flagged)> SettleAsync(
+        UnitOfWork db, string where, (string Name, object Value) parameter, OutboxState state, string? error, int? messageId, bool single,
+        CancellationToken cancellationToken, (string Sql, (string Name, object Value) Parameter)? flag = null)
     {
-        if (state is OutboxState.Sent or OutboxState.Failed)
-        {
-            await using var count = db.Command(
-                    $"""
-                    INSERT INTO delivery_counts (hour, state, count)
-                    SELECT created_at / {Hour}, @state, COUNT(*) FROM outbox WHERE {where} AND state = {Pending} GROUP BY created_at / {Hour}
-                    ON CONFLICT (hour, state) DO UPDATE SET count = delivery_counts.count + excluded.count;
-                    """)
-                .With(parameter.Name, parameter.Value)
-                .With("@state", (int)state);
-            await count.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await using (var delete = db.Command($"DELETE FROM outbox WHERE {where} AND state = {Pending} AND NOT {Needed};")
+        var counted = state is OutboxState.Sent or OutboxState.Failed ? DeliveryTally.Of(db) : null;
+        var returning = flag is { } f ? $"RETURNING created_at, {f.Sql}" : "RETURNING created_at";
+        (int Settled, bool Flagged) result = (0, false);
+        await using (var delete = db.Command($"DELETE FROM outbox WHERE {where} AND state = {Pending} AND NOT {Needed} {returning};")
             .With(parameter.Name, parameter.Value))
         {
-            await delete.ExecuteNonQueryAsync(cancellationToken);
+            result = await ReadSettledAsync(delete, counted, state, flag, result, cancellationToken);
         }
 
-        await using var keep = db.Command($"UPDATE outbox SET state = @state, {Forget(db)}, error = @error, message_id = @message WHERE {where} AND state = {Pending};")
+        if (single && result.Settled > 0)
+        {
+            return result;
+        }
+
+        await using var keep = db.Command($"UPDATE outbox SET state = @state, {Forget(db)}, error = @error, message_id = @message WHERE {where} AND state = {Pending} {returning};")
             .With(parameter.Name, parameter.Value)
             .With("@state", (int)state)
             .With("@error", error)
             .With("@message", messageId);
-        await keep.ExecuteNonQueryAsync(cancellationToken);
+        return await ReadSettledAsync(keep, counted, state, flag, result, cancellationToken);
+    }
+
+    private static async Task<(int Settled, bool Flagged)> ReadSettledAsync(
+        DbCommand command, DeliveryTally? tally, OutboxState state, (string Sql, (string Name, object Value) Parameter)? flag,
+        (int Settled, bool Flagged) so, CancellationToken cancellationToken)
+    {
+        if (flag is { Parameter: var (name, value) })
+        {
+            command.With(name, value);
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            so.Settled++;
+            so.Flagged |= flag is not null && reader.GetBoolean(1);
+            tally?.Add(reader.GetInt64(0) / Hour, state);
+        }
+
+        return so;
+    }
+
+    /// <summary>
+    /// The sent and failed rows one transaction settled, by hour, added to <c>delivery_counts</c> in one statement just
+    /// before it commits, into one shard of the (hour, state) row: writers side by side (several per instance on
+    /// PostgreSQL, several instances) then rarely wait for each other's commit on one counter row. The shard is drawn
+    /// per transaction; SQLite's one writer always uses shard 0. Only the outcome writer settles rows, in transactions
+    /// without savepoints, so the tally is never ahead of what commits.
+    /// </summary>
+    private sealed class DeliveryTally
+    {
+        internal const int Shards = 16;
+        private static readonly object Key = new();
+        private readonly SortedDictionary<(long Hour, int State), long> _counts = [];
+
+        public static DeliveryTally Of(UnitOfWork db) => db.BeforeCommit(Key, () => new DeliveryTally(), (u, t, ct) => t.WriteAsync(u, ct));
+
+        public void Add(long hour, OutboxState state)
+        {
+            var key = (hour, (int)state);
+            _counts[key] = _counts.GetValueOrDefault(key) + 1;
+        }
+
+        private async Task WriteAsync(UnitOfWork db, CancellationToken cancellationToken)
+        {
+            var shard = db.Dialect.SingleWriter ? 0 : Random.Shared.Next(Shards);
+            foreach (var ((hour, state), count) in _counts)
+            {
+                await using var command = db.Command(
+                        """
+                        INSERT INTO delivery_counts (hour, state, shard, count) VALUES (@hour, @state, @shard, @count)
+                        ON CONFLICT (hour, state, shard) DO UPDATE SET count = delivery_counts.count + excluded.count;
+                        """)
+                    .With("@hour", hour)
+                    .With("@state", state)
+                    .With("@shard", shard)
+                    .With("@count", count);
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
     }
 
     /// <summary>
@@ -307,7 +377,7 @@ public sealed class OutboxStore
             pending = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
         }
 
-        await SettleAsync(db, "chat_ref = @chat", ("@chat", chatRef), OutboxState.Cancelled, null, null, cancellationToken);
+        await SettleAsync(db, "chat_ref = @chat", ("@chat", chatRef), OutboxState.Cancelled, null, null, single: false, cancellationToken);
         return pending;
     }
 

@@ -230,4 +230,5 @@ internal sealed class SendScheduler(TimeProvider clock)
 }
 
 /// <summary>A pending outbox row as the scheduler sees it (no payload: that stays encrypted in the database).</summary>
-internal sealed record DueItem(long Id, string ChatRef, Lane Lane, int Attempts, DateTimeOffset NotBefore, long? BroadcastId);
+/// <param name="Relayed">Queued with a source (<see cref="OutboxStore.EnqueueRelayedAsync"/>): a relayed copy, whose sent id <see cref="ISentMessageListener"/>s record.</param>
+internal sealed record DueItem(long Id, string ChatRef, Lane Lane, int Attempts, DateTimeOffset NotBefore, long? BroadcastId, bool Relayed = false);

@@ -140,7 +140,9 @@ public sealed class PostgreSqlDialect : SqlDialect
 
     public override async Task LockChatsByRefAsync(UnitOfWork db, IEnumerable<string> chatRefs, CancellationToken cancellationToken)
     {
-        var refs = chatRefs.Distinct(StringComparer.Ordinal).ToArray();
+        // A lock this transaction holds already is not asked for again (one round trip less per recorded send, whose
+        // batch locked its chats first).
+        var refs = chatRefs.Where(db.LockedChatRefs.Add).ToArray();
         if (refs.Length == 0)
         {
             return;

@@ -106,12 +106,21 @@ public sealed class UpdatePipeline(
 
     private async Task ApplyGroupAsync(List<Update> updates, CancellationToken cancellationToken)
     {
+        // First without a savepoint per update (two round trips each on a server); should one update fail, the group
+        // rolls back and runs again with savepoints, so that only that update is answered with an apology.
+        var isolate = updates.Count == 1;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await ApplyGroupOnceAsync(updates, cancellationToken);
+                await ApplyGroupOnceAsync(updates, isolate, cancellationToken);
                 return;
+            }
+            catch (Exception ex) when (!isolate && !database.Dialect.IsRetryable(ex)
+                && (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
+            {
+                isolate = true;
+                attempt--;
             }
             catch (Exception ex) when (attempt < GroupAttempts && database.Dialect.IsRetryable(ex))
             {
@@ -123,7 +132,8 @@ public sealed class UpdatePipeline(
         }
     }
 
-    private async Task ApplyGroupOnceAsync(List<Update> updates, CancellationToken cancellationToken)
+    /// <param name="isolate">Each update in a savepoint of its own, so that one that fails is rolled back alone and apologised for.</param>
+    private async Task ApplyGroupOnceAsync(List<Update> updates, bool isolate, CancellationToken cancellationToken)
     {
         var turns = new List<(Update Update, Turn? Turn)>(updates.Count);
         await using (var db = await database.BeginAsync(cancellationToken))
@@ -134,6 +144,12 @@ public sealed class UpdatePipeline(
             for (var i = 0; i < updates.Count; i++)
             {
                 var update = updates[i];
+                if (!isolate)
+                {
+                    turns.Add((update, await ApplyAsync(db, update, cancellationToken)));
+                    continue;
+                }
+
                 var savepoint = "u" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 await db.Transaction.SaveAsync(savepoint, cancellationToken);
                 try
@@ -144,7 +160,7 @@ public sealed class UpdatePipeline(
                 catch (Exception ex) when ((ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                     && !database.Dialect.IsRetryable(ex))
                 {
-                    await db.Transaction.RollbackAsync(savepoint, cancellationToken);
+                    await db.RollbackToAsync(savepoint, cancellationToken);
                     LogFailure(update, ex);
                     await ApologizeAsync(db, update, savepoint, cancellationToken);
                     turns.Add((update, null));
@@ -364,7 +380,7 @@ public sealed class UpdatePipeline(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Even the apology failed (the chat's key cannot be read, say): leave the update unrecorded and move on.
-            await db.Transaction.RollbackAsync(savepoint, cancellationToken);
+            await db.RollbackToAsync(savepoint, cancellationToken);
             logger.LogError("Could not record the failed update {UpdateId} ({ErrorType}).", update.Id, ex.GetType().Name);
         }
     }

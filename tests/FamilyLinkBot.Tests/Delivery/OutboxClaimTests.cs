@@ -55,6 +55,50 @@ public sealed class OutboxClaimTests : EmulatedBotTest
     }
 
     [Fact]
+    public async Task DeliveryStatisticsCountEverySentAndFailedMessageOnce()
+    {
+        // Outcomes are folded per transaction into one shard of their hour's counter (side-by-side writers on
+        // PostgreSQL draw different shards): /stats must still see each sent and failed message exactly once.
+        var users = await Recipients.SeedAsync(Emulator, Bot.Service<Database>(), Bot.Service<ChatStore>(), 24);
+        var blocked = users[^1];
+        Emulator.Block(blocked.ChatId);
+        var since = DateTimeOffset.UtcNow;
+        await using (var db = await Bot.Service<Database>().BeginAsync())
+        {
+            foreach (var user in users)
+            {
+                using var chat = (await Bot.Service<ChatStore>().FindAsync(db, user.ChatId, CancellationToken.None))!;
+                var copies = user == blocked ? 3 : 2; // a blocked chat fails everything it still has pending at once
+                for (var i = 0; i < copies; i++)
+                {
+                    await Bot.Service<OutboxStore>().EnqueueAsync(db, chat, Lane.Notice, new OutgoingMessage { Text = Text }, DateTimeOffset.UtcNow, CancellationToken.None);
+                }
+            }
+
+            await db.CommitAsync();
+        }
+
+        Bot.Service<Outbox>().Wake();
+        await Emulator.WaitUntilAsync(() => users.SkipLast(1).All(u => Recipients.Received(Emulator, u, Text) == 2), TimeSpan.FromSeconds(30));
+        Dictionary<OutboxState, long> counts = [];
+        await Emulator.WaitUntilAsync(
+            () =>
+            {
+                counts = CountsSince(since).GetAwaiter().GetResult();
+                return counts.GetValueOrDefault(OutboxState.Pending) == 0;
+            },
+            TimeSpan.FromSeconds(30));
+        Assert.Equal(2 * (users.Count - 1), counts.GetValueOrDefault(OutboxState.Sent));
+        Assert.Equal(3, counts.GetValueOrDefault(OutboxState.Failed));
+    }
+
+    private async Task<Dictionary<OutboxState, long>> CountsSince(DateTimeOffset since)
+    {
+        await using var db = await Bot.Service<Database>().ReadAsync(CancellationToken.None);
+        return await Bot.Service<OutboxStore>().CountSinceAsync(db, since, CancellationToken.None);
+    }
+
+    [Fact]
     public async Task TwoCasesOfOneFamilyCannotShareANumber()
     {
         var family = await CaseFlowTests.OnboardAsync(Emulator);

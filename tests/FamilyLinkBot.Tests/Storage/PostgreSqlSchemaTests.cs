@@ -296,7 +296,7 @@ public sealed partial class PostgreSqlSchemaTests : IAsyncLifetime
             DELETE FROM outbox WHERE id = 3;
             INSERT INTO relay_copies (outbox_id, chat_ref, case_ref, message_id, expires_at) VALUES (3, 'c2', @all, 77, 9);
             INSERT INTO outbox_panics (chat_ref, last_item, expires_at) VALUES ('c1', 3, 10);
-            INSERT INTO delivery_counts (hour, state, count) VALUES (490000, 1, 12), (490000, 2, 1);
+            INSERT INTO delivery_counts (hour, state, shard, count) VALUES (490000, 1, 0, 12), (490000, 1, 5, 3), (490000, 2, 0, 1);
             INSERT INTO feeds (name, url, source, etag) VALUES ('연합뉴스', 'https://example.org/rss', 'config', '"abc"');
             INSERT INTO seen_stories (key_hash, first_seen_at, last_seen_at) VALUES (@all, 1, 2);
             INSERT INTO alerts (feed_id, title, link, source, topics, regions, state, created_at)
