@@ -76,7 +76,7 @@ public sealed class CaseLookup(CaseStore cases, ChatStore chats, CaseworkerStore
 
     private async Task<FoundCase?> FindByCodeAsync(Turn turn, string codeText, CancellationToken cancellationToken)
     {
-        if (!limiter.TryAcquire(turn.Chat.Id, turn.Now) || !CaseToken.TryParse(codeText, out var token))
+        if (!await limiter.TryAcquireAsync(turn.Db, turn.Chat.Id, turn.Now, cancellationToken) || !CaseToken.TryParse(codeText, out var token))
         {
             return null;
         }

@@ -18,6 +18,7 @@ public static class CaseworkersServiceCollectionExtensions
         builder.Services.AddSingleton<RelayCopyStore>();
         builder.Services.AddSingleton<CaseReference>();
         builder.Services.AddSingleton<Delivery.ISentMessageListener, RelayCopyRecorder>();
+        builder.Services.AddSingleton<TokenLookupStore>();
         builder.Services.AddSingleton<TokenLookupLimiter>();
         builder.Services.AddSingleton<AdminSetupCode>();
         builder.Services.AddSingleton<ClaimedAdminStore>();

@@ -20,7 +20,7 @@ public sealed class JoinCommand(CaseworkerStore caseworkers, TokenLookupLimiter 
             return;
         }
 
-        if (!limiter.TryAcquire(turn.Chat.Id, turn.Now)
+        if (!await limiter.TryAcquireAsync(turn.Db, turn.Chat.Id, turn.Now, cancellationToken)
             || !InviteCode.TryParse(arguments, out var code)
             || !await caseworkers.RedeemInviteAsync(turn.Db, code, turn.Chat.Id, turn.Now, cancellationToken))
         {

@@ -20,7 +20,7 @@ public sealed class SetupCommand(AdminSetupCode code, TokenLookupLimiter limiter
     {
         turn.IncomingIsSensitive = true; // the code is a secret until used
         if (turn.Role is Role.Admin
-            || !limiter.TryAcquire(turn.Chat.Id, turn.Now)
+            || !await limiter.TryAcquireAsync(turn.Db, turn.Chat.Id, turn.Now, cancellationToken)
             || !code.TryRedeem(arguments)
             || !await claims.TryClaimAsync(turn.Db, turn.Chat.Id, cancellationToken))
         {

@@ -8,7 +8,8 @@ namespace FamilyLinkBot.Privacy;
 /// <summary>
 /// Deletes sensitive messages from families' chats when their timer runs out (docs/DESIGN.md#6-disappearing-messages-and-discreet-notifications). Expiries are capped at
 /// 47 h when tracked, inside Telegram's 48 h window for deleting; messages past the window are forgotten. It also
-/// prunes the ids of updates too old for Telegram to deliver again (<see cref="ProcessedUpdateStore"/>).
+/// prunes the ids of updates too old for Telegram to deliver again (<see cref="ProcessedUpdateStore"/>) and the
+/// look-ups past the look-up limit's window (<see cref="Caseworkers.TokenLookupStore"/>).
 /// </summary>
 public sealed class DisappearingSweeper(
     Storage.SingletonLeases leases,
@@ -17,6 +18,7 @@ public sealed class DisappearingSweeper(
     TrackedMessageStore trackedMessages,
     ProcessedUpdateStore processedUpdates,
     Caseworkers.RelayCopyStore relayCopies,
+    Caseworkers.TokenLookupStore tokenLookups,
     MessageDeleter deleter,
     TimeProvider time,
     IOptions<PrivacyOptions> options,
@@ -53,6 +55,7 @@ public sealed class DisappearingSweeper(
             await trackedMessages.PurgeUndeletableAsync(db, now, cancellationToken);
             await relayCopies.PurgeExpiredAsync(db, now, cancellationToken);
             await processedUpdates.PruneAsync(db, now, cancellationToken);
+            await tokenLookups.PruneAsync(db, now, cancellationToken);
             due = await trackedMessages.DueAsync(db, now, BatchLimit, cancellationToken);
             foreach (var chatRef in due.Keys)
             {

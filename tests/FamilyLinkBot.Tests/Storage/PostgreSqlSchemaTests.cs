@@ -302,6 +302,7 @@ public sealed partial class PostgreSqlSchemaTests : IAsyncLifetime
             INSERT INTO alerts (feed_id, title, link, source, topics, regions, state, created_at)
                 VALUES (1, '탈북민 강제북송 — “따옴표” 😀', NULL, '연합뉴스', '["border"]', '["jilin"]', 'pending', 3);
             INSERT INTO subscriptions (chat_ref, kind, value) VALUES ('c1', 'topic', 'border'), ('c1', 'region', 'jilin');
+            INSERT INTO token_lookups (chat_ref, at) VALUES ('c2', 1772366400000), ('c2', 1772366401000);
             """;
         command.Parameters.AddWithValue("@all", AllBytes);
         command.Parameters.AddWithValue("@reversed", AllBytesReversed);
