@@ -14,9 +14,10 @@ namespace FamilyLinkBot.Telegram;
 
 /// <summary>
 /// Applies each incoming update exactly once (docs/DESIGN.md#8-delivery). A batch of updates from private chats is applied in one
-/// transaction, each update inside its own savepoint: the update id is recorded, the chat's state loaded, the handler
-/// run, the new state and the replies stored in the outbox. One failing update is rolled back to its savepoint and
-/// answered with an apology; the others stand. Updates are applied in update-id order, so each chat's stay in order.
+/// transaction (per group of chats, see <see cref="ApplyPrivateAsync"/>): the update id is recorded, the chat's state
+/// loaded, the handler run, the new state and the replies stored in the outbox. Should one update fail, the group is
+/// rolled back and run again with each update inside its own savepoint: the failing one is rolled back and answered
+/// with an apology; the others stand. Updates are applied in update-id order, so each chat's stay in order.
 /// </summary>
 public sealed class UpdatePipeline(
     Database database,
@@ -39,10 +40,10 @@ public sealed class UpdatePipeline(
 {
     private readonly Texts _texts = texts;
 
-    /// <summary>Handles one update (webhook mode); never throws for anything the update contains.</summary>
+    /// <summary>Handles one update; never throws for anything the update contains.</summary>
     public Task ProcessAsync(Update update, CancellationToken cancellationToken) => ProcessBatchAsync([update], cancellationToken);
 
-    /// <summary>Handles a batch of updates (polling); never throws for anything the updates contain.</summary>
+    /// <summary>Handles a batch of updates (a poll's, or the webhook requests that arrived together); never throws for anything the updates contain.</summary>
     public async Task ProcessBatchAsync(IReadOnlyList<Update> updates, CancellationToken cancellationToken)
     {
         var privateUpdates = new List<Update>(updates.Count);

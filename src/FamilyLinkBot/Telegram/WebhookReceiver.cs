@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Threading.Channels;
 using FamilyLinkBot.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -21,6 +22,9 @@ namespace FamilyLinkBot.Telegram;
 /// the same <see cref="UpdatePipeline"/> as polling. Every request must carry X-Telegram-Bot-Api-Secret-Token equal to
 /// Telegram:WebhookSecret (compared in constant time); anything else gets 401 and is dropped. A 200 is sent only after
 /// the update is applied, so Telegram redelivers anything the bot did not finish (and the pipeline skips repeats).
+/// Telegram keeps up to 40 requests open at once: the updates that arrive while a batch is being applied are applied
+/// together next, as one batch (as polling does), instead of one transaction each; each request is answered once its
+/// batch is stored.
 /// </summary>
 public sealed class WebhookReceiver(
     UpdatePipeline pipeline,
@@ -34,8 +38,13 @@ public sealed class WebhookReceiver(
     /// <summary>Updates are small; a larger body is not from Telegram.</summary>
     private const long MaxBodyBytes = 1_000_000;
 
+    /// <summary>The most updates applied as one batch (a getUpdates answer holds at most 100).</summary>
+    internal const int MaxBatch = 100;
+
     private readonly ILogger _logger = loggerFactory.CreateLogger<WebhookReceiver>();
+    private readonly Channel<Received> _received = Channel.CreateUnbounded<Received>(new UnboundedChannelOptions { SingleReader = true });
     private WebApplication? _app;
+    private Task _applier = Task.CompletedTask;
 
     /// <summary>The address the endpoint listens on (useful when Telegram:ListenUrl names port 0).</summary>
     public string? BoundUrl { get; private set; }
@@ -53,6 +62,7 @@ public sealed class WebhookReceiver(
         builder.WebHost.UseUrls(settings.ListenUrl);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxBodyBytes);
         _app = builder.Build();
+        _applier = Task.Run(ApplyLoopAsync, CancellationToken.None);
         var path = new Uri(settings.WebhookUrl).AbsolutePath;
         var secret = SHA256.HashData(Encoding.UTF8.GetBytes(settings.WebhookSecret));
         _app.MapPost(path, async context => context.Response.StatusCode = await ReceiveAsync(context, secret));
@@ -87,6 +97,10 @@ public sealed class WebhookReceiver(
         {
             await _app.StopAsync(cancellationToken);
         }
+
+        // Kestrel has answered (or cut off) every request by now: nothing more comes in.
+        _received.Writer.TryComplete();
+        await _applier.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     public async ValueTask DisposeAsync()
@@ -124,7 +138,42 @@ public sealed class WebhookReceiver(
         }
 
         // Applied before answering: an update whose request fails is sent again by Telegram, and skipped if done.
-        await pipeline.ProcessAsync(update, CancellationToken.None);
+        var received = new Received(update, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_received.Writer.TryWrite(received))
+        {
+            return StatusCodes.Status503ServiceUnavailable; // stopping: Telegram sends it again
+        }
+
+        await received.Applied.Task;
         return StatusCodes.Status200OK;
     }
+
+    /// <summary>
+    /// Applies whatever has arrived as one batch, then the next. What fails here is not about one update (the database
+    /// is unavailable, say): every request of the batch fails (500) and Telegram sends them again.
+    /// </summary>
+    private async Task ApplyLoopAsync()
+    {
+        var batch = new List<Received>(MaxBatch);
+        while (await _received.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _received.Reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+
+            try
+            {
+                await pipeline.ProcessBatchAsync([.. batch.Select(r => r.Update)], CancellationToken.None);
+                batch.ForEach(r => r.Applied.SetResult());
+            }
+            catch (Exception ex)
+            {
+                batch.ForEach(r => r.Applied.SetException(ex));
+            }
+        }
+    }
+
+    private sealed record Received(Update Update, TaskCompletionSource Applied);
 }

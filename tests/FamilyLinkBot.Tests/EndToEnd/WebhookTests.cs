@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using FamilyLinkBot.Storage;
 using FamilyLinkBot.Telegram;
 using FamilyLinkBot.Testing;
 using FamilyLinkBot.Tests.Support;
@@ -85,6 +86,29 @@ public sealed class WebhookTests : IAsyncLifetime
         Assert.Equal(["한국어", "English", "中文"], reply.ButtonLabels);
         await Task.Delay(300);
         Assert.Single(_emulator.MessagesIn(user.Id), m => m.IsFromBot);
+    }
+
+    [Fact]
+    public async Task RequestsArrivingTogetherAreEachAppliedOnceBeforeTheirAnswer()
+    {
+        // Telegram keeps up to 40 requests open: those that arrive together are applied as one batch. Each is answered
+        // 200 only once stored, a redelivery in the same burst is applied once, and every family gets its one reply.
+        var users = Enumerable.Range(0, 30).Select(_ => _emulator.CreateUser(languageCode: "en")).ToList();
+        var updates = users.Select(StartUpdate).ToList();
+        var burst = updates.Concat(updates.Take(10)).Select(u => PostAsync(u, Secret)).ToList();
+
+        var answers = await Task.WhenAll(burst);
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        await using (var db = await _bot.Service<Database>().ReadAsync(CancellationToken.None))
+        {
+            await using var stored = db.Command("SELECT COUNT(*) FROM processed_updates WHERE update_id >= @first;").With("@first", updates[0].Id);
+            Assert.Equal(30L, Convert.ToInt64(await stored.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        await _emulator.WaitUntilAsync(() => users.All(u => _emulator.MessagesIn(u.Id).Any(m => m.IsFromBot)), TimeSpan.FromSeconds(30));
+        await Task.Delay(300);
+        Assert.All(users, u => Assert.Single(_emulator.MessagesIn(u.Id), m => m.IsFromBot));
     }
 
     [Fact]
