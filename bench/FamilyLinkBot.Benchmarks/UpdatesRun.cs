@@ -107,6 +107,11 @@ public static class UpdatesRun
             }
 
             var elapsed = clock.Elapsed;
+            if (applied == TimeSpan.Zero)
+            {
+                applied = elapsed; // the last update was stored within the same 50 ms as the last reply went
+            }
+
             return new Figures(
                 updates, users, applied, elapsed, updates / elapsed.TotalSeconds,
                 [.. (hooks?.Bots ?? [polling!]).Select(b => b.Memory())], pusher?.PushedTo ?? [], pusher?.FailedAttempts ?? 0);
